@@ -1,0 +1,255 @@
+"""Typed records: what the table reader produces and the RDF converter consumes.
+
+The flow is one-way: text -> records (this module's types) -> RDF -> store -> HTTP.
+Amounts are kept as ``Decimal`` in the document's currency unit (万元 unless the
+header says otherwise); conversion to yuan happens where RDF is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from .values import Target
+
+Severity = Literal["error", "warning", "info"]
+LineStatus = Literal["record", "boilerplate", "rejected"]
+
+#: The nine fund fields of the template, in the order of the JSON output.
+AMOUNT_FIELDS: tuple[str, ...] = (
+    "total",
+    "annual_total",
+    "own_level_total",
+    "transfer_total",
+    "fiscal_appropriation",
+    "other_funds",
+    "carryover",
+    "central_funds",
+    "regional_funds",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong or suspicious in the input, with its location."""
+
+    code: str  # stable, machine-readable, e.g. "non-numeric-amount"
+    message: str  # for people
+    file: str
+    line: int | None = None
+    text: str | None = None
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "message": self.message,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class LineEntry:
+    """How one non-blank input line was accounted for."""
+
+    line: int
+    status: LineStatus
+    reason: str  # e.g. "indicator", "fund block", "title", "stray text between tables"
+    project_seq: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "status": self.status,
+            "reason": self.reason,
+            "project": self.project_seq,
+        }
+
+
+@dataclass(frozen=True)
+class Org:
+    """A department (主管部门) or implementing unit (实施单位)."""
+
+    code: str
+    name: str  # resolved full name
+    printed_name: str  # as printed in this table (may be cut off by the PDF)
+
+    def to_json(self, *, with_printed: bool = True) -> dict[str, Any]:
+        d: dict[str, Any] = {"code": self.code, "name": self.name}
+        if with_printed:
+            d["printed_name"] = self.printed_name
+        return d
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """项目属性: 01, 0101, 0102, 02, 03 and their labels."""
+
+    code: str
+    label: str  # canonical label of the code
+    printed: str  # as printed (may be truncated)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "label": self.label, "printed": self.printed}
+
+
+@dataclass
+class Amounts:
+    """Fund block of one table, in the document's currency unit; None = no figure."""
+
+    total: Decimal | None = None
+    annual_total: Decimal | None = None
+    own_level_total: Decimal | None = None
+    transfer_total: Decimal | None = None
+    fiscal_appropriation: Decimal | None = None
+    other_funds: Decimal | None = None
+    carryover: Decimal | None = None
+    central_funds: Decimal | None = None
+    regional_funds: Decimal | None = None
+
+    def items(self) -> list[tuple[str, Decimal | None]]:
+        return [(f, getattr(self, f)) for f in AMOUNT_FIELDS]
+
+    def to_json(self) -> dict[str, str | None]:
+        return {f: (None if v is None else str(v)) for f, v in self.items()}
+
+
+@dataclass(frozen=True)
+class Carryover:
+    """Whether a project carries money over from an earlier year, and why we think so."""
+
+    is_carryover: bool
+    from_year: int | None = None
+    marker: str | None = None  # the text in the name, e.g. "上年结转", "2021年结转"
+    has_carryover_funds: bool = False  # 结余结转资金 > 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "is_carryover": self.is_carryover,
+            "from_year": self.from_year,
+            "marker": self.marker,
+            "has_carryover_funds": self.has_carryover_funds,
+        }
+
+
+@dataclass
+class Indicator:
+    """A level-3 indicator row with its level-1 and level-2 codes."""
+
+    level1: str  # "1".."3"
+    level2: str  # "11".."31"
+    name: str
+    value: str  # as printed
+    line: int
+    target: Target
+    #: how level 2 was decided: "label" (printed on this row), "group" (an earlier
+    #: label of the group), "later-label" (a label printed further down), "kind"
+    #: (the value's kind decided between two groups), "order" (no label at all)
+    level2_basis: str = "label"
+    printed_level2: str | None = None  # the label as printed, when on this row
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "level1": self.level1,
+            "level2": self.level2,
+            "name": self.name,
+            "value": self.value,
+            "line": self.line,
+            "level2_basis": self.level2_basis,
+            "printed_level2": self.printed_level2,
+            "target": self.target.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class EmptyGroup:
+    """A level-2 row printed with neither indicator name nor value (a placeholder)."""
+
+    level1: str
+    level2: str
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"level1": self.level1, "level2": self.level2, "line": self.line}
+
+
+@dataclass
+class Project:
+    """One table: a project's budget and performance targets for one year."""
+
+    seq: int  # 1-based position in the document
+    line: int  # line of 项目名称
+    end_line: int
+    name: str
+    department: Org | None
+    unit: Org | None
+    attribute: Attribute | None
+    period: str | None
+    amounts: Amounts
+    goal: str | None
+    goal_line: int | None
+    carryover: Carryover
+    indicators: list[Indicator] = field(default_factory=list)
+    empty_groups: list[EmptyGroup] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "line": self.line,
+            "end_line": self.end_line,
+            "name": self.name,
+            "department": None if self.department is None else self.department.to_json(with_printed=False),
+            "unit": None if self.unit is None else self.unit.to_json(),
+            "attribute": None if self.attribute is None else self.attribute.to_json(),
+            "period": self.period,
+            "amounts": self.amounts.to_json(),
+            "goal": self.goal,
+            "goal_line": self.goal_line,
+            "carryover": self.carryover.to_json(),
+            "indicators": [i.to_json() for i in self.indicators],
+            "empty_groups": [g.to_json() for g in self.empty_groups],
+        }
+
+
+@dataclass
+class Document:
+    """One input file: its tables, the account of every line, and the problems found."""
+
+    source: str  # path as given
+    year: int | None
+    currency_unit: str  # "万元" unless the header says otherwise
+    encoding: str
+    projects: list[Project] = field(default_factory=list)
+    lines: list[LineEntry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def to_json(self) -> dict[str, Any]:
+        counts: dict[str, int] = {}
+        for e in self.lines:
+            counts[e.status] = counts.get(e.status, 0) + 1
+        return {
+            "source": self.source,
+            "sha256": self.sha256,
+            "encoding": self.encoding,
+            "year": self.year,
+            "currency_unit": self.currency_unit,
+            "line_report": {
+                "counts": counts,
+                "lines": [e.to_json() for e in self.lines if e.status != "record"],
+            },
+            "problems": [p.to_json() for p in self.problems],
+            "projects": [p.to_json() for p in self.projects],
+        }

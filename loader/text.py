@@ -1,0 +1,87 @@
+"""Bytes to lines of cells: decoding, newlines, and the folding used to match labels.
+
+Printed text is never altered here; ``fold`` makes a *key* for matching labels that
+differ only in width, punctuation style or stray spaces (``其中： 本级资金`` vs
+``其中: 本级资金``, ``转移市县 (区)资 金``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Tried in order. GB18030 is a superset of GBK and GB2312, so it covers both.
+ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
+
+
+class UnreadableInput(ValueError):
+    """The bytes are not a text document of the template (binary, empty, unknown encoding)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a document, returning (text, encoding name). Raises UnreadableInput."""
+    if not data.strip():
+        raise UnreadableInput("empty-file", "the file is empty")
+    if b"\x00" in data[:4096]:
+        # UTF-16/32 or a binary file; the template is published as UTF-8 or GB text.
+        raise UnreadableInput("binary-file", "the file is binary (NUL bytes), not table text")
+    for enc in ENCODINGS:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        name = "utf-8-bom" if enc == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else enc
+        if enc == "utf-8-sig" and name != "utf-8-bom":
+            name = "utf-8"
+        if _control_ratio(text) > 0.05:
+            raise UnreadableInput("binary-file", "the file is binary (control characters), not table text")
+        return text, name
+    raise UnreadableInput("unknown-encoding", "the file is neither UTF-8 nor GB18030/GBK text")
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    return bad / len(sample)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines without their terminators; CRLF, LF and lone CR all end a line."""
+    return text.splitlines()
+
+
+@dataclass(frozen=True)
+class Cell:
+    col: int
+    text: str  # stripped printed text
+
+    @property
+    def key(self) -> str:
+        return fold(self.text)
+
+
+def cells(line: str) -> list[Cell]:
+    """The non-empty tab-separated cells of a line, with their column positions."""
+    out: list[Cell] = []
+    for col, raw in enumerate(line.split("\t")):
+        t = raw.strip()
+        if t:
+            out.append(Cell(col, t))
+    return out
+
+
+_SPACE = re.compile(r"\s+")
+# NFKC maps full-width （）：，－ to ASCII; these dashes and colons it leaves alone.
+_PUNCT = str.maketrans({"—": "-", "–": "-", "－": "-", "﹣": "-", "−": "-", "：": ":", "﹕": ":"})
+
+
+def fold(s: str) -> str:
+    """A matching key: NFKC, unified dashes and colons, all whitespace removed."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", s).translate(_PUNCT))
