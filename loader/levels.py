@@ -25,7 +25,8 @@ from .vocabulary import LEVEL2, family
 CODES: tuple[str, ...] = tuple(LEVEL2)  # in the national order
 
 EARLY = 1.0
-MISSING = 3.0
+EARLY_MID = 0.005  # with mid-group labels, a tie goes to the group above
+MISSING = 1.5  # below MONEY_BONUS: a run of money after 时效 is cost even unlabelled
 DISTANCE = 0.01
 MONEY_BONUS = 2.0
 DATE_BONUS = 1.0
@@ -62,7 +63,7 @@ def assign(rows: list[Row]) -> list[tuple[str, str]]:
     if not rows:
         return []
     first = label_first(rows)
-    early = EARLY if first else 0.0
+    early = EARLY if first else EARLY_MID
     label_at: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         if row.label is not None:
@@ -121,13 +122,11 @@ def _basis(rows: list[Row], i: int, code: str, label_at: dict[str, list[int]]) -
     if row.label is not None:
         return "label"
     at = label_at.get(code)
-    if not at:
-        return "order"
-    if min(at) < i:
+    if at and min(at) < i:
         return "group"
     if (row.money and code == "14") or (row.date and code == "13"):
         return "kind"
-    return "later-label"
+    return "later-label" if at else "order"
 
 
 def _fallback(rows: list[Row]) -> list[tuple[str, str]]:
