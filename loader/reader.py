@@ -274,6 +274,8 @@ class _TableReader:
         label = label_text = None
         if rest and (code := level2_of(rest[0].key)) is not None:
             label, label_text, rest = code, rest[0].text, rest[1:]
+            if level1_of(row[0].key) is None:
+                l1 = code[0]  # level 1 not printed: the label's family says it
         name, value = self._name_value(rest)
         self.rows.append(_IndicatorRow(n, l1, label, label_text, name, value))
         self.record(n, "indicator" if (name or value) else "level-2 label")
