@@ -18,6 +18,7 @@ This is a Viterbi pass over at most nine states per row, so it is exact and chea
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .vocabulary import LEVEL2, family
@@ -80,9 +81,10 @@ def assign(rows: list[Row]) -> list[tuple[str, str]]:
         if not at:
             c += MISSING
         else:
-            if min(at) > i:
+            if at[0] > i:
                 c += early
-            c += DISTANCE * min(abs(j - i) for j in at)
+            k = bisect_left(at, i)  # label rows are in order: look at the neighbours only
+            c += DISTANCE * min(abs(at[j] - i) for j in (k - 1, k) if 0 <= j < len(at))
         if row.money and code == "14":
             c -= MONEY_BONUS
         if row.date and code == "13":

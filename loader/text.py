@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Tried in order. GB18030 is a superset of GBK and GB2312, so it covers both.
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
@@ -57,14 +58,13 @@ def split_lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     col: int
     text: str  # stripped printed text
+    key: str  # fold(text), computed once: labels are matched many times
 
-    @property
-    def key(self) -> str:
-        return fold(self.text)
+
 
 
 def cells(line: str) -> list[Cell]:
@@ -73,7 +73,7 @@ def cells(line: str) -> list[Cell]:
     for col, raw in enumerate(line.split("\t")):
         t = raw.strip()
         if t:
-            out.append(Cell(col, t))
+            out.append(Cell(col, t, fold(t)))
     return out
 
 
@@ -82,6 +82,7 @@ _SPACE = re.compile(r"\s+")
 _PUNCT = str.maketrans({"—": "-", "–": "-", "－": "-", "﹣": "-", "−": "-", "：": ":", "﹕": ":"})
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat on every row of every table
 def fold(s: str) -> str:
     """A matching key: NFKC, unified dashes and colons, all whitespace removed."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", s).translate(_PUNCT))
