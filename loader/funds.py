@@ -24,6 +24,9 @@ from .records import Amounts
 from .text import Cell
 from .vocabulary import NUMBER, fund_label
 
+# How far up a number may sit below its label: the PDF text moves numbers one row down,
+# never more in the documents seen; further up, a label is another row's.
+_ROWS_UP = 2
 _HEADER_FIELD = {"own": "own_level_total", "transfer": "transfer_total"}
 
 
@@ -157,7 +160,7 @@ def _match(grid: dict, r: int, col: int) -> _Label | None:
     left = _left(grid, r, col)
     if isinstance(left, _Label) and not left.filled:
         return left
-    for rr in range(r - 1, -1, -1):
+    for rr in range(r - 1, max(-1, r - 1 - _ROWS_UP), -1):
         above = grid.get((rr, col))
         if above is None:
             continue
