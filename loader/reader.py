@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from .records import (
     Project,
 )
 from .text import Cell, UnreadableInput, cells, decode_bytes, fold, split_lines
-from .values import MONEY_UNITS, Target, infer_bare_cost_unit, normalize_target, with_inferred_unit
+from .values import infer_bare_cost_unit, money_like, normalize_target, with_inferred_unit
 from .vocabulary import (
     ATTRIBUTES,
     GOAL_LABEL,
@@ -47,11 +48,12 @@ from .vocabulary import (
 
 DEFAULT_CURRENCY = "万元"
 
+# Targets are immutable and the same values recur across rows and tables (1年, 100%, 长期),
+# so each distinct printed value is normalized once per process.
+_target = lru_cache(maxsize=1 << 16)(normalize_target)
+
 _CODE_NAME = re.compile(r"^\s*(?P<code>\d{1,12})\s*[-－—–]\s*(?P<name>.*?)\s*$")
 _CARRYOVER = re.compile(r"[(（]?\s*(?:(?P<year>\d{4})\s*年|上\s*年(?:度)?)?\s*(?:资金)?结转\s*[)）]?")
-# Bare money cells above this size are taken as yuan amounts when deciding level 2;
-# small bare numbers (1, 4, 20) are counts.
-_BARE_MONEY_MIN = 1000
 
 
 def read_document(path: str | Path) -> Document:
@@ -304,7 +306,7 @@ class _TableReader:
         if len(rest) == 1:
             only = rest[0]
             at_value = self.value_col is not None and only.col >= self.value_col
-            t = normalize_target(only.text)
+            t = _target(only.text)
             if at_value and t.kind in ("quantitative", "date", "multiple"):
                 return "", only.text
             return only.text, ""
@@ -383,12 +385,12 @@ class _TableReader:
 
     def _indicators(self, year: int | None, amounts: Amounts, currency: str
                     ) -> tuple[list[Indicator], list[EmptyGroup]]:
-        targets = [normalize_target(row.value, fiscal_year=year) for row in self.rows]
+        targets = [_target(row.value, fiscal_year=year) for row in self.rows]
         lv_rows = [
             levels.Row(
                 level1=row.level1,
                 label=row.label,
-                money=_money_like(t),
+                money=money_like(t),
                 date=t.kind == "date",
             )
             for row, t in zip(self.rows, targets)
@@ -439,12 +441,6 @@ def _is_indicator_header(row: list[Cell]) -> bool:
     return "一级指标" in keys[:2] and any(k in keys for k in ("二级指标", "三级指标"))
 
 
-def _money_like(t: Target) -> bool:
-    if t.is_money:
-        return True
-    return t.is_bare_number and t.values[0] >= _BARE_MONEY_MIN
-
-
 def _clean_goal(text: str) -> str:
     # Remnants of the HTML editor the tables were typed into: <p>…</p>, &nbsp; …
     text = re.sub(r"<[^>]+>", " ", text)
@@ -480,4 +476,4 @@ def _resolve_org_names(projects: list[Project]) -> None:
             p.unit = Org(p.unit.code, name, p.unit.printed_name)
 
 
-__all__ = ["read_document", "parse_text", "parse_bytes", "MONEY_UNITS"]
+__all__ = ["read_document", "parse_text", "parse_bytes"]

@@ -1,0 +1,477 @@
+"""Target values (指标值) normalized: kind, comparator, numbers, unit, dates.
+
+A cell is read on a *folded* copy of its text (NFKC per character, so full-width digits,
+``％ ＞ ，`` become ASCII; ``≧ ≦ ～ —`` unified; whitespace dropped). Every position of
+the folded copy remembers the printed character it came from, so parts and notes quote
+the printed text. The printed text itself (``Target.text``) is never altered.
+
+The rules, with examples, are in docs/values.md. In short:
+
+* empty or punctuation only -> ``empty``;
+* a whole-cell date or period (``2022年12月中旬``, ``当年12月31日前``, ``年底前``) -> ``date``
+  with a closed interval ``date_start..date_end``;
+* one number with a unit, comparator words/symbols and a short text around it -> ``quantitative``
+  (the text around it goes to ``notes``); several such numbers separated only by
+  punctuation (``7000人、70万人``, ``6版1年``) -> ``multiple`` with ``parts``;
+* anything else -> ``qualitative`` (long prose with numbers in it gets a note).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation, localcontext
+from typing import Any, Sequence
+
+#: Money units a value may carry, with their factor to yuan.
+MONEY_UNITS: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "千元": Decimal(1_000),
+    "万元": Decimal(10_000),
+    "百万元": Decimal(1_000_000),
+    "千万元": Decimal(10_000_000),
+    "亿元": Decimal(100_000_000),
+}
+
+KINDS: tuple[str, ...] = ("quantitative", "qualitative", "date", "multiple", "empty")
+COMPARATORS: tuple[str, ...] = ("=", ">=", "<=", ">", "<", "≈", "range")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One normalized target value; ``text`` is the cell as printed."""
+
+    text: str
+    kind: str = "qualitative"  # one of KINDS
+    comparator: str | None = None  # one of COMPARATORS, None for qualitative/empty/multiple
+    values: tuple[Decimal, ...] = ()  # one value, or (low, high) for a range
+    unit: str | None = None  # as printed after the number: 个, 万元, %, 万册, 人次 ...
+    per: str | None = None  # the denominator of a rate: 万元/班次 -> 班次
+    is_money: bool = False
+    yuan: tuple[Decimal, ...] = ()  # values converted to yuan (money only), exact
+    unit_inferred: bool = False  # unit set from context (bare number in a cost row)
+    date_start: date | None = None
+    date_end: date | None = None
+    parts: tuple["Target", ...] = ()  # for "multiple"
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_bare_number(self) -> bool:
+        return self.kind == "quantitative" and self.unit is None and len(self.values) == 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "comparator": self.comparator,
+            "values": [str(v) for v in self.values],
+            "unit": self.unit,
+            "per": self.per,
+            "is_money": self.is_money,
+            "yuan": [str(v) for v in self.yuan],
+            "unit_inferred": self.unit_inferred,
+            "date_start": None if self.date_start is None else self.date_start.isoformat(),
+            "date_end": None if self.date_end is None else self.date_end.isoformat(),
+            "parts": [p.to_json() for p in self.parts],
+            "notes": list(self.notes),
+        }
+
+
+#: Bare numbers from this value up may be yuan amounts (see ``money_like`` and, without
+#: a project total, ``infer_bare_cost_unit``).
+BARE_YUAN_MIN = Decimal(1000)
+
+
+def money_like(target: Target) -> bool:
+    """Money, or a bare number large enough to be an amount in yuan (the reader's
+    cost-run test: ``227000`` after a 时效 row is a cost; ``1`` or ``4`` is a count)."""
+    return target.is_money or (target.is_bare_number and target.values[0] >= BARE_YUAN_MIN)
+
+
+# --- folding ------------------------------------------------------------------------
+
+# NFKC leaves these alone; they mean the same to a reader of the tables.
+_CHAR_MAP = str.maketrans({
+    "≧": "≥", "⩾": "≥", "≮": "≥", "≦": "≤", "⩽": "≤", "≯": "≤", "≒": "≈",
+    "〜": "~", "—": "-", "–": "-", "−": "-", "﹣": "-", "‐": "-", "‑": "-",
+})
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """The folded text and, for each of its characters, the printed position it came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKC", ch).translate(_CHAR_MAP):
+            if not c.isspace():
+                out.append(c)
+                origin.append(i)
+    return "".join(out), origin
+
+
+class _Printed:
+    """Maps spans of the folded text back to the printed text."""
+
+    def __init__(self, text: str, origin: list[int]) -> None:
+        self.text, self.origin = text, origin
+
+    def __call__(self, start: int, end: int) -> str:
+        if end <= start:
+            return ""
+        return self.text[self.origin[start]: self.origin[end - 1] + 1]
+
+
+# --- quantities ---------------------------------------------------------------------
+
+_BASE_UNITS = (
+    "人次 车次 件次 班次 台次 架次 户次 场次 批次 人天 人日 人月 工日 人套 课时 学时 小时 分钟 季度 学期 年度 "
+    "平方公里 平方米 立方米 公里 千米 公顷 千克 公斤 百分点 "
+    "人 次 天 日 年 月 周 本 台 班 件 期 场 份 册 条 项 套 批 张 把 箱 部 座 页 版 家 户 所 名 位 辆 间 栋 幢 "
+    "处 块 篇 卷 盒 包 种 类 支 只 棵 株 头 匹 组 队 床 届 轮 门 节 课 元 个 字 首 集 幅 枚 根 层 岗 笔 单 "
+    "宗 例 分 秒 倍 吨 亩 米 克 册次 期次"
+).split()
+_UNIT_ALT = "|".join(sorted(set(_BASE_UNITS), key=len, reverse=True))
+_MAG = "(?:百万|千万|万|亿|千|百)"
+# Words that follow a number but are not its unit: comparators and conjunctions.
+_NOT_UNIT = "以上|以下|以内|之内|左右|上下|余|多|或|及|和|与|内|前|后|达|的|至|到"
+_UNIT = (
+    rf"(?:%|‰|℃|{_MAG}?个?(?:{_UNIT_ALT})|{_MAG}?个|{_MAG}"
+    rf"|[A-Za-z]{{1,6}}"
+    # An unlisted unit: one or two CJK characters ending the value.
+    rf"|(?!{_NOT_UNIT})[\u4e00-\u9fff]{{1,2}}(?=$|[,、;/]|以上|以下|以内|左右))"
+)
+_UNIT_START = re.compile(rf"(?:%|‰|{_MAG}?个?(?:{_UNIT_ALT}))")
+_NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+
+_SYMBOLS = {">=": ">=", "=>": ">=", "≥": ">=", "<=": "<=", "=<": "<=", "≤": "<=",
+            ">": ">", "<": "<", "=": "=", "≈": "≈", "~": "≈"}
+_PRE_WORDS = {
+    "不低于": ">=", "不少于": ">=", "不小于": ">=", "不得低于": ">=", "不得少于": ">=", "至少": ">=",
+    "不高于": "<=", "不超过": "<=", "不多于": "<=", "不大于": "<=", "不得超过": "<=", "不得高于": "<=",
+    "最多": "<=", "至多": "<=",
+    "高于": ">", "大于": ">", "多于": ">", "超过": ">",
+    "低于": "<", "小于": "<", "少于": "<",
+    "约为": "≈", "大约": "≈", "约": "≈", "約": "≈",
+    # 达/达到 "reach": the target is met by reaching it, so a floor (see docs/values.md).
+    "达到": ">=", "达": ">=",
+}
+_WEAK_WORDS = ("达到", "达")  # give way to any other comparator (达90%以上 -> 以上)
+_SUF_WORDS = {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<=", "之内": "<=",
+              "内": "<=", "左右": "≈", "上下": "≈"}
+_BETWEEN_WORDS = {"余": ">=", "多": ">="}  # 400余件次: "400-odd", met by 400 and more
+
+
+def _alt(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_SYM_RE = _alt(list(_SYMBOLS))
+_QTY = re.compile(
+    rf"(?P<sym>{_SYM_RE})?(?P<word>{_alt(list(_PRE_WORDS))})?(?P<sym2>{_SYM_RE})?"
+    rf"(?P<num>(?:(?<![0-9])-)?{_NUM})(?P<unit1>{_UNIT})?"
+    rf"(?:(?P<rsep>-|~|至|到)(?P<num2>{_NUM}))?"
+    rf"(?P<between>余|多)?(?P<unit>{_UNIT})?"
+    rf"(?:/(?P<per>{_UNIT}|[\u4e00-\u9fff·]{{1,4}}))?"
+    rf"(?:\(含\))?(?P<suf>{_alt(list(_SUF_WORDS))})?"  # 95%(含)以上: "95% inclusive and up"
+)
+
+_SEPARATORS = ",、;/"
+_TRAILING = "。.,;、!?！？:"
+# A value text around the number longer than this is prose, not a decorated number.
+PREFIX_MAX = 8
+SUFFIX_MAX = 16
+GAP_MAX = 4
+# `21-经济效益`, `1-产出指标`: a level label pushed into the value column.
+_LABEL = re.compile(r"^[0-9]{1,2}-[^0-9.,%]")
+
+
+def _to_yuan(value: Decimal, factor: Decimal) -> Decimal:
+    """value × factor, exact (the context is widened to the digits needed), trailing zeros dropped."""
+    digits = len(value.as_tuple().digits) + len(factor.as_tuple().digits) + 2
+    with localcontext() as ctx:
+        ctx.prec = max(28, digits)
+        y = value * factor
+        return y.quantize(Decimal(1)) if y == y.to_integral_value() else y.normalize()
+
+
+def _number(s: str) -> Decimal:
+    return Decimal(s.replace(",", ""))
+
+
+def _comparator(m: re.Match[str], notes: list[str]) -> str:
+    """One comparator from the symbols and words around a number."""
+    if m.group("num2") is not None:
+        extra = [g for g in ("sym", "word", "sym2", "between", "suf") if m.group(g)]
+        if extra:
+            notes.append("comparator words ignored in a range: " + "".join(m.group(g) for g in extra))
+        return "range"
+    found: list[tuple[str, str]] = []
+    for g, table in (("sym", _SYMBOLS), ("word", _PRE_WORDS), ("sym2", _SYMBOLS),
+                     ("between", _BETWEEN_WORDS), ("suf", _SUF_WORDS)):
+        w = m.group(g)
+        if w:
+            found.append((w, table[w]))
+    strong = [(w, c) for w, c in found if w not in _WEAK_WORDS]
+    if strong:
+        found = strong
+    elif found:
+        notes.append(f"{found[0][0]} read as >=")
+    if not found:
+        return "="
+    if any(w in _BETWEEN_WORDS for w, _ in found):
+        notes.append(f"{m.group('between')} (more than) read as >=")
+    distinct = list(dict.fromkeys(c for _, c in found))
+    if len(distinct) > 1:
+        notes.append("comparators disagree: " + ", ".join(f"{w} {c}" for w, c in found)
+                     + f"; kept {distinct[0]}")
+    return distinct[0]
+
+
+def _quantity(m: re.Match[str], printed: str, notes: list[str]) -> Target:
+    comparator = _comparator(m, notes)
+    values = [_number(m.group("num"))]
+    if m.group("num2") is not None:
+        values.append(_number(m.group("num2")))
+        if values[0] > values[1]:
+            notes.append("range printed high to low")
+    unit1, unit2 = m.group("unit1"), m.group("unit")
+    if unit1 and unit2 and unit1 != unit2:
+        notes.append(f"two units printed: {unit1}, {unit2}; kept {unit2}")
+    unit = unit2 or unit1
+    factor = MONEY_UNITS.get(unit) if unit else None
+    return Target(
+        text=printed, kind="quantitative", comparator=comparator, values=tuple(values), unit=unit,
+        per=m.group("per"), is_money=factor is not None,
+        yuan=tuple(_to_yuan(v, factor) for v in values) if factor is not None else (),
+        notes=tuple(notes),
+    )
+
+
+def _parse_quantities(body: str, printed: _Printed, text: str) -> Target | None:
+    matches = list(_QTY.finditer(body))
+    if not matches:
+        return None
+    prefix = body[: matches[0].start()]
+    suffix = body[matches[-1].end():].strip(_SEPARATORS)
+    gaps = [body[a.end(): b.start()] for a, b in zip(matches, matches[1:])]
+    if (len(prefix) > PREFIX_MAX or len(suffix) > SUFFIX_MAX
+            or any(len(g.strip(_SEPARATORS)) > GAP_MAX for g in gaps)):
+        return Target(text=text, kind="qualitative",
+                      notes=(f"prose with {len(matches)} number(s); no value extracted",))
+    notes: list[str] = []
+    if prefix:
+        notes.append(f"text before the value: {printed(0, matches[0].start())}")
+    for a, b, g in zip(matches, matches[1:], gaps):
+        if g.strip(_SEPARATORS):
+            notes.append(f"text between values: {printed(a.end(), b.start())}")
+    if suffix:
+        notes.append(f"text after the value: {printed(len(body) - len(suffix), len(body))}")
+    if len(matches) == 1:
+        m = matches[0]
+        q = _quantity(m, text, [])
+        return replace(q, notes=q.notes + tuple(notes))
+    parts = tuple(_quantity(m, printed(m.start(), m.end()), []) for m in matches)
+    return Target(text=text, kind="multiple", parts=parts, notes=tuple(notes))
+
+
+# --- dates --------------------------------------------------------------------------
+
+_REL_YEARS = {"当": 0, "本": 0, "今": 0, "次": 1, "明": 1, "下": 1, "上": -1, "去": -1}
+_DATE = re.compile(
+    r"(?:(?P<iy>[0-9]{4})(?P<isep>[-/]|\.(?=[0-9]{1,2}\.[0-9]))(?P<im>[0-9]{1,2})(?:(?P=isep)(?P<id>[0-9]{1,2}))?(?![0-9.])"
+    r"|(?:(?:(?P<y>[0-9]{4})|(?P<rel>[当本今次明下上去]))年度?)?"
+    r"(?:(?<![0-9个])(?P<m>[0-9]{1,2})月份?(?:(?P<d>[0-9]{1,2})[日号]|(?P<mp>上旬|中旬|下旬|初|中|底|末))?"
+    r"|(?P<yp>年底|年末|年终|上半年|下半年|底|末|终|第?[1-4一二三四]季度)))"
+    r"|(?:(?P<y2>[0-9]{4})|(?P<rel2>[当本今次明下上去]))年度?(?![0-9])"
+)
+_QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
+_BEFORE = ("之前", "以前", "前")
+_AFTER = ("之后", "以后", "后", "起")
+_UNTIL = ("截至", "截止", "至", "到")
+
+
+def _last_day(y: int, m: int) -> int:
+    return calendar.monthrange(y, m)[1]
+
+
+def _period(m: re.Match[str], fiscal_year: int | None, inherit_year: int | None,
+            notes: list[str]) -> tuple[int | None, date | None, date | None]:
+    """(year, start, end) of one date expression; dates None when they cannot be known."""
+    g = m.groupdict()
+    year: int | None
+    if g["iy"]:
+        year, month, part = int(g["iy"]), int(g["im"]), None
+        day = int(g["id"]) if g["id"] else None
+    else:
+        digits, rel = g["y"] or g["y2"], g["rel"] or g["rel2"]
+        if digits:
+            year = int(digits)
+        elif rel:
+            year = None if fiscal_year is None else fiscal_year + _REL_YEARS[rel]
+            if year is None:
+                notes.append(f"relative year ({rel}年) needs the fiscal year")
+        elif g["yp"] or g["m"]:  # _is_date let through only periods of a year: 年底, 上半年, 第1季度
+            year = inherit_year if inherit_year is not None else fiscal_year
+            if year is None:
+                notes.append("date without a year needs the fiscal year")
+        else:
+            return None, None, None
+        month = int(g["m"]) if g["m"] else None
+        day = int(g["d"]) if g["d"] else None
+        part = g["mp"] or g["yp"]
+    if year is None:
+        return None, None, None
+    try:
+        if month is None:
+            if part in ("底", "末", "终", "年底", "年末", "年终"):
+                return year, date(year, 12, 31), date(year, 12, 31)
+            if part == "上半年":
+                return year, date(year, 1, 1), date(year, 6, 30)
+            if part == "下半年":
+                return year, date(year, 7, 1), date(year, 12, 31)
+            if part and part.endswith("季度"):
+                q = _QUARTERS[part.lstrip("第")[0]]
+                return year, date(year, 3 * q - 2, 1), date(year, 3 * q, _last_day(year, 3 * q))
+            return year, date(year, 1, 1), date(year, 12, 31)
+        last = _last_day(year, month)
+        if day:
+            return year, date(year, month, day), date(year, month, day)
+        first, end = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20),
+                      "下旬": (21, last), "底": (last, last), "末": (last, last)}.get(part or "", (1, last))
+        return year, date(year, month, first), date(year, month, end)
+    except (ValueError, calendar.IllegalMonthError, OverflowError):
+        notes.append("not a valid date")
+        return year, None, None
+
+
+def _is_date(m: re.Match[str]) -> bool:
+    """A year, a month or a named period; a bare 底/末 (到底, 期末) is not a date."""
+    g = m.groupdict()
+    return bool(g["iy"] or g["y"] or g["rel"] or g["y2"] or g["rel2"] or g["m"]
+                or (g["yp"] and g["yp"] not in ("底", "末", "终")))
+
+
+def _parse_date(body: str, printed: _Printed, text: str, fiscal_year: int | None) -> Target | None:
+    m1 = next((m for m in _DATE.finditer(body) if _is_date(m)), None)
+    if m1 is None:
+        return None
+    end = m1.end()
+    m2 = None
+    sep = re.match(r"-|~|至|到", body[end:])
+    if sep:
+        cand = _DATE.match(body, end + sep.end())
+        if cand and _is_date(cand):
+            m2, end = cand, cand.end()
+    prefix, suffix = body[: m1.start()], body[end:]
+    if (re.search(r"[0-9]", prefix + suffix) or len(prefix) > PREFIX_MAX or len(suffix) > PREFIX_MAX
+            or _UNIT_START.match(suffix)):  # 2000-10元 is an amount, not October 2000
+        return None
+    notes: list[str] = []
+    year, start, stop = _period(m1, fiscal_year, None, notes)
+    comparator = "="
+    if m2 is not None:
+        _, _, stop = _period(m2, fiscal_year, year, notes)
+        comparator = "range"
+    word_before = next((w for w in _UNTIL if prefix.endswith(w)), None)
+    word_after = next((w for w in _BEFORE + _AFTER if suffix.startswith(w)), None)
+    if m2 is None and (word_before or word_after in _BEFORE):
+        comparator = "<="
+        fy_start = _safe_date(fiscal_year, 1, 1)
+        start = fy_start if fy_start is not None and stop is not None and fy_start <= stop else None
+    elif m2 is None and word_after in _AFTER:
+        comparator = ">="
+        fy_end = _safe_date(fiscal_year, 12, 31)
+        stop = fy_end if fy_end is not None and start is not None and fy_end >= start else None
+    rest_before = prefix[: len(prefix) - len(word_before)] if word_before else prefix
+    rest_after = suffix[len(word_after):] if word_after else suffix
+    if rest_before:
+        notes.append(f"text before the date: {printed(0, len(rest_before))}")
+    if rest_after:
+        notes.append(f"text after the date: {printed(len(body) - len(rest_after), len(body))}")
+    for m in (m1, m2):
+        y = m and (m.group("iy") or m.group("y") or m.group("y2"))
+        if y and fiscal_year is not None and int(y) != fiscal_year:
+            notes.append(f"year {y} is not the fiscal year {fiscal_year}")
+    return Target(text=text, kind="date", comparator=comparator, date_start=start, date_end=stop,
+                  notes=tuple(notes))
+
+
+def _safe_date(year: int | None, month: int, day: int) -> date | None:
+    if year is None:
+        return None
+    try:
+        return date(year, month, day)
+    except (ValueError, OverflowError):
+        return None
+
+
+# --- entry points -------------------------------------------------------------------
+
+
+def normalize_target(text: str, *, fiscal_year: int | None = None) -> Target:
+    """Read one printed target value. Never raises on any text; ``text`` is kept as is."""
+    folded, origin = _fold(text)
+    body = folded.rstrip(_TRAILING)
+    lead = len(body) - len(body.lstrip(_TRAILING))
+    if not body.strip(_TRAILING + "-~/*_—"):
+        notes = ("placeholder punctuation, no value",) if folded else ()
+        return Target(text=text, kind="empty", notes=notes)
+    # Work on the body without leading punctuation, keeping the printed positions.
+    body, origin = body[lead:], origin[lead:]
+    printed = _Printed(text, origin)
+    if _LABEL.match(body):
+        return Target(text=text, kind="qualitative", notes=("looks like an indicator label, not a value",))
+    try:
+        found = _parse_date(body, printed, text, fiscal_year) or _parse_quantities(body, printed, text)
+    except (InvalidOperation, ValueError, OverflowError):  # absurd digit runs; keep the text
+        found = Target(text=text, kind="qualitative", notes=("numbers could not be read",))
+    return found or Target(text=text, kind="qualitative")
+
+
+def with_inferred_unit(target: Target, unit: str) -> Target:
+    """A bare number whose money unit was inferred from context (a cost row)."""
+    if unit not in MONEY_UNITS:
+        raise ValueError(f"not a money unit: {unit!r}")
+    if target.unit is not None or not target.values:
+        raise ValueError(f"only a number without a unit can get an inferred unit: {target.text!r}")
+    f = MONEY_UNITS[unit]
+    return replace(target, unit=unit, is_money=True, unit_inferred=True,
+                   yuan=tuple(_to_yuan(v, f) for v in target.values))
+
+
+
+
+def infer_bare_cost_unit(values: Sequence[Decimal], total: Decimal | None,
+                         currency_unit: str = "万元") -> tuple[str, str]:
+    """The unit of a table's bare cost numbers, 元 or the currency unit, and why.
+
+    Whichever reading makes their sum closest to the project total (by |log ratio|) wins;
+    a tie goes to the currency unit. Without a usable total, a median ≥ 1000 means 元.
+    """
+    if currency_unit not in MONEY_UNITS:
+        raise ValueError(f"not a money unit: {currency_unit!r}")
+    vals = list(values)
+    if not vals:
+        raise ValueError("no numbers to interpret")
+    if currency_unit == "元":
+        return "元", "the document's currency unit is 元"
+    factor = MONEY_UNITS[currency_unit]
+    s = sum(vals, Decimal(0))
+    if total is not None and total > 0 and s > 0:
+        as_yuan = s / factor  # the sum in currency units if the numbers are yuan
+        off_yuan = abs((as_yuan / total).ln())
+        off_cur = abs((s / total).ln())
+        unit = "元" if off_yuan < off_cur else currency_unit
+        return unit, (f"their sum {s} read as 元 is {as_yuan.normalize():f} {currency_unit}, read as "
+                      f"{currency_unit} is {s} {currency_unit}; the project total is {total} "
+                      f"{currency_unit}, closest as {unit}")
+    med = statistics.median(vals)
+    unit = "元" if med >= BARE_YUAN_MIN else currency_unit
+    return unit, f"no project total to compare with: median {med} {'≥' if unit == '元' else '<'} 1000"
+
+
+__all__ = ["Target", "MONEY_UNITS", "KINDS", "COMPARATORS", "normalize_target", "with_inferred_unit",
+           "infer_bare_cost_unit", "money_like", "BARE_YUAN_MIN"]
