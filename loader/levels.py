@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from .vocabulary import LEVEL2, family
 
 CODES: tuple[str, ...] = tuple(LEVEL2)  # in the national order
+_INDEX = {code: s for s, code in enumerate(CODES)}
+_FAMILY = {f: tuple(s for s, code in enumerate(CODES) if family(code) == f) for f in "123"}
 
 EARLY = 1.0
 EARLY_MID = 0.005  # with mid-group labels, a tie goes to the group above
@@ -71,11 +73,8 @@ def assign(rows: list[Row]) -> list[tuple[str, str]]:
             label_at.setdefault(row.label, []).append(i)
 
     def cost(i: int, code: str) -> float:
+        """Cost of an unlabelled row in a group of its own level-1 family."""
         row = rows[i]
-        if row.label is not None:
-            return 0.0 if code == row.label else float("inf")
-        if family(code) != row.level1:
-            return float("inf")
         at = label_at.get(code)
         c = 0.0
         if not at:
@@ -95,18 +94,27 @@ def assign(rows: list[Row]) -> list[tuple[str, str]]:
     inf = float("inf")
     best = [[inf] * k for _ in range(n)]
     back = [[-1] * k for _ in range(n)]
-    for s in range(k):
-        best[0][s] = cost(0, CODES[s])
-    for i in range(1, n):
-        # running minimum over predecessors s' <= s keeps the order monotone
-        run_min, run_arg = inf, -1
+    for i, row in enumerate(rows):
+        if row.label is not None:
+            options = [(_INDEX[row.label], 0.0)]
+        else:
+            options = [(s, cost(i, CODES[s])) for s in _FAMILY.get(row.level1, ())]
+        if i == 0:
+            for s, c in options:
+                best[0][s] = c
+            continue
+        # prefix minimum over predecessors s' <= s keeps the order monotone
+        prev, run_min, run_arg = best[i - 1], inf, -1
+        prefix: list[tuple[float, int]] = []
         for s in range(k):
-            if best[i - 1][s] < run_min:
-                run_min, run_arg = best[i - 1][s], s
-            c = cost(i, CODES[s])
-            if c < inf and run_min < inf:
-                best[i][s] = run_min + c
-                back[i][s] = run_arg
+            if prev[s] < run_min:
+                run_min, run_arg = prev[s], s
+            prefix.append((run_min, run_arg))
+        for s, c in options:
+            m, arg = prefix[s]
+            if m < inf:
+                best[i][s] = m + c
+                back[i][s] = arg
     end = min(range(k), key=lambda s: (best[n - 1][s], s))
     if best[n - 1][end] == inf:
         # Labels out of order (a source error): fall back to each row's own label or

@@ -146,8 +146,7 @@ class _Reader:
                 self.account(n, "boilerplate", kind)
                 current = None  # a header block ends the previous table
                 continue
-            first = header_label(row[0].key)
-            if first is not None and first[0] == "name":
+            if row[0].key.startswith("项目名称"):
                 current = _Table(n)
                 tables.append(current)
             if current is None:
@@ -212,49 +211,56 @@ class _TableReader:
         for n, row in self.table.lines:
             if not row:
                 continue  # a page break inside the table
-            raw = "\t".join(c.text for c in row)
-            key0 = row[0].key
-            if phase in ("header", "funds") and not key0.startswith(GOAL_LABEL) and self._header_row(n, row):
+            if phase == "indicators":  # most rows: try the common case first
+                if self._indicator_row(n, row):
+                    continue
+                if _is_indicator_header(row):  # repeated after a page break
+                    self.record(n, "indicator header")
+                elif len(row) == 1:  # a note such as 依据 printed between two tables
+                    self.reject(n, "stray text after the table", _raw(row), "info")
+                else:
+                    self.reject(n, "unrecognized line in a table", _raw(row))
                 continue
-            if phase in ("header", "funds") and any(fund_label(c.key) for c in row):
-                phase = "funds"
-                self.fund_rows.append((n, row))
-                self.record(n, "fund block")
-                continue
-            if phase == "funds" and all(fund_label(c.key) or _is_number(c.key) for c in row):
-                self.fund_rows.append((n, row))
-                self.record(n, "fund block")
-                continue
-            if phase in ("header", "funds") and key0.startswith(GOAL_LABEL):
-                phase = "goal"
-                self.goal_line = n
-                rest = _strip_label(row[0].text, GOAL_LABEL)
-                self.goal_parts += [t for t in [rest] + [c.text for c in row[1:]] if t]
-                self.record(n, "goal")
-                continue
-            if _is_indicator_header(row):
-                phase = "indicators"
-                self.value_col = next((c.col for c in row if c.key == "指标值"), None)
-                self.record(n, "indicator header")
-                continue
-            if phase == "goal" and level1_of(key0) is None:
-                self.goal_parts.append(raw.strip())
-                self.record(n, "goal")
-                continue
-            if phase in ("goal", "indicators", "funds") and self._indicator_row(n, row):
-                phase = "indicators"
-                continue
-            if phase == "funds":
-                # e.g. a non-numeric amount on a row of its own: report through the grid
-                self.fund_rows.append((n, row))
-                self.record(n, "fund block")
-                continue
-            if phase == "indicators" and len(row) == 1:
-                # a note such as 依据 printed between two tables
-                self.reject(n, "stray text after the table", raw.strip(), "info")
-            else:
-                self.reject(n, "unrecognized line in a table", raw.strip())
+            phase = self._before_indicators(n, row, phase)
         return self._build()
+
+    def _before_indicators(self, n: int, row: list[Cell], phase: str) -> str:
+        """Header rows, fund block and goal; returns the phase after this row."""
+        key0 = row[0].key
+        is_goal = key0.startswith(GOAL_LABEL)
+        if phase in ("header", "funds") and not is_goal and self._header_row(n, row):
+            return phase
+        if phase in ("header", "funds") and any(fund_label(c.key) for c in row):
+            self.fund_rows.append((n, row))
+            self.record(n, "fund block")
+            return "funds"
+        if phase == "funds" and all(_is_number(c.key) for c in row):
+            self.fund_rows.append((n, row))
+            self.record(n, "fund block")
+            return phase
+        if phase in ("header", "funds") and is_goal:
+            self.goal_line = n
+            rest = _strip_label(row[0].text, GOAL_LABEL)
+            self.goal_parts += [t for t in [rest] + [c.text for c in row[1:]] if t]
+            self.record(n, "goal")
+            return "goal"
+        if _is_indicator_header(row):
+            self.value_col = next((c.col for c in row if c.key == "指标值"), None)
+            self.record(n, "indicator header")
+            return "indicators"
+        if phase == "goal" and level1_of(key0) is None:
+            self.goal_parts.append(_raw(row))
+            self.record(n, "goal")
+            return phase
+        if phase in ("goal", "funds") and self._indicator_row(n, row):
+            return "indicators"
+        if phase == "funds":
+            # e.g. a non-numeric amount on a row of its own: reported through the grid
+            self.fund_rows.append((n, row))
+            self.record(n, "fund block")
+            return phase
+        self.reject(n, "unrecognized line in a table", _raw(row))
+        return phase
 
     # -- header rows -----------------------------------------------------------------
 
@@ -430,6 +436,10 @@ def _strip_label(text: str, label: str) -> str:
     """The printed text after a label at the start of a cell (spaces inside allowed)."""
     pat = r"^\s*" + r"\s*".join(map(re.escape, label)) + r"\s*[:：]?\s*"
     return re.sub(pat, "", text, count=1).strip()
+
+
+def _raw(row: list[Cell]) -> str:
+    return "\t".join(c.text for c in row)
 
 
 def _is_number(key: str) -> bool:
