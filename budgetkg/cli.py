@@ -29,8 +29,4 @@ def main() -> None:
 
 
 for _module, _name in COMMANDS:
-    try:
-        main.add_command(getattr(importlib.import_module(_module), _name))
-    except ModuleNotFoundError as exc:  # a stage not built yet must not break the others
-        if exc.name != _module:
-            raise
+    main.add_command(getattr(importlib.import_module(_module), _name))

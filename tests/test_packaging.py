@@ -1,0 +1,49 @@
+"""The installed package carries every module and data file of the checkout.
+
+CI installs the project as a wheel (not editable), so these checks fail there when a
+folder is missing from ``packages`` or a data file from ``package-data``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.resources
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# Checkout folder -> import name, as pyproject's package-dir maps them.
+FOLDERS = {
+    "budgetkg": "budgetkg",
+    "loader": "budgetkg.loader",
+    "ontology": "budgetkg.ontology",
+    "service": "budgetkg.service",
+    "queries": "budgetkg.queries",
+}
+
+
+def _modules():
+    for folder, package in FOLDERS.items():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            parts = path.relative_to(ROOT / folder).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            yield ".".join((package, *parts))
+
+
+@pytest.mark.parametrize("name", list(_modules()))
+def test_every_module_is_installed(name):
+    importlib.import_module(name)
+
+
+@pytest.mark.parametrize("package,pattern", [
+    ("budgetkg.ontology", "*.ttl"),
+    ("budgetkg.queries", "*.rq"),
+    ("budgetkg.data", "*.txt"),
+])
+def test_every_data_file_is_installed(package, pattern):
+    folder = {"budgetkg.data": "budgetkg/data"}.get(package, package.split(".")[-1])
+    expected = {p.name for p in (ROOT / folder).glob(pattern)}
+    installed = {r.name for r in importlib.resources.files(package).iterdir() if r.is_file()}
+    assert expected <= installed
