@@ -1,0 +1,163 @@
+"""Namespaces of the budgetkg ontology and the standard vocabularies it reuses.
+
+Ontology terms come from closed namespaces (``DefinedNamespace`` with ``_fail = True``):
+a misspelled term raises at import or call time instead of minting a new IRI. The
+ontology and concept IRIs are fixed (they name the model, not the data); data IRIs hang
+off a configurable base (see ``iris.py``).
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    ORG,
+    OWL,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
+
+#: Where the model lives. ``/def/`` for the model, ``/id/`` for things (DEFAULT_BASE).
+DEF = "https://budgetkg.example.org/def/"
+
+
+class BKG(DefinedNamespace):
+    """The budgetkg ontology (``ontology/budgetkg.ttl``)."""
+
+    _NS = Namespace(DEF)
+    _fail = True
+
+    # classes
+    Department: URIRef
+    ImplementingUnit: URIRef
+    ProjectLine: URIRef
+    ProjectYear: URIRef
+    FundAmount: URIRef
+    Indicator: URIRef
+    Target: URIRef
+    SourceDocument: URIRef
+    Dataset: URIRef
+    # concept schemes and schemes' top-level things
+    IndicatorLevelScheme: URIRef
+    ProjectAttributeScheme: URIRef
+    FundSourceScheme: URIRef
+    ComparatorScheme: URIRef
+    TargetKindScheme: URIRef
+    IndicatorNameScheme: URIRef
+    fundAmountStructure: URIRef
+    # project line / project year
+    department: URIRef
+    implementingUnit: URIRef
+    projectLine: URIRef
+    normalizedName: URIRef
+    printedName: URIRef
+    fiscalYear: URIRef
+    projectAttribute: URIRef
+    printedAttribute: URIRef
+    period: URIRef
+    goal: URIRef
+    goalLine: URIRef
+    sequence: URIRef
+    endLine: URIRef
+    isCarryover: URIRef
+    carryoverMarker: URIRef
+    carryoverFromYear: URIRef
+    carriesOverFrom: URIRef
+    hasIndicator: URIRef
+    costIndicatorTotal: URIRef
+    # amounts
+    projectYear: URIRef
+    fundSource: URIRef
+    amount: URIRef
+    printedAmount: URIRef
+    printedUnit: URIRef
+    # indicators and targets
+    position: URIRef
+    level1: URIRef
+    level2: URIRef
+    level2Basis: URIRef
+    printedLevel2: URIRef
+    indicatorConcept: URIRef
+    printedValue: URIRef
+    target: URIRef
+    targetKind: URIRef
+    comparator: URIRef
+    comparatorText: URIRef
+    value: URIRef
+    valueYuan: URIRef
+    unitText: URIRef
+    per: URIRef
+    isMoney: URIRef
+    unitInferred: URIRef
+    dateStart: URIRef
+    dateEnd: URIRef
+    note: URIRef
+    part: URIRef
+    # provenance
+    sourceLine: URIRef
+    sha256: URIRef
+    fileName: URIRef
+    encoding: URIRef
+    currencyUnit: URIRef
+    # units
+    ThousandYuan: URIRef
+    TenThousandYuan: URIRef
+    HundredMillionYuan: URIRef
+
+
+# Concept schemes: open namespaces of codes, checked by the shapes (sh:in) instead.
+LEVEL = Namespace(DEF + "indicator-level/")
+ATTRIBUTE = Namespace(DEF + "project-attribute/")
+FUND = Namespace(DEF + "fund-source/")
+COMPARATOR = Namespace(DEF + "comparator/")
+KIND = Namespace(DEF + "target-kind/")
+BKGSH = Namespace(DEF + "shapes/")
+
+QUDT = Namespace("http://qudt.org/schema/qudt/")
+UNIT = Namespace("http://qudt.org/vocab/unit/")
+CUR = Namespace("http://qudt.org/vocab/currency/")
+QUANTITYKIND = Namespace("http://qudt.org/vocab/quantitykind/")
+
+#: Prefixes bound on every graph the package writes, so serializations read the same.
+PREFIXES: dict[str, Namespace | str] = {
+    "bkg": DEF,
+    "level": LEVEL,
+    "attr": ATTRIBUTE,
+    "fund": FUND,
+    "cmp": COMPARATOR,
+    "kind": KIND,
+    "bkgsh": BKGSH,
+    "org": ORG,
+    "skos": SKOS,
+    "prov": PROV,
+    "dcat": DCAT,
+    "dcterms": DCTERMS,
+    "void": VOID,
+    "qb": QB,
+    "qudt": QUDT,
+    "unit": UNIT,
+    "cur": CUR,
+    "quantitykind": QUANTITYKIND,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "sh": SH,
+}
+
+
+def bind_prefixes(g: Graph, base: str | None = None) -> Graph:
+    """Bind the package's prefixes (and ``id:`` for the data base, when given)."""
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    if base is not None:
+        g.bind("id", Namespace(base), override=True, replace=True)
+    return g

@@ -1,0 +1,220 @@
+"""SHACL validation of budgetkg data, with a report for people grouped by project.
+
+pySHACL runs with ``ontology/shapes.ttl`` and the ontology graph mixed in (the level-2
+check follows ``skos:broader`` of the concept schemes) and no RDFS inference (it is
+about 6x slower and nothing here needs it). Validate one document graph at a time: the
+cost is linear in the graph's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal as TypingLiteral
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, Literal, Node, URIRef
+from rdflib.namespace import RDF, SH
+
+from .model import cached_ontology_graph, cached_shapes_graph
+from .namespaces import BKG
+
+Severity = TypingLiteral["violation", "warning", "info"]
+_SEVERITIES: dict[Node, Severity] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result, located: the project (if any) and the source line."""
+
+    severity: Severity
+    message: str
+    focus: str
+    project: str | None  # project-year IRI
+    project_name: str | None
+    line: int | None
+    path: str | None = None
+    value: str | None = None
+    shape: str | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "no line"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass
+class ProjectFindings:
+    """The findings of one project year (or of the document, when ``project`` is None)."""
+
+    project: str | None
+    name: str | None
+    line: int | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class ValidationResult:
+    conforms: bool  # no sh:Violation (warnings allowed)
+    report: Graph
+    findings: list[Finding]
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def by_project(self) -> list[ProjectFindings]:
+        """Findings grouped by project, in source order; document-level ones first."""
+        groups: dict[str | None, ProjectFindings] = {}
+        for f in self.findings:
+            g = groups.setdefault(f.project, ProjectFindings(f.project, f.project_name, None))
+            g.findings.append(f)
+        for g in groups.values():
+            g.findings.sort(key=lambda f: (f.line or 0, f.severity, f.message))
+            lines = [f.line for f in g.findings if f.line is not None]
+            g.line = min(lines) if lines else None
+        return sorted(groups.values(), key=lambda g: (g.project is not None, g.line or 0, g.name or ""))
+
+    def text(self) -> str:
+        """A plain-text report for people."""
+        out: list[str] = []
+        for g in self.by_project():
+            out.append(f"{g.name or '(document)'}" + (f" [{g.project}]" if g.project else ""))
+            for f in g.findings:
+                out.append(f"  {f}")
+        nv, nw = len(self.violations), len(self.warnings)
+        out.append(f"{nv} violation(s), {nw} warning(s)")
+        return "\n".join(out)
+
+
+def validate_graph(data: Graph, *, lang: str = "en") -> ValidationResult:
+    """Validate ``data`` (one document's graph, or any budgetkg graph) against the shapes.
+
+    ``lang`` picks which of the messages (``en`` or ``zh``) the findings carry.
+    """
+    # pySHACL's ont_graph mixes in only RDFS/OWL axioms, not the SKOS concept schemes the
+    # level checks need, so the whole ontology graph is added to a working copy here.
+    work = Graph()
+    work += data
+    work += cached_ontology_graph()
+    conforms, report, _ = shacl_validate(
+        work,
+        shacl_graph=cached_shapes_graph(),
+        inference="none",
+        allow_warnings=True,
+        advanced=False,
+        inplace=True,
+    )
+    assert isinstance(report, Graph)
+    return ValidationResult(bool(conforms), report, _findings(data, report, lang))
+
+
+def _findings(data: Graph, report: Graph, lang: str) -> list[Finding]:
+    locator = _Locator(data)
+    out: list[Finding] = []
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(r, SH.focusNode)
+        value = report.value(r, SH.value)
+        severity = _SEVERITIES.get(report.value(r, SH.resultSeverity), "violation")  # type: ignore[arg-type]
+        path = report.value(r, SH.resultPath)
+        # A SPARQL check names itself (sh:sourceConstraint); Core checks name their shape.
+        constraint = report.value(r, SH.sourceConstraint)
+        shape = constraint if isinstance(constraint, URIRef) else report.value(r, SH.sourceShape)
+        if shape is not None and not isinstance(shape, URIRef):
+            # a property shape (blank node): name the node shape that holds it
+            shape = cached_shapes_graph().value(None, SH.property, shape) or shape
+        project, name, line = locator.locate(focus, value)
+        out.append(
+            Finding(
+                severity=severity,
+                message=_message(report, r, lang),
+                focus=str(focus),
+                project=None if project is None else str(project),
+                project_name=name,
+                line=line,
+                path=None if path is None or not isinstance(path, URIRef) else str(path),
+                value=None if value is None else str(value),
+                shape=None if shape is None or not isinstance(shape, URIRef) else str(shape),
+            )
+        )
+    out.sort(key=lambda f: (f.project or "", f.line or 0, f.message))
+    return out
+
+
+def _message(report: Graph, result: Node, lang: str) -> str:
+    messages = [m for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+    for m in messages:
+        if m.language == lang:
+            return str(m)
+    if messages:
+        # pySHACL drops the language tag of messages it filled in ({?name} …): pick by
+        # script, the Chinese message being the one with the most non-ASCII characters.
+        def cjk(m: Literal) -> int:
+            return sum(1 for ch in str(m) if ord(ch) > 0x2E80)
+
+        return str(max(messages, key=cjk) if lang == "zh" else min(messages, key=cjk))
+    comp = report.value(result, SH.sourceConstraintComponent)
+    return f"constraint {comp} failed" if comp else "constraint failed"
+
+
+class _Locator:
+    """Focus node -> (project year, its printed name, the line to show)."""
+
+    def __init__(self, data: Graph) -> None:
+        self.data = data
+
+    def _project_of(self, node: Node) -> URIRef | None:
+        d = self.data
+        if (node, RDF.type, BKG.ProjectYear) in d:
+            return node  # type: ignore[return-value]
+        py = d.value(node, BKG.projectYear)  # a fund amount
+        if py is not None:
+            return py  # type: ignore[return-value]
+        py = d.value(None, BKG.hasIndicator, node)  # an indicator
+        if py is not None:
+            return py  # type: ignore[return-value]
+        # a target, or a part of one: walk up to its indicator
+        seen = 0
+        while node is not None and seen < 8:
+            up = d.value(None, BKG.target, node) or d.value(None, BKG.part, node)
+            if up is None:
+                return None
+            if (up, RDF.type, BKG.Indicator) in d or d.value(None, BKG.hasIndicator, up) is not None:
+                return d.value(None, BKG.hasIndicator, up)  # type: ignore[return-value]
+            node, seen = up, seen + 1
+        return None
+
+    def _line(self, node: Node | None) -> int | None:
+        if node is None:
+            return None
+        v = self.data.value(node, BKG.sourceLine)
+        if v is None:
+            up = self.data.value(None, BKG.target, node)
+            v = None if up is None else self.data.value(up, BKG.sourceLine)
+        try:
+            return None if v is None else int(v)
+        except (TypeError, ValueError):
+            return None
+
+    def locate(self, focus: Node | None, value: Node | None) -> tuple[URIRef | None, str | None, int | None]:
+        if focus is None:
+            return None, None, None
+        # Document-level checks report the project or row concerned as the value.
+        project = self._project_of(value) if isinstance(value, URIRef) else None
+        if project is None:
+            project = self._project_of(focus)
+        name = None
+        if project is not None:
+            n = self.data.value(project, BKG.printedName)
+            name = None if n is None else str(n)
+        # The most precise line: the value's (an indicator row found by a project-level
+        # check), then the focus node's, then the project's.
+        line = self._line(value) if isinstance(value, URIRef) else None
+        if line is None:
+            line = self._line(focus)
+        if line is None and project is not None:
+            line = self._line(project)
+        return project, name, line
+
