@@ -1,0 +1,147 @@
+"""`budgetkg query`: run a SPARQL query against an endpoint and print the answer."""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+import warnings
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+DEFAULT_ENDPOINT = "http://127.0.0.1:5000/sparql"
+
+
+def resolve_query(source: str | None, expression: str | None) -> str:
+    """The query text: ``-e`` text, a .rq file, or NAME of ``queries/NAME.rq``."""
+    if (source is None) == (expression is None):
+        raise click.UsageError("give exactly one of FILE.rq, NAME or -e 'SPARQL'")
+    if expression is not None:
+        return expression
+    assert source is not None
+    path = Path(source)
+    if source.endswith(".rq") or path.is_file():
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise click.FileError(source, hint=exc.strerror or str(exc)) from None
+    packaged = resources.files("budgetkg.queries") / f"{source}.rq"
+    if not packaged.is_file():
+        names = sorted(p.name[:-3] for p in resources.files("budgetkg.queries").iterdir() if p.name.endswith(".rq"))
+        raise click.UsageError(
+            f"no query named {source!r}" + (f"; known: {', '.join(names)}" if names else "")
+        )
+    return packaged.read_text(encoding="utf-8")
+
+
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(term: dict[str, Any] | None) -> str:
+    if term is None:
+        return ""
+    value = str(term.get("value", ""))
+    if term.get("type") == "bnode":
+        return "_:" + value
+    if "xml:lang" in term:
+        return f"{value}@{term['xml:lang']}"
+    return value
+
+
+def format_table(results: dict[str, Any]) -> str:
+    """SPARQL JSON results as an aligned text table (or the boolean of an ASK)."""
+    if "boolean" in results:
+        return "true" if results["boolean"] else "false"
+    names = results["head"]["vars"]
+    rows = [[_cell(b.get(n)).replace("\n", " ") for n in names] for b in results["results"]["bindings"]]
+    widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(names), "-+-".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+@click.command()
+@click.argument("source", required=False, metavar="(FILE.rq | NAME)")
+@click.option("-e", "--expression", help="The SPARQL query text itself.")
+@click.option("--endpoint", default=DEFAULT_ENDPOINT, show_default=True, help="SPARQL endpoint URL.")
+@click.option("--format", "output", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output: a text table, the endpoint's JSON, or CSV. "
+              "CONSTRUCT/DESCRIBE print Turtle (table) or JSON-LD (json).")
+@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds to wait for the answer.")
+def query(source: str | None, expression: str | None, endpoint: str, output: str, timeout: float) -> None:
+    """Run a query against a SPARQL endpoint (by default the local `budgetkg serve`).
+
+    Exit status: 0 ok, 1 the endpoint refused the query (the reason is printed),
+    2 usage error or the endpoint could not be reached.
+    """
+    from urllib.error import HTTPError, URLError
+
+    from SPARQLWrapper import CSV, JSON, JSONLD, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    text = resolve_query(source, expression)
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setTimeout(int(timeout))
+    with warnings.catch_warnings():  # SPARQLWrapper warns on queries it cannot classify;
+        warnings.simplefilter("ignore")  # the endpoint's parser says what is wrong
+        client.setQuery(text)
+    is_graph = client.queryType in {"CONSTRUCT", "DESCRIBE"}
+    if is_graph and output == "csv":
+        raise click.UsageError("--format csv is for SELECT and ASK; CONSTRUCT and DESCRIBE give table (Turtle) or json")
+    client.setReturnFormat({"table": TURTLE if is_graph else JSON, "json": JSONLD if is_graph else JSON,
+                            "csv": CSV}[output])
+    try:
+        body = client.query().response.read()
+    except SPARQLWrapperException as exc:
+        click.echo(f"error: {_reason(exc)}", err=True)
+        sys.exit(EXIT_INVALID)
+    except HTTPError as exc:
+        click.echo(f"error: {exc.code} {_reason_body(exc.read()) or exc.reason}", err=True)
+        sys.exit(EXIT_INVALID if exc.code < 500 or exc.code == 503 else EXIT_USAGE)
+    except (URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        click.echo(f"error: cannot reach {endpoint}: {reason}", err=True)
+        sys.exit(EXIT_USAGE)
+    if output == "table" and not is_graph:
+        click.echo(format_table(json.loads(body)))
+    else:
+        click.echo(body.decode("utf-8").rstrip("\n"))
+    sys.exit(EXIT_OK)
+
+
+def _reason_body(body: bytes) -> str:
+    """The detail of the service's JSON error envelope, else the body as text."""
+    try:
+        err = json.loads(body)["error"]
+        return f"{err['title']}: {err['detail']}"
+    except (ValueError, KeyError, TypeError):
+        return body.decode("utf-8", "replace").strip()[:500]
+
+
+def _reason(exc: Exception) -> str:
+    # SPARQLWrapper puts the response body after "Response:\n" in its message.
+    text = str(exc)
+    head, sep, body = text.partition("Response:\n")
+    if sep:
+        raw = body.strip()
+        if raw.startswith("b'") or raw.startswith('b"'):
+            try:
+                import ast
+
+                return _reason_body(ast.literal_eval(raw))
+            except (ValueError, SyntaxError):
+                pass
+        return _reason_body(raw.encode())
+    return text

@@ -1,0 +1,46 @@
+"""Body of a query worker process: ``python -m budgetkg.service.worker READ_FD WRITE_FD FOLDER``.
+
+Opens the store in FOLDER read-only, says ``("ready", None)`` (or ``("failed", why)``),
+then answers each :class:`~budgetkg.service.tasks.QueryTask` it reads with an
+:class:`~budgetkg.service.tasks.Outcome` until its input closes. The pipes are
+dedicated file descriptors, so nothing printed on stdout can corrupt them. Started
+with ``subprocess`` rather than ``multiprocessing`` so that the server's ``__main__``
+module is never imported again in the worker.
+"""
+
+from __future__ import annotations
+
+import sys
+from multiprocessing.connection import Connection
+
+from .store import open_store
+from .tasks import execute
+
+
+def serve(reader: Connection, writer: Connection, folder: str) -> None:
+    try:
+        store = open_store(folder, read_only=True)
+    except Exception as exc:  # reported to the server, which answers 503
+        writer.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    writer.send(("ready", None))
+    try:
+        while True:
+            try:
+                task = reader.recv()
+            except (EOFError, OSError):  # the server went away
+                break
+            if task is None:
+                break
+            writer.send(execute(store, task))
+    finally:
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    read_fd, write_fd, folder = (argv if argv is not None else sys.argv[1:])[:3]
+    serve(Connection(int(read_fd), writable=False), Connection(int(write_fd), readable=False), folder)
+
+
+if __name__ == "__main__":
+    main()
