@@ -61,7 +61,9 @@ class _Worker:
         answer_read, answer_write = os.pipe()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "budgetkg.service.worker", str(task_read), str(answer_write), folder],
+                # -P: never import from the working directory (a checkout there would shadow
+                # the installed package).
+                [sys.executable, "-P", "-m", "budgetkg.service.worker", str(task_read), str(answer_write), folder],
                 pass_fds=(task_read, answer_write),
                 stdin=subprocess.DEVNULL,
             )

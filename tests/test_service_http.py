@@ -140,7 +140,7 @@ def test_budgetkg_serve_seeds_an_empty_store_and_serves(tmp_path):
     env = {**os.environ, "BUDGETKG_WORKERS": "1"}
     log = (tmp_path / "serve.log").open("w")  # a file: a full stderr pipe would block the server
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from budgetkg.cli import main; main()", "serve",
+        [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()", "serve",
          "--data-dir", str(tmp_path / "d"), "--port", "0", "--timeout", "5"],
         stdout=subprocess.PIPE, stderr=log, text=True, env=env,
     )

@@ -58,7 +58,7 @@ def test_same_text_in_another_process() -> None:
     """No dependence on set or hash order: other hash seeds give the same bytes."""
     code = ("import hashlib; from budgetkg.synthetic import generate_document as g; "
             "print(hashlib.sha256(g(9, tables=12).text.encode()).hexdigest())")
-    digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+    digests = {subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": h}).stdout for h in ("1", "2")}
     assert digests == {hashlib.sha256(generate_document(9, tables=12).text.encode()).hexdigest() + "\n"}
 
