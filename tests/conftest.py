@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -21,3 +24,20 @@ def seed_doc(seed_path):
     from budgetkg.loader.reader import read_document
 
     return read_document(seed_path)
+
+
+@contextmanager
+def live_server(app, **waitress_options) -> Iterator[str]:
+    """Serve a Flask app with waitress on a free loopback port; yields its root URL.
+
+    Real HTTP for the tests that must not stop at the Flask test client."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, **{"threads": 4, **waitress_options})
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(5)

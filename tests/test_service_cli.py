@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from waitress.server import create_server
+from conftest import live_server
 
 from budgetkg.cli import main
 from budgetkg.commands.query import format_table
@@ -85,12 +84,8 @@ def endpoint(tmp_path_factory):
     with OxigraphStore(folder) as s:
         s.replace_graphs(FIXTURE.read_bytes(), "application/trig")
     app = create_app({"data_dir": folder, "workers": 1})
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}/sparql"
-    server.close()
-    thread.join(5)
+    with live_server(app, threads=2) as url:
+        yield f"{url}/sparql"
     close_app(app)
 
 

@@ -18,7 +18,7 @@ import rdflib
 import requests
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
-from waitress.server import create_server
+from conftest import live_server
 
 from budgetkg.service import close_app, create_app
 from budgetkg.service.store import OxigraphStore
@@ -36,12 +36,8 @@ def endpoint(tmp_path_factory):
     with OxigraphStore(folder) as s:
         s.replace_graphs(FIXTURE.read_bytes(), "application/trig")
     app = create_app({"data_dir": folder, "workers": 2, "query_timeout": 1.5})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, max_request_body_size=5_000_000)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}/sparql"
-    server.close()
-    thread.join(5)
+    with live_server(app, max_request_body_size=5_000_000) as url:
+        yield f"{url}/sparql"
     close_app(app)
 
 
