@@ -23,7 +23,7 @@ import os
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Union
@@ -51,6 +51,10 @@ class StoreBusyError(StoreError):
     """Another process holds the store in a way that excludes this use."""
 
 
+class StoreCorruptError(StoreError):
+    """The database files are damaged (truncated, garbled, missing); the message says how to rebuild."""
+
+
 class DataError(StoreError, ValueError):
     """The RDF given to the store is not valid (the message has line and column)."""
 
@@ -59,10 +63,17 @@ class QueryError(ValueError):
     """The query or its dataset is invalid (the message is the parser's)."""
 
 
+class QueryTimeout(StoreError):
+    """The store itself stopped the query at its time limit (remote stores)."""
+
+
 class Store(ABC):
     """A dataset of named graphs that can be replaced whole and queried with SPARQL."""
 
     read_only: bool = False
+    #: True when other processes may change the data while this one reads (a remote
+    #: store): the service then asks for ``version()`` and ``graphs()`` as it goes.
+    shared: bool = False
 
     @abstractmethod
     def is_empty(self) -> bool:
@@ -94,6 +105,19 @@ class Store(ABC):
     @abstractmethod
     def drop_graph(self, graph_iri: str) -> bool:
         """Remove a graph; False if there was no such graph."""
+
+    def has_graph(self, graph_iri: str) -> bool:
+        """True when the store holds a named graph ``graph_iri``."""
+        return graph_iri in self.graphs()
+
+    def add_graph_bulk(self, graph_iri: str, data: bytes, media_type: str = N_TRIPLES) -> None:
+        """Add triples to graph ``graph_iri`` as fast as the backend can.
+
+        Unlike ``replace_graphs`` this need not be atomic (a crash may leave part of the
+        triples); ``budgetkg.catalog`` journals such loads and rolls them back. By default
+        it is an atomic replace.
+        """
+        self.replace_graph(graph_iri, data, media_type)
 
     @abstractmethod
     def query(
@@ -189,6 +213,15 @@ class OxigraphStore(Store):
             if self._lock is not None:
                 self._lock.release()
             raise StoreError(f"{self.folder}: cannot open the store: {exc}") from exc
+        except RuntimeError as exc:  # RocksDB's "Corruption: …" (pyoxigraph has no finer class)
+            if self._lock is not None:
+                self._lock.release()
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreCorruptError(
+                f"{self.folder}: the store is damaged and cannot be opened ({first[:300]}). Rebuild it "
+                f"from the source files: `budgetkg load --rebuild --data-dir {self.folder} FILES...` "
+                f"(or delete {db} and load again)"
+            ) from exc
 
     # -- reading -----------------------------------------------------------------
 
@@ -218,6 +251,12 @@ class OxigraphStore(Store):
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from None
+        except RuntimeError as exc:
+            if str(exc).startswith(("Corruption", "IO error")):  # RocksDB's, not the query's
+                raise StoreError(f"cannot read the store: {exc}") from exc
+            # Else raised while planning, before any data is read: e.g. "The custom function
+            # <bif:sys_stat> is not supported". A property of the query, not of the store.
+            raise QueryError(str(exc)) from None
         except OSError as exc:
             raise StoreError(f"cannot read the store: {exc}") from exc
 
@@ -239,30 +278,7 @@ class OxigraphStore(Store):
         graph_iri: str | None = None,
     ) -> dict[str, int]:
         self._check_writable()
-        try:
-            fmt = ox.RdfFormat.from_media_type(media_type)
-        except ValueError:
-            fmt = None
-        if fmt is None:
-            raise DataError(f"unsupported RDF media type {media_type!r}")
-        target = None if graph_iri is None else _named_node(graph_iri, DataError)
-        groups: dict[str, list[ox.Triple]] = {}
-        try:
-            for quad in ox.parse(data, format=fmt):
-                graph = quad.graph_name
-                if isinstance(graph, ox.DefaultGraph):
-                    if target is None:
-                        raise DataError("triples outside a named graph, and no graph IRI given for them")
-                    name = target.value
-                elif isinstance(graph, ox.NamedNode):
-                    name = graph.value
-                else:
-                    raise DataError("graphs named by blank nodes are not supported")
-                groups.setdefault(name, []).append(quad.triple)
-        except SyntaxError as exc:
-            raise DataError(str(exc)) from None
-        if target is not None:
-            groups.setdefault(target.value, [])
+        groups = group_by_graph(data, media_type, graph_iri)
         self._replace(groups)
         return {name: len(triples) for name, triples in groups.items()}
 
@@ -282,6 +298,23 @@ class OxigraphStore(Store):
         if blocks:
             operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
         self._update(" ;\n".join(operations))
+
+    def has_graph(self, graph_iri: str) -> bool:
+        return bool(self._store.contains_named_graph(_named_node(graph_iri, DataError)))
+
+    def add_graph_bulk(self, graph_iri: str, data: bytes, media_type: str = N_TRIPLES) -> None:
+        # pyoxigraph's bulk loader: 2-4x faster than a transaction for a document, not atomic.
+        self._check_writable()
+        fmt = rdf_format(media_type)
+        target = _named_node(graph_iri, DataError)
+        try:
+            self._store.bulk_load(data, format=fmt, to_graph=target)
+        except SyntaxError as exc:
+            raise DataError(str(exc)) from None
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"cannot write the store: {exc}") from exc
+        self._written = True
+        self._bump_version()
 
     def drop_graph(self, graph_iri: str) -> bool:
         self._check_writable()
@@ -327,6 +360,52 @@ class OxigraphStore(Store):
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    """pyoxigraph's RDF format for a media type; DataError when there is none."""
+    try:
+        fmt = ox.RdfFormat.from_media_type(media_type)
+    except ValueError:
+        fmt = None
+    if fmt is None:
+        raise DataError(f"unsupported RDF media type {media_type!r}")
+    return fmt
+
+
+def group_by_graph(
+    data: bytes | str,
+    media_type: str,
+    graph_iri: str | None = None,
+    *,
+    reserved: Callable[[str], bool] = lambda name: False,
+) -> dict[str, list[ox.Triple]]:
+    """Parse RDF into triples per named graph (the loading side of every backend).
+
+    Triples outside a named graph go to ``graph_iri`` (an error without one); that graph
+    is listed even when empty, so that replacing it with nothing empties it."""
+    fmt = rdf_format(media_type)
+    target = None if graph_iri is None else _named_node(graph_iri, DataError)
+    groups: dict[str, list[ox.Triple]] = {}
+    try:
+        for quad in ox.parse(data, format=fmt):
+            graph = quad.graph_name
+            if isinstance(graph, ox.DefaultGraph):
+                if target is None:
+                    raise DataError("triples outside a named graph, and no graph IRI given for them")
+                name = target.value
+            elif isinstance(graph, ox.NamedNode):
+                name = graph.value
+            else:
+                raise DataError("graphs named by blank nodes are not supported")
+            if reserved(name):
+                raise DataError(f"graph {name} is reserved for budgetkg's bookkeeping")
+            groups.setdefault(name, []).append(quad.triple)
+    except SyntaxError as exc:
+        raise DataError(str(exc)) from None
+    if target is not None:
+        groups.setdefault(target.value, [])
+    return groups
 
 
 def _named_node(iri: str, error: type[Exception]) -> ox.NamedNode:

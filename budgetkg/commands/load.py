@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from budgetkg.service.settings import SettingsError, load_settings
-from budgetkg.service.store import Store, StoreError, open_store
+from budgetkg.service.store import Store, StoreError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -21,18 +21,39 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the store [default: the data_dir setting].")
 @click.option("--base-iri", help="Base of the minted IRIs [default: the base_iri setting].")
+@click.option("--store", "store_url", metavar="URL",
+              help="Load into this remote SPARQL store instead (docs/stores.md); credentials come "
+              "from BUDGETKG_STORE_USER / BUDGETKG_STORE_PASSWORD or the config file.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="TOML file of settings.")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Worker processes that parse, convert and validate [default: one per core, at most 2; "
+              "0 = in this process].")
+@click.option("--strict", is_flag=True,
+              help="Refuse a document with SHACL violations (it keeps what it had); default: load it and report.")
+@click.option("--no-validate", "no_validate", is_flag=True, help="Skip SHACL validation (faster; said in the summary).")
+@click.option("--warnings", "show_warnings", is_flag=True,
+              help="Print every SHACL warning (default: a count per document).")
+@click.option("--rebuild", is_flag=True,
+              help="Delete the store in the data folder first and load FILES into a new one "
+              "(for a damaged store; give every file the store should hold).")
 def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_iri: str | None,
-         config_file: Path | None) -> None:
+         store_url: str | None, config_file: Path | None, workers: int | None, strict: bool,
+         no_validate: bool, show_warnings: bool, rebuild: bool) -> None:
     """Load performance-target tables: each document replaces its own named graph.
 
     FILES are table files (.txt), RDF files (.trig .nq .ttl .nt .jsonld) or folders
-    of them. Exit status: 0 all loaded, 1 some file or table had invalid data (the
-    good ones are still loaded), 2 a file could not be read or the store not opened.
+    of them. Documents are added incrementally: a file loaded before with the same
+    content is skipped, with new content it replaces what it loaded (atomically; an
+    interrupted load is finished or undone at the next start). Each document is
+    SHACL-validated; violations are printed and the document is loaded anyway unless
+    --strict. Exit status: 0 all loaded, 1 some file or table had invalid data or
+    violations (the good ones are still loaded), 2 a file could not be read or the
+    store not opened.
     """
     try:
-        settings = load_settings({"data_dir": data_dir, "base_iri": base_iri}, config_file=config_file)
+        settings = load_settings({"data_dir": data_dir, "base_iri": base_iri, "store_url": store_url},
+                                 config_file=config_file)
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from None
     from budgetkg import pipeline
@@ -40,60 +61,118 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
     paths = pipeline.expand_paths(files)
     if out is not None:
         sys.exit(_write(paths, out, settings.base_iri))
+    from tqdm import tqdm
+
+    from budgetkg.service.remote_store import store_from_settings
+
+    if rebuild:
+        if settings.store_url:
+            raise click.UsageError("--rebuild is for the embedded store; a remote store is rebuilt on its server")
+        from budgetkg.rebuild import wipe_store
+
+        try:
+            if wipe_store(settings.data_dir):
+                click.echo(f"deleted the old store in {settings.data_dir}", err=True)
+        except StoreError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+    # Remote loads go in batches: this bar counts the triples sent.
+    sent = tqdm(desc="sending", unit="triple", file=sys.stderr, disable=None if settings.store_url else True,
+                position=1, leave=False)
     try:
-        store = open_store(settings.data_dir)
+        store = store_from_settings(settings, progress=sent.update)
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     started = time.perf_counter()
-    with store:
+    with store, sent:
         try:
             ontology = pipeline.load_ontology(store, base=settings.base_iri).triples
         except StoreError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
-        status, loaded, tables, triples = load_files(store, paths, settings.base_iri)
+        summaries: list[object] = []
+        status, loaded, tables, triples = load_files(store, paths, settings.base_iri, workers=workers,
+                                                     validate=not no_validate, strict=strict,
+                                                     show_warnings=show_warnings, summary_out=summaries)
+    click.echo(f"summary: {summaries[0].text()}")  # type: ignore[attr-defined]
     click.echo(
-        f"loaded {loaded} of {len(paths)} files into {settings.data_dir}: {tables} tables, "
+        f"loaded {loaded} of {len(paths)} files into {settings.store_url or settings.data_dir}: {tables} tables, "
         f"{triples + ontology} triples (with the ontology) in {time.perf_counter() - started:.1f} s"
     )
     sys.exit(status)
 
 
-def load_files(store: Store, paths: list[Path], base: str) -> tuple[int, int, int, int]:
+def load_files(store: Store, paths: list[Path], base: str, *, workers: int | None = None,
+               validate: bool = True, strict: bool = False, show_warnings: bool = False,
+               summary_out: list[object] | None = None) -> tuple[int, int, int, int]:
     """Load each file, reporting problems on stderr: (exit status, files, tables, triples).
 
-    A file that cannot be read or converted is skipped (the others still load); a
-    failing store stops everything with exit status 2.
+    The streaming pipeline (``budgetkg.pipeline.load_corpus``): documents are parsed,
+    converted and SHACL-validated by worker processes and written one at a time, with a
+    progress bar and a summary. Policy: every reader problem and every SHACL violation
+    is printed (FILE:LINE); a document with violations is still loaded (exit status 1)
+    unless ``strict``, which refuses it (its path keeps what it had). Warnings are
+    counted per document (all printed with ``show_warnings``). A file that cannot be
+    read or converted is skipped (the others still load); a failing store stops
+    everything with exit status 2.
     """
     from tqdm import tqdm
 
     from budgetkg import pipeline
 
     status = EXIT_OK
-    loaded = tables = triples = 0
-    for path in tqdm(paths, desc="loading", unit="file", file=sys.stderr, disable=None if paths else True):
-        try:
-            report = pipeline.load_path(store, path, base=base)
-        except OSError as exc:
-            click.echo(f"{path}: error: cannot read: {exc.strerror or exc}", err=True)
-            status = max(status, EXIT_USAGE)
-            continue
-        except ValueError as exc:  # DataError (invalid RDF, with its line) or ConversionError
-            click.echo(f"{path}: error: {exc}", err=True)
-            status = max(status, EXIT_INVALID)
-            continue
-        except StoreError as exc:  # the store itself failed: stop here
-            click.echo(f"{path}: error: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
-        for problem in report.problems:
+    bar = tqdm(total=len(paths), desc="loading", unit="doc", file=sys.stderr, disable=None if paths else True,
+               dynamic_ncols=True)
+    tables = triples = 0
+    started = time.perf_counter()
+
+    def on_outcome(o: pipeline.Outcome) -> None:
+        nonlocal status, tables, triples
+        res = o.result
+        say = bar.write if not bar.disable else (lambda m: click.echo(m, err=True))
+        if o.action == "failed":
+            say(f"{o.path}: error: {res.error}")
+            status = max(status, EXIT_USAGE if (res.error or "").startswith("cannot read") else EXIT_INVALID)
+        for problem in res.problems:
             if problem.severity != "info":
-                click.echo(str(problem), err=True)
-        if report.errors:
+                say(str(problem))
+        if any(p.severity == "error" for p in res.problems):
             status = max(status, EXIT_INVALID)
-        loaded += 1
-        tables += report.tables
-        triples += report.triples
+        for v in res.violations:
+            say(v)
+        if res.violations:
+            status = max(status, EXIT_INVALID)
+            if o.action == "refused":
+                say(f"{o.path}: refused (--strict): {len(res.violations)} SHACL violation(s)")
+        if show_warnings:
+            for w in res.warnings:
+                say(w)
+        elif res.warnings:
+            say(f"{o.path}: {len(res.warnings)} SHACL warning(s) (budgetkg validate {o.path} lists them)")
+        if o.action not in ("failed", "refused"):
+            tables += res.tables
+            triples += res.triples
+        rate = triples / max(time.perf_counter() - started, 1e-9)
+        bar.set_postfix_str(f"{tables} tables, {triples:,} triples, {rate:,.0f} triples/s", refresh=False)
+        bar.update(1)
+
+    try:
+        summary = pipeline.load_corpus(store, paths, base=base, workers=workers, validate=validate,
+                                       strict=strict, on_outcome=on_outcome)
+    except StoreError as exc:  # the store itself failed: stop here
+        bar.close()
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    bar.close()
+    if summary.recovered:
+        click.echo(f"note: {summary.recovered}", err=True)
+    if summary_out is not None:
+        summary_out.append(summary)
+    loaded = summary.loaded + summary.unchanged
+    from budgetkg.service.dumps import refresh_dump
+
+    refresh_dump(store)  # the full dump follows the store (docs/linked-data.md)
     return status, loaded, tables, triples
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from budgetkg.service.settings import SETTINGS, Settings, SettingsError, load_settings
-from budgetkg.service.store import StoreError, open_store
+from budgetkg.service.store import StoreError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -19,6 +19,8 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 def settings_options(command: Any) -> Any:
     """One flag per setting of the table, help text included (defaults come later)."""
     for setting in reversed(SETTINGS):
+        if setting.secret:  # passwords never go on the command line
+            continue
         kind: Any = click.Path(path_type=Path) if setting.type is Path else setting.type
         command = click.option(
             setting.option,
@@ -38,7 +40,9 @@ def _load_into_store(settings: Settings, paths: tuple[Path, ...]) -> int:
     from budgetkg import pipeline
     from budgetkg.commands.load import load_files
 
-    with open_store(settings.data_dir) as store:
+    from budgetkg.service.remote_store import store_from_settings
+
+    with store_from_settings(settings) as store:
         if store.is_empty():
             with tqdm(total=4, desc="loading the default dataset", unit="step", file=sys.stderr) as bar:
                 def step(name: str) -> None:
@@ -65,8 +69,10 @@ def serve(config_file: Path | None, paths: tuple[Path, ...], **flags: Any) -> No
 
     Opens the store in the data folder; an empty store is first filled with the
     embedded default dataset. FILE_OR_DIR (table files, or .trig .nq .ttl .nt .jsonld)
-    are loaded before serving, each replacing its own graph. Settings come from the
-    flags, then BUDGETKG_* variables, then the config file, then the defaults.
+    are loaded before serving, each replacing its own graph; a file already loaded with
+    the same content (SHA-256) is skipped, so serving a folder again starts at once.
+    Settings come from the flags, then BUDGETKG_* variables, then the config file, then
+    the defaults.
     """
     try:
         settings = load_settings(flags, config_file=config_file)
@@ -80,9 +86,8 @@ def serve(config_file: Path | None, paths: tuple[Path, ...], **flags: Any) -> No
     if status != EXIT_OK:
         click.echo("some files were not loaded (see above); serving the rest", err=True)
 
-    from waitress.server import create_server
-
     from budgetkg.service import close_app, create_app
+    from budgetkg.service.http_server import create_http_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -91,7 +96,7 @@ def serve(config_file: Path | None, paths: tuple[Path, ...], **flags: Any) -> No
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     try:
-        server = create_server(
+        server = create_http_server(
             app,
             host=settings.host,
             port=settings.port,

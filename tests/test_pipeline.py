@@ -1,0 +1,315 @@
+"""The streaming loader: one document at a time, validated, in parallel, incremental, recoverable.
+
+Small generated documents (3-4 tables each) keep this fast; the big runs are in bench/.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import Future
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+from click.testing import CliRunner
+
+from budgetkg import pipeline
+from budgetkg.catalog import JOURNAL_FILE, Catalog, Entry
+from budgetkg.cli import main
+from budgetkg.loader.iris import DEFAULT_BASE
+from budgetkg.service.store import N_TRIPLES, OxigraphStore
+from budgetkg.synthetic import department_catalog, generate_document
+
+BASE = DEFAULT_BASE
+
+
+def write_docs(folder: Path, n: int, *, tables: int = 3, seed: int = 7, year: int = 2022) -> list[Path]:
+    """``n`` small synthetic documents, one per department."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for code, _name in department_catalog()[:n]:
+        doc = generate_document(seed, department=code, year=year, tables=tables)
+        path = folder / doc.file_name
+        path.write_bytes(doc.encode())
+        out.append(path)
+    return out
+
+
+def quads(store: OxigraphStore) -> set[ox.Quad]:
+    return set(store._store.quads_for_pattern(None, None, None, None))  # noqa: SLF001
+
+
+def graph_sizes(store: OxigraphStore) -> dict[str, int]:
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                       default_graph_union=False)
+    return {r["g"].value: int(r["n"].value) for r in rows}
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory) -> list[Path]:
+    return write_docs(tmp_path_factory.mktemp("corpus"), 3)
+
+
+def test_parallel_load_equals_serial_load(docs):
+    serial, parallel = OxigraphStore(None), OxigraphStore(None)
+    s1 = pipeline.load_corpus(serial, docs, base=BASE, workers=0)
+    s2 = pipeline.load_corpus(parallel, docs, base=BASE, workers=2)
+    assert s1.loaded == s2.loaded == len(docs)
+    assert s1.triples == s2.triples > 0
+    assert quads(serial) == quads(parallel)
+    assert len(graph_sizes(serial)) == len(docs)
+
+
+def test_progress_and_summary(docs):
+    seen: list[pipeline.Outcome] = []
+    store = OxigraphStore(None)
+    summary = pipeline.load_corpus(store, docs, base=BASE, workers=0, on_outcome=seen.append)
+    assert [o.path for o in seen] == docs  # one report per document, in order
+    assert all(o.action == "loaded" and o.result.tables > 0 and o.result.triples > 0 for o in seen)
+    assert summary.tables == sum(o.result.tables for o in seen)
+    assert summary.triples == sum(graph_sizes(store).values())
+    assert set(summary.stage_seconds) == {"parse", "convert", "validate", "store"}
+    text = summary.text()
+    assert f"{len(docs)} documents ({len(docs)} loaded)" in text
+    assert f"{summary.tables} tables, {summary.triples} triples" in text
+    assert "SHACL: 0 violations" in text
+
+
+def test_cli_load_prints_the_summary_and_loads_incrementally(docs, tmp_path):
+    data = tmp_path / "data"
+    runner = CliRunner()
+    first = runner.invoke(main, ["load", str(docs[0]), "--data-dir", str(data), "--workers", "0"])
+    assert first.exit_code == 0, first.output
+    assert "summary: 1 documents (1 loaded)" in first.output
+    second = runner.invoke(main, ["load", *map(str, docs), "--data-dir", str(data), "--workers", "0"])
+    assert second.exit_code == 0, second.output
+    assert f"summary: {len(docs)} documents ({len(docs) - 1} loaded, 1 unchanged)" in second.output
+    with OxigraphStore(data, read_only=True) as store:
+        n = store.query("PREFIX bkg: <https://budgetkg.example.org/def/> "
+                        "SELECT (COUNT(*) AS ?n) WHERE { ?d a bkg:SourceDocument }")
+        assert int(next(iter(n))["n"].value) == len(docs)
+
+
+def test_documents_are_processed_and_stored_one_at_a_time(docs, monkeypatch):
+    events: list[tuple[str, str]] = []
+    real = pipeline.process_document
+
+    def process(path, base, validate=True):
+        events.append(("process", Path(path).name))
+        return real(path, base, validate)
+
+    monkeypatch.setattr(pipeline, "process_document", process)
+    pipeline.load_corpus(OxigraphStore(None), docs, base=BASE, workers=0,
+                         on_outcome=lambda o: events.append(("stored", o.path.name)))
+    assert events == [e for p in docs for e in (("process", p.name), ("stored", p.name))]
+
+
+class RecordingExecutor:
+    """Runs tasks in this process when asked for their result, recording what is in flight."""
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.most = 0
+
+    def __enter__(self) -> RecordingExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def shutdown(self, **kwargs: object) -> None:
+        pass
+
+    def submit(self, fn, *args):
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+def test_parallel_loader_keeps_at_most_two_documents_per_worker_in_flight(tmp_path, monkeypatch):
+    many = write_docs(tmp_path / "many", 8, tables=1)
+    pool = RecordingExecutor()
+    monkeypatch.setattr(pipeline, "make_executor", lambda workers: pool)
+    stored: list[Path] = []
+
+    def on_outcome(o: pipeline.Outcome) -> None:
+        pool.in_flight -= 1
+        stored.append(o.path)
+
+    pipeline.load_corpus(OxigraphStore(None), many, base=BASE, workers=2, on_outcome=on_outcome)
+    assert stored == many
+    # 2 per worker queued, plus the one being written: bounded, whatever the number of documents
+    assert pool.most == 2 * 2 + 1 < len(many)
+
+
+def test_validation_runs_once_per_document_on_that_document_only(docs, monkeypatch):
+    from budgetkg.loader import validate
+
+    sizes: list[int] = []
+    real = validate.validate_graph
+
+    def spy(data, **kwargs):
+        sizes.append(len(data))
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(validate, "validate_graph", spy)
+    store = OxigraphStore(None)
+    pipeline.load_corpus(store, docs, base=BASE, workers=0)
+    assert sorted(sizes) == sorted(graph_sizes(store).values())  # one call per document, its own graph
+
+
+def test_violations_are_reported_and_refused_with_strict(docs, monkeypatch):
+    from budgetkg.loader import validate
+    from budgetkg.loader.validate import Finding, ValidationResult
+
+    real = validate.validate_graph
+
+    def with_violation(data, **kwargs):
+        r = real(data, **kwargs)
+        bad = Finding("violation", "missing project total", "urn:x", None, None, 12)
+        return ValidationResult(False, r.report, [*r.findings, bad])
+
+    monkeypatch.setattr(validate, "validate_graph", with_violation)
+    loose, strict = OxigraphStore(None), OxigraphStore(None)
+    s1 = pipeline.load_corpus(loose, docs[:1], base=BASE, workers=0)
+    assert (s1.loaded, s1.violations) == (1, 1) and len(graph_sizes(loose)) == 1
+    seen: list[pipeline.Outcome] = []
+    s2 = pipeline.load_corpus(strict, docs[:1], base=BASE, workers=0, strict=True, on_outcome=seen.append)
+    assert (s2.loaded, s2.refused) == (0, 1) and graph_sizes(strict) == {}
+    assert seen[0].result.violations == [f"{docs[0]}:12: violation: missing project total"]
+
+
+def test_replacing_a_document_keeps_the_others(tmp_path):
+    a, b = write_docs(tmp_path / "c", 2)
+    store = OxigraphStore(tmp_path / "data")
+    first = pipeline.load_corpus(store, [a], base=BASE, workers=0)
+    second = pipeline.load_corpus(store, [b], base=BASE, workers=0)
+    assert (first.loaded, second.loaded) == (1, 1)
+    before = graph_sizes(store)
+    assert len(before) == 2
+    old_a = Catalog.of(store).get(a).graph
+    a.write_bytes(generate_document(99, department=department_catalog()[0][0], tables=2).encode())
+    outcomes: list[pipeline.Outcome] = []
+    pipeline.load_corpus(store, [a], base=BASE, workers=0, on_outcome=outcomes.append)
+    assert outcomes[0].action == "replaced"
+    after = graph_sizes(store)
+    new_a = Catalog.of(store).get(a).graph
+    assert old_a not in after and new_a in after and new_a != old_a
+    b_graph = Catalog.of(store).get(b).graph
+    assert after[b_graph] == before[b_graph]  # the other document untouched
+    again = pipeline.load_corpus(store, [a, b], base=BASE, workers=0)
+    assert (again.loaded, again.unchanged) == (0, 2)
+    store.close()
+
+
+def test_recover_undoes_a_half_done_bulk_load_and_finishes_a_loaded_one(tmp_path, docs):
+    store = OxigraphStore(tmp_path / "data")
+    pipeline.load_corpus(store, docs[:1], base=BASE, workers=0)
+    catalog = Catalog.of(store)
+    old = catalog.get(docs[0]).graph
+    res = pipeline.process_document(docs[1], BASE, validate=False)
+    # Crash during the bulk load: part of the new graph is there, the journal says "adding".
+    half = b"".join(res.ntriples.splitlines(keepends=True)[:50])
+    catalog._journal({"state": "adding", "add": res.graph, "existed": False, "drop": [old]})
+    store.add_graph_bulk(res.graph, half, N_TRIPLES)
+    assert "undid" in Catalog.of(store).recover(store)
+    assert store.has_graph(old) and not store.has_graph(res.graph)
+    # Crash after the new graph was complete ("added"): the old one is dropped.
+    catalog._journal({"state": "added", "add": res.graph, "existed": False, "drop": [old]})
+    store.add_graph_bulk(res.graph, res.ntriples, N_TRIPLES)
+    assert "finished" in Catalog.of(store).recover(store)
+    assert store.has_graph(res.graph) and not store.has_graph(old)
+    assert not (tmp_path / "data" / JOURNAL_FILE).exists()
+    store.close()
+
+
+def test_a_load_killed_mid_way_recovers_at_the_next_start(tmp_path):
+    """SIGKILL a real `budgetkg load` of a generated corpus while it writes; the next open
+    recovers and every document graph is whole: the old version or the new one."""
+    folder = tmp_path / "corpus"
+    paths = write_docs(folder, 6, tables=4, seed=3)
+    data = tmp_path / "data"
+    with OxigraphStore(data) as store:
+        pipeline.load_corpus(store, paths, base=BASE, workers=0)
+        old = {str(p.resolve()): Catalog.of(store).get(p).graph for p in paths}
+    paths = write_docs(folder, 6, tables=4, seed=4)  # new content for every path
+    new = {str(p.resolve()): pipeline.process_document(p, BASE, validate=False) for p in paths}
+    cmd = [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()", "load", str(folder),
+           "--data-dir", str(data), "--workers", "0", "--no-validate"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (data / JOURNAL_FILE).exists() and proc.poll() is None:
+        time.sleep(0.005)
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    journal = (data / JOURNAL_FILE).read_text() if (data / JOURNAL_FILE).exists() else None
+    with OxigraphStore(data) as store:
+        recovered = pipeline.recover(store)
+        assert (recovered is None) == (journal is None)
+        print(f"killed with journal {journal}: {recovered}")
+        sizes = graph_sizes(store)
+        catalog = Catalog.of(store)
+        replaced = 0
+        for key, res in new.items():
+            has_old, has_new = old[key] in sizes, res.graph in sizes
+            assert has_old != has_new, key  # exactly one version of each document
+            if has_new:
+                assert sizes[res.graph] == res.triples  # whole
+                replaced += 1
+            entry = catalog.entries[key]
+            assert entry.graph == (res.graph if has_new else old[key])
+        assert not (data / JOURNAL_FILE).exists()
+        # loading again finishes the job
+        summary = pipeline.load_corpus(store, paths, base=BASE, workers=0, validate=False)
+        assert summary.loaded == len(paths) - replaced
+        documents = {g for g in graph_sizes(store) if not g.endswith("/ontology")}
+        assert documents == {r.graph for r in new.values()}
+
+
+def test_serve_a_folder_of_documents_over_http(tmp_path, docs):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = tmp_path / "data"
+    cmd = [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()", "serve", str(docs[0].parent),
+           "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/sparql"
+        deadline = time.time() + 120
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                requests.get(url, timeout=2)
+                break
+            except requests.RequestException:
+                assert time.time() < deadline, log.read_text()
+                time.sleep(0.2)
+        q = ("PREFIX bkg: <https://budgetkg.example.org/def/> "
+             "SELECT ?name WHERE { ?d a bkg:SourceDocument ; bkg:fileName ?name }")
+        r = requests.get(url, params={"query": q}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        names = {b["name"]["value"] for b in r.json()["results"]["bindings"]}
+        assert {p.name for p in docs} <= names  # the folder's documents (besides the default seed)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+    catalog = Catalog(data)
+    assert {Path(k).name for k in catalog.entries} == {p.name for p in docs}
+
+
+def test_catalog_entry_round_trips(tmp_path):
+    c = Catalog(tmp_path)
+    c.entries["x"] = Entry("x", "ab" * 32, "urn:g", 3, 30)
+    c._save()
+    assert Catalog(tmp_path).entries["x"] == c.entries["x"]
