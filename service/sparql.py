@@ -26,7 +26,7 @@ def _not_acceptable(family: tuple[Format, ...]) -> ApiError:
     return ApiError(406, "Not acceptable", f"None of the accepted media types is available; offered: {offered}.")
 
 
-def _pick(family: tuple[Format, ...], requested: str | None, required: bool) -> Format | None:
+def pick_format(family: tuple[Format, ...], requested: str | None, required: bool) -> Format | None:
     """Negotiate within one family; errors only matter for the family the query needs."""
     try:
         fmt = negotiate(family, request.accept_mimetypes, requested)
@@ -52,8 +52,8 @@ def sparql() -> Response:
         raise ApiError(exc.status, exc.title, exc.detail) from None
     is_graph = shape.form in {"CONSTRUCT", "DESCRIBE"}
     is_results = shape.form in {"SELECT", "ASK"}
-    results_fmt = _pick(RESULT_FORMATS, req.format, required=is_results)
-    graph_fmt = _pick(GRAPH_FORMATS, req.format, required=is_graph)
+    results_fmt = pick_format(RESULT_FORMATS, req.format, required=is_results)
+    graph_fmt = pick_format(GRAPH_FORMATS, req.format, required=is_graph)
     if shape.form is None and results_fmt is None and graph_fmt is None and req.format:
         raise ApiError(400, "Unknown format", f"unknown format {req.format!r}")
     task = QueryTask(
@@ -64,7 +64,7 @@ def sparql() -> Response:
         graph_format=graph_fmt.name if graph_fmt else None,
         max_rows=settings.max_rows,
     )
-    etag = _etag(state.version, task)
+    etag = etag_for(state.current_version(), task)
     if request.if_none_match.contains(etag):
         response = Response(status=304)
         response.set_etag(etag)
@@ -84,7 +84,7 @@ def sparql() -> Response:
     return response
 
 
-def _etag(version: str, task: QueryTask) -> str:
+def etag_for(version: str, task: QueryTask) -> str:
     # The data cannot change while the server runs (the store is locked against
     # writers), so the same request on the same store version gives the same bytes.
     key = json.dumps([version, task.query, task.default_graphs, task.named_graphs,
@@ -93,11 +93,11 @@ def _etag(version: str, task: QueryTask) -> str:
 
 
 def _describe(state: ServiceState) -> Response:
-    fmt = _pick(GRAPH_FORMATS, request.args.get("format") or None, required=True)
+    fmt = pick_format(GRAPH_FORMATS, request.args.get("format") or None, required=True)
     assert fmt is not None
     triples = service_description(
         request.base_url,
-        state.graphs,
+        state.current_graphs(),
         query_timeout=state.settings.query_timeout,
         max_rows=state.settings.max_rows,
     )

@@ -79,18 +79,33 @@ def format_table(results: dict[str, Any]) -> str:
               show_default=True, help="Output: a text table, the endpoint's JSON, or CSV. "
               "CONSTRUCT/DESCRIBE print Turtle (table) or JSON-LD (json).")
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds to wait for the answer.")
-def query(source: str | None, expression: str | None, endpoint: str, output: str, timeout: float) -> None:
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of a canned query (repeatable), e.g. -p year=2022.")
+@click.option("--list", "list_queries", is_flag=True, help="List the canned queries and their parameters.")
+def query(source: str | None, expression: str | None, endpoint: str, output: str, timeout: float,
+          params: tuple[str, ...], list_queries: bool) -> None:
     """Run a query against a SPARQL endpoint (by default the local `budgetkg serve`).
 
-    Exit status: 0 ok, 1 the endpoint refused the query (the reason is printed),
-    2 usage error or the endpoint could not be reached.
+    NAME is a canned query (`budgetkg query --list`); its parameters are given with
+    -p NAME=VALUE, checked by type and bound safely. Exit status: 0 ok, 1 the endpoint
+    refused the query (the reason is printed), 2 usage error or the endpoint could not
+    be reached.
     """
     from urllib.error import HTTPError, URLError
 
     from SPARQLWrapper import CSV, JSON, JSONLD, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+    from budgetkg.commands.canned import bind_canned, list_text
+
+    if list_queries:
+        click.echo(list_text())
+        sys.exit(EXIT_OK)
     text = resolve_query(source, expression)
+    if expression is None and source is not None:
+        text = bind_canned(source, text, params, endpoint, timeout)
+    elif params:
+        raise click.UsageError("-p/--param is for canned queries and .rq files with a header")
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setTimeout(int(timeout))

@@ -1,0 +1,206 @@
+"""A small Python API for notebooks: open the data, run canned queries, get rows.
+
+>>> from budgetkg import api
+>>> kg = api.open_seed()                       # the embedded default dataset, in memory
+>>> [q.name for q in kg.queries()][:3]
+['carryover-chains', 'compare-lines', 'compare-targets']
+>>> rows = kg.run("project-indicators")
+>>> rows[0]["printedName"], rows[0]["position"]
+('国家级高技能人才培训基地建设', 1)
+>>> kg.run("projects", year=2022).columns[:3]
+['year', 'sequence', 'project']
+
+``open(path)`` opens a data folder (the on-disk store that ``budgetkg load`` fills,
+read-only) and ``open(url)`` a SPARQL endpoint (``budgetkg serve``'s ``/sparql``, or any
+SPARQL 1.1 endpoint holding the same data). ``Rows.to_pandas()`` needs pandas, which is
+optional. Values come back as Python values: integers as ``int``, decimals as
+``Decimal``, booleans as ``bool``, dates as ``datetime.date``, years (``xsd:gYear``) as
+``int``, IRIs and other literals as ``str``; unbound values are ``None``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from budgetkg.queries.catalog import (
+    YEARS_QUERY,
+    CannedQuery,
+    Catalog,
+    load_catalog,
+    strip_comments,
+    years_from_values,
+)
+
+__all__ = ["Connection", "Rows", "open", "open_seed"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {f"{_XSD}{t}" for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+
+
+def to_python(value: str, datatype: str | None) -> Any:
+    """A literal's lexical form as a Python value (the form itself when not convertible)."""
+    try:
+        if datatype in _INTEGERS:
+            return int(value)
+        if datatype == _XSD + "decimal":
+            return Decimal(value)
+        if datatype in (_XSD + "double", _XSD + "float"):
+            return float(value)
+        if datatype == _XSD + "boolean":
+            return value in ("true", "1")
+        if datatype == _XSD + "date":
+            return datetime.date.fromisoformat(value)
+        if datatype == _XSD + "gYear":
+            return int(value)
+    except ValueError:
+        pass
+    return value
+
+
+class Rows(list):  # type: ignore[type-arg]
+    """Query results: a list of dicts (column -> Python value), with the column order."""
+
+    def __init__(self, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+        super().__init__(rows)
+        self.columns = list(columns)
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (pandas must be installed)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # optional dependency
+            raise ImportError("Rows.to_pandas() needs pandas: pip install pandas") from exc
+        return pd.DataFrame(list(self), columns=self.columns)
+
+
+class Connection:
+    """Canned and free SPARQL queries over one store or endpoint."""
+
+    def __init__(self, backend: _Backend, catalog: Catalog | None = None) -> None:
+        self._backend = backend
+        self.catalog = catalog or load_catalog()
+
+    def queries(self) -> list[CannedQuery]:
+        """The canned queries (name, titles, description, parameters, text)."""
+        return list(self.catalog.values())
+
+    def query_text(self, name: str, **params: Any) -> str:
+        """The text of canned query ``name`` with ``params`` bound, as it would run."""
+        query = self.catalog[name]
+        return query.bind(params, self.years() if query.uses_years else None)
+
+    def run(self, name: str, **params: Any) -> Rows:
+        """Run canned query ``name``; raises ``ParameterError`` / ``UnknownQuery``."""
+        return self.sparql(self.query_text(name, **params))
+
+    def sparql(self, text: str) -> Rows:
+        """Run any SELECT query."""
+        return self._backend.select(text)
+
+    def years(self) -> list[int]:
+        """The fiscal years of the documents in the store."""
+        return years_from_values([str(row["year"]) for row in self.sparql(YEARS_QUERY)])
+
+    def close(self) -> None:
+        self._backend.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Backend:
+    def select(self, text: str) -> Rows:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _StoreBackend(_Backend):
+    """An embedded pyoxigraph store (a data folder, or in memory)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def select(self, text: str) -> Rows:
+        import pyoxigraph as ox
+
+        results = self.store.query(text)
+        if not isinstance(results, ox.QuerySolutions):
+            raise ValueError("only SELECT queries return rows")
+        columns = [v.value for v in results.variables]
+        return Rows(columns, ({c: _ox_value(term) for c, term in zip(columns, row)} for row in results))
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def _ox_value(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return to_python(term.value, None if term.language else term.datatype.value)
+    return term.value
+
+
+class _EndpointBackend(_Backend):
+    """A SPARQL endpoint over HTTP (SPARQLWrapper, POST, JSON results)."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self.url = url
+        self.timeout = timeout
+
+    def select(self, text: str) -> Rows:
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+        client = SPARQLWrapper(self.url)
+        client.setMethod(POST)
+        client.setTimeout(int(self.timeout))
+        client.setQuery(strip_comments(text))  # SPARQLWrapper guesses the form from the text
+        client.setReturnFormat(JSON)
+        body = json.loads(client.query().response.read())
+        columns = body["head"]["vars"]
+        return Rows(columns, ({c: _json_value(b.get(c)) for c in columns} for b in body["results"]["bindings"]))
+
+
+def _json_value(term: Mapping[str, Any] | None) -> Any:
+    if term is None:
+        return None
+    if term.get("type") == "literal" or term.get("type") == "typed-literal":
+        return to_python(term["value"], term.get("datatype"))
+    return term["value"]
+
+
+def open(target: str | Path, *, timeout: float = 120.0) -> Connection:  # noqa: A001 - like io.open
+    """A data folder (opened read-only) or an endpoint URL (``http(s)://…/sparql``)."""
+    text = str(target)
+    if text.startswith(("http://", "https://")):
+        return Connection(_EndpointBackend(text, timeout))
+    from budgetkg.service.store import OxigraphStore
+
+    return Connection(_StoreBackend(OxigraphStore(Path(target), read_only=True)))
+
+
+def open_seed(*extra: str | Path) -> Connection:
+    """An in-memory store with the embedded default dataset (and ``extra`` files)."""
+    from budgetkg import pipeline
+    from budgetkg.loader.iris import DEFAULT_BASE
+    from budgetkg.service.store import OxigraphStore
+
+    store = OxigraphStore(None)
+    pipeline.load_seed(store, base=DEFAULT_BASE)
+    for path in extra:
+        pipeline.load_path(store, path, base=DEFAULT_BASE)
+    return Connection(_StoreBackend(store))

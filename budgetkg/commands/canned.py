@@ -1,0 +1,80 @@
+"""Canned queries on the command line: `budgetkg query NAME -p year=2022`, `--list`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from budgetkg.queries.catalog import (
+    YEARS_QUERY,
+    CannedQuery,
+    HeaderError,
+    ParameterError,
+    load_catalog,
+    parse_query,
+    strip_comments,
+    years_from_values,
+)
+
+
+def list_text() -> str:
+    """The catalog as text: name, titles, parameters with type and default."""
+    out = []
+    for q in load_catalog().values():
+        out.append(f"{q.name}\n    {q.title_zh}\n    {q.title_en}")
+        for p in q.parameters:
+            default = p.default if p.default is not None else "(none)"
+            out.append(f"    -p {p.name}=<{p.type}>  default {default}: {p.description}")
+    return "\n".join(out)
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"-p takes NAME=VALUE, got {item!r}")
+        if name in values:
+            raise click.UsageError(f"parameter {name!r} given twice")
+        values[name] = value
+    return values
+
+
+def _endpoint_years(endpoint: str, timeout: float) -> list[int] | None:
+    """The fiscal years the endpoint holds (for the latest/previous defaults), or None."""
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setTimeout(int(timeout))
+    client.setQuery(YEARS_QUERY)
+    client.setReturnFormat(JSON)
+    try:
+        body = json.loads(client.query().response.read())
+    except Exception:  # the real query reports an unreachable endpoint clearly
+        return None
+    return years_from_values([b["year"]["value"] for b in body["results"]["bindings"] if "year" in b])
+
+
+def bind_canned(source: str, text: str, params: tuple[str, ...], endpoint: str, timeout: float) -> str:
+    """The text of NAME or FILE.rq with its parameters bound; plain text if it has no header."""
+    values = _parse_params(params)
+    path = Path(source)
+    try:
+        if source.endswith(".rq") or path.is_file():
+            if not text.lstrip().startswith("# @") and not values:
+                return text  # a plain query file
+            query: CannedQuery = parse_query(path.stem, text, source)
+        else:
+            query = load_catalog()[source]
+    except HeaderError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        query.resolve(values)  # report bad parameters before asking the endpoint anything
+        years = _endpoint_years(endpoint, timeout) if query.uses_years else None
+        # SPARQLWrapper guesses the query form from the text, comments included.
+        return strip_comments(query.bind(values, years))
+    except ParameterError as exc:
+        raise click.UsageError(str(exc)) from None

@@ -1,0 +1,413 @@
+"""The canned-query catalog: ``queries/*.rq`` files, their headers, and safe parameter binding.
+
+Every ``.rq`` file of this package is a complete SPARQL query that runs as it is in any
+SPARQL editor. Its leading comment lines are a header the service, the CLI and the
+Python API read (format: ``docs/queries.md``)::
+
+    # @title.zh 被多个项目使用的指标概念
+    # @title.en Indicator concepts shared by several projects
+    # @description One row per indicator concept ...
+    #   (continuation lines are indented)
+    # @param minProjects integer 3 Least number of project lines that use the concept.
+
+Each parameter has exactly one ``VALUES ?name { … }`` line in the query body whose term
+is the default (``UNDEF`` = unbound: the query computes a default or does not filter).
+Binding validates a value by its declared type, serializes it as an RDF term (never the
+raw text) and replaces the term of that line; nothing else of the text changes, so the
+bound query runs on any SPARQL 1.1 engine (Oxigraph here, Virtuoso through SPARQLWrapper).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+__all__ = [
+    "CannedQuery",
+    "Catalog",
+    "HeaderError",
+    "Parameter",
+    "ParameterError",
+    "UnknownQuery",
+    "YEARS_QUERY",
+    "load_catalog",
+    "strip_comments",
+    "parse_query",
+]
+
+#: Parameter types (the header's TYPE field) and the datatype of their values.
+TYPES: dict[str, str | None] = {
+    "string": str(XSD.string),
+    "gYear": str(XSD.gYear),
+    "integer": str(XSD.integer),
+    "decimal": str(XSD.decimal),
+    "boolean": str(XSD.boolean),
+    "IRI": None,
+    "string@zh": "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",  # a string tagged @zh
+}
+#: Default tokens of year parameters, resolved from the years in the store (see bind).
+YEAR_DEFAULTS = frozenset({"latest", "previous"})
+#: Query-string names the HTTP API keeps for itself; no parameter may use them.
+RESERVED = frozenset({"format", "query"})
+MAX_STRING = 500  # longest string value accepted
+
+#: The pre-query behind the ``latest``/``previous`` defaults: the fiscal years in the store.
+YEARS_QUERY = """PREFIX bkg: <https://budgetkg.example.org/def/>
+SELECT DISTINCT ?year WHERE { ?document a bkg:SourceDocument ; bkg:fiscalYear ?year }"""
+
+
+def strip_comments(text: str) -> str:
+    """The query without its whole-line comments (the header included).
+
+    For clients that guess the query form from its text: SPARQLWrapper finds "LOAD" in
+    "loaded" and "MOVE" in "removed" in comments and then sends a SELECT as an update.
+    Only lines whose first non-blank character is ``#`` go; the binder never writes a
+    line break inside a term, so no string or IRI can start such a line.
+    """
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")) + "\n"
+
+
+def years_from_values(values: Sequence[str]) -> list[int]:
+    """The answer of ``YEARS_QUERY`` (lexical forms) as sorted ints; odd values skipped."""
+    return sorted({int(v) for v in values if _GYEAR.match(v.strip())})
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_QUERY_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_FIELD = re.compile(r"#\s?@(?P<key>[A-Za-z.]+)\s*(?P<rest>.*)\Z")
+_GYEAR = re.compile(r"-?[0-9]{4}\Z")
+_INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+# Absolute IRI without the characters SPARQL's IRIREF forbids (RFC 3987 is stricter).
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*\Z")
+_STANDALONE_YEAR = re.compile(r'"[0-9]{4}"\^\^(?:xsd:gYear|<http://www\.w3\.org/2001/XMLSchema#gYear>)\Z')
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class HeaderError(ValueError):
+    """A query file's header or VALUES lines are malformed (message names file and line)."""
+
+
+class UnknownQuery(KeyError):
+    """No canned query of that name."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class ParameterError(ValueError):
+    """A parameter value is invalid, or the parameter is unknown; ``.param`` names it."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared parameter: name, type, default (lexical form, None = unbound), help."""
+
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+    @property
+    def datatype(self) -> str | None:
+        return TYPES[self.type]
+
+    def term(self, value: Any) -> str:
+        """``value`` checked against the type and written as a SPARQL term.
+
+        Raises :class:`ParameterError` naming the parameter.
+        """
+        text = value if isinstance(value, str) else _python_text(value)
+        if text is None:
+            raise ParameterError(self.name, f"parameter {self.name!r}: expected {self.type}, got {value!r}")
+        if not self.type.startswith("string"):
+            text = text.strip()
+        if text == "":
+            raise ParameterError(self.name, f"parameter {self.name!r} is empty; give a {self.type} or leave it out")
+        bad = functools.partial(_bad, self)
+        if self.type in {"string", "string@zh"}:
+            if len(text) > MAX_STRING:
+                raise bad(text, f"longer than {MAX_STRING} characters")
+            if _CONTROL.search(text):
+                raise bad(text, "contains control characters")
+            return _string(text) + ("@zh" if self.type == "string@zh" else "")
+        if self.type == "gYear":
+            if not _GYEAR.match(text):
+                raise bad(text, "a year is four digits, e.g. 2022")
+            return Literal(text, datatype=XSD.gYear).n3()
+        if self.type == "integer":
+            if not _INTEGER.match(text):
+                raise bad(text, "not an integer")
+            return Literal(str(int(text)), datatype=XSD.integer).n3()
+        if self.type == "decimal":
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise bad(text, "not a decimal number") from None
+            if not number.is_finite():
+                raise bad(text, "not a finite number")
+            return Literal(format(number, "f"), datatype=XSD.decimal).n3()
+        if self.type == "boolean":
+            flag = {"true": "true", "1": "true", "false": "false", "0": "false"}.get(text.lower())
+            if flag is None:
+                raise bad(text, "use true or false")
+            return Literal(flag, datatype=XSD.boolean).n3()
+        if text.startswith("<") and text.endswith(">"):
+            text = text[1:-1]
+        if not _IRI.match(text):
+            raise bad(text, "not an absolute IRI (no spaces, <, >, quotes or braces)")
+        return URIRef(text).n3()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "datatype": self.datatype,
+            "default": self.default,
+            "description": self.description,
+        }
+
+
+def _bad(param: Parameter, text: str, why: str) -> ParameterError:
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    return ParameterError(param.name, f"parameter {param.name!r}: {why} (got {shown!r})")
+
+
+def _python_text(value: Any) -> str | None:
+    """Python values the API accepts for parameters, as their lexical form."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return repr(value) if value == value and abs(value) != float("inf") else None
+    if isinstance(value, (URIRef, Literal)):
+        return str(value)
+    return None
+
+
+def _string(text: str) -> str:
+    """A SPARQL short string literal: quotes, backslashes and line breaks escaped."""
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """A query of the catalog: metadata from its header and its text."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    text: str
+    _values_lines: Mapping[str, re.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise ParameterError(name, f"unknown parameter {name!r} for query {self.name!r}; it takes: {known}")
+
+    @property
+    def uses_years(self) -> bool:
+        """True when a default is ``latest`` or ``previous`` (resolved from the store's years)."""
+        return any(p.default in YEAR_DEFAULTS for p in self.parameters)
+
+    def resolve(self, values: Mapping[str, Any] | None = None, years: Sequence[int] | None = None) -> dict[str, str]:
+        """Every parameter that gets a value, as its SPARQL term: the given ones, validated,
+        and the ``latest``/``previous`` defaults computed from ``years`` (the fiscal years in
+        the store; see ``YEARS_QUERY``). Unknown or invalid parameters raise ParameterError."""
+        terms: dict[str, str] = {}
+        for name, value in (values or {}).items():
+            param = self.parameter(name)
+            if value is not None:
+                terms[name] = param.term(value)
+        if years is None or not self.uses_years:
+            return terms
+        known = sorted(set(years))
+        latest_param = next((p for p in self.parameters if p.default == "latest"), None)
+        latest: int | None = None
+        if latest_param is not None:
+            if latest_param.name in terms:
+                latest = int(terms[latest_param.name].split('"')[1])  # the term is "YYYY"^^<…gYear>
+            elif known:
+                latest = known[-1]
+                terms[latest_param.name] = latest_param.term(str(latest))
+        for p in self.parameters:
+            if p.default == "previous" and p.name not in terms and latest is not None:
+                earlier = [y for y in known if y < latest]
+                # No earlier year loaded: the same year, which the cross-year queries
+                # answer with no rows (they compare different years only).
+                terms[p.name] = p.term(f"{earlier[-1] if earlier else latest:04d}")
+        return terms
+
+    def bind(self, values: Mapping[str, Any] | None = None, years: Sequence[int] | None = None) -> str:
+        """The query text with ``values`` bound (see ``resolve``); parameters left out keep
+        the default written in the query (``UNDEF``: no filter)."""
+        return self.bind_terms(self.resolve(values, years))
+
+    def bind_terms(self, terms: Mapping[str, str]) -> str:
+        """The text with already validated terms (from ``resolve``) in the VALUES lines."""
+        text = self.text
+        for name, term in terms.items():
+            text = self._values_lines[name].sub(lambda m: f"{m.group(1)} {term} {m.group(3)}", text)
+        return text
+
+    def to_json(self, *, with_text: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "title": {"zh": self.title_zh, "en": self.title_en},
+            "description": self.description,
+            "parameters": [p.to_json() for p in self.parameters],
+        }
+        if with_text:
+            out["query"] = self.text
+        return out
+
+
+def _values_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"(?m)^(\s*VALUES\s+\?" + re.escape(name) + r"\s*\{)([^}\n]*)(\}\s*)$")
+
+
+def parse_query(name: str, text: str, source: str | None = None) -> CannedQuery:
+    """Read the header of a query file. Raises HeaderError naming the file and line."""
+    where = source or f"{name}.rq"
+    fields: dict[str, str] = {}
+    params: list[list[Any]] = []  # [name, type, default, description, line]
+    current: tuple[str, int] | None = None  # the field continuation lines extend
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            current = None
+            continue
+        if not line.startswith("#"):
+            break  # the header ends at the first line of SPARQL
+        m = _FIELD.match(line)
+        if m is None:
+            more = line.lstrip("#").strip()
+            if current is not None and more:
+                key, index = current
+                if key == "param":
+                    params[index][3] = (params[index][3] + " " + more).strip()
+                else:
+                    fields[key] = (fields[key] + " " + more).strip()
+            continue
+        key, rest = m.group("key"), m.group("rest").strip()
+        if key == "param":
+            parts = rest.split(None, 3)
+            if len(parts) < 3:
+                raise HeaderError(f"{where}:{number}: @param needs NAME TYPE DEFAULT [DESCRIPTION]")
+            pname, ptype, pdefault = parts[:3]
+            if not _NAME.match(pname) or pname in RESERVED:
+                raise HeaderError(f"{where}:{number}: bad parameter name {pname!r}")
+            if ptype not in TYPES:
+                raise HeaderError(f"{where}:{number}: unknown type {ptype!r}; use one of {', '.join(TYPES)}")
+            if any(p[0] == pname for p in params):
+                raise HeaderError(f"{where}:{number}: parameter {pname!r} declared twice")
+            params.append([pname, ptype, None if pdefault == "-" else pdefault, parts[3] if len(parts) > 3 else "", number])
+            current = ("param", len(params) - 1)
+        elif key in {"title.zh", "title.en", "description"}:
+            if key in fields:
+                raise HeaderError(f"{where}:{number}: @{key} given twice")
+            fields[key] = rest
+            current = (key, number)
+        else:
+            raise HeaderError(f"{where}:{number}: unknown header field @{key}")
+    for key in ("title.zh", "title.en", "description"):
+        if not fields.get(key):
+            raise HeaderError(f"{where}: the header lacks @{key}")
+    parameters: list[Parameter] = []
+    patterns: dict[str, re.Pattern[str]] = {}
+    for pname, ptype, pdefault, pdesc, number in params:
+        param = Parameter(pname, ptype, pdefault, pdesc)
+        pattern = _values_pattern(pname)
+        found = pattern.findall(text)
+        if not found:
+            raise HeaderError(
+                f"{where}:{number}: parameter {pname!r} needs a line "
+                f"'VALUES ?{pname} {{ default }}' in the query"
+            )
+        if pdefault in YEAR_DEFAULTS and ptype != "gYear":
+            raise HeaderError(f"{where}:{number}: default {pdefault} is for gYear parameters")
+        accepted = {"UNDEF"} if pdefault is None or pdefault in YEAR_DEFAULTS else _default_terms(param, where, number)
+        for _, written, _ in found:
+            if pdefault in YEAR_DEFAULTS and _STANDALONE_YEAR.match(written.strip()):
+                continue  # the year a standalone run uses; the catalog binds the store's
+            if written.strip() not in accepted:
+                raise HeaderError(
+                    f"{where}:{number}: default of {pname!r} is {pdefault or '-'} in the header "
+                    f"but a VALUES line says {written.strip()}; write {min(accepted, key=len)} there"
+                )
+        parameters.append(param)
+        patterns[pname] = pattern
+    return CannedQuery(name, fields["title.zh"], fields["title.en"], fields["description"],
+                       tuple(parameters), text, patterns)
+
+
+def _default_terms(param: Parameter, where: str, number: int) -> set[str]:
+    """The ways the VALUES line may write the default: the bound form, ``"…"^^xsd:T``,
+    and for numbers and booleans the bare lexical form."""
+    try:
+        term = param.term(param.default)
+    except ParameterError as exc:
+        raise HeaderError(f"{where}:{number}: bad default: {exc}") from None
+    forms = {term}
+    if param.datatype and term.startswith('"') and "^^<" in term:
+        lexical = term[1:term.rindex('"^^<')]
+        forms.add(f'"{lexical}"^^xsd:{param.datatype.rsplit("#", 1)[1]}')
+        if param.type in {"integer", "decimal", "boolean"}:
+            forms.add(lexical)
+    return forms
+
+
+class Catalog(Mapping[str, CannedQuery]):
+    """The canned queries by name (the file stem), sorted by name."""
+
+    def __init__(self, queries: Mapping[str, CannedQuery]) -> None:
+        self._queries = dict(sorted(queries.items()))
+
+    def __getitem__(self, name: str) -> CannedQuery:
+        try:
+            return self._queries[name]
+        except KeyError:
+            raise UnknownQuery(f"no canned query named {name!r}; see the list at /queries") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._queries)
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def to_json(self, *, with_text: bool = True) -> list[dict[str, Any]]:
+        return [q.to_json(with_text=with_text) for q in self._queries.values()]
+
+
+@functools.lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    """Every ``.rq`` of the installed ``budgetkg.queries`` package (read once)."""
+    queries: dict[str, CannedQuery] = {}
+    for entry in resources.files("budgetkg.queries").iterdir():
+        if not entry.name.endswith(".rq"):
+            continue
+        name = entry.name[:-3]
+        if not _QUERY_NAME.match(name):
+            raise HeaderError(f"{entry.name}: query names are lower-case words joined by '-'")
+        queries[name] = parse_query(name, entry.read_text(encoding="utf-8"), entry.name)
+    return Catalog(queries)

@@ -1,0 +1,98 @@
+"""The Python API: a data folder, an endpoint URL, Python values, pandas when installed."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import sys
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from waitress.server import create_server
+
+from budgetkg import api, pipeline
+from budgetkg.loader.iris import DEFAULT_BASE
+from budgetkg.queries.catalog import ParameterError, UnknownQuery
+from budgetkg.service import close_app, create_app
+from budgetkg.service.store import OxigraphStore
+
+from second_year import FIXTURE
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("api") / "data"
+    with OxigraphStore(folder) as store:
+        pipeline.load_seed(store, base=DEFAULT_BASE)
+        pipeline.load_path(store, FIXTURE, base=DEFAULT_BASE)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def endpoint(data_dir):
+    app = create_app({"data_dir": data_dir, "workers": 0})
+    srv = create_server(app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.effective_port}/sparql"
+    srv.close()
+    thread.join(5)
+    close_app(app)
+
+
+def test_folder_rows_are_python_values(data_dir):
+    with api.open(data_dir) as kg:
+        assert kg.years() == [2022, 2023]
+        projects = kg.run("projects", year=2022)
+        assert len(projects) == 37 and projects.columns[:3] == ["year", "sequence", "project"]
+        first = projects[0]
+        assert first["year"] == 2022 and first["sequence"] == 1 and first["isCarryover"] is False
+        assert first["totalWanYuan"] == Decimal(73398) and first["project"] == "就业专项资金"
+        assert first["attribute"] == "02" and first["projectYear"].startswith("https://")
+        timeliness = kg.run("indicator-targets", indicator="完成时间")
+        assert any(isinstance(r["dateEnd"], datetime.date) for r in timeliness)
+        assert any(r["month"] is None for r in kg.run("timeliness-by-month"))  # targets with no date
+
+
+def test_endpoint_gives_the_same_rows(data_dir, endpoint):
+    with api.open(data_dir) as local, api.open(endpoint) as remote:
+        for name, params in [("compare-lines", {}), ("fund-sources", {"year": 2023}),
+                             ("indicator-targets", {"indicator": "培训合格率"})]:
+            assert remote.run(name, **params) == local.run(name, **params), name
+        assert remote.years() == [2022, 2023]
+
+
+def test_errors(data_dir):
+    with api.open(data_dir) as kg:
+        with pytest.raises(ParameterError, match="'year'"):
+            kg.run("projects", year="last year")
+        with pytest.raises(ParameterError, match="'colour'"):
+            kg.run("projects", colour="red")
+        with pytest.raises(UnknownQuery):
+            kg.run("no-such-query")
+        assert "VALUES ?minProjects" in kg.query_text("shared-indicators", minProjects=2)
+        assert {q.name for q in kg.queries()} >= {"compare-lines", "project-indicators"}
+
+
+def test_to_pandas(data_dir):
+    with api.open(data_dir) as kg:
+        rows = kg.run("fund-sources")
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install pandas"):
+            rows.to_pandas()
+    else:
+        frame = rows.to_pandas()
+        assert list(frame.columns) == rows.columns and len(frame) == len(rows)
+
+
+def test_notebook_example_runs():
+    done = subprocess.run([sys.executable, "-P", str(DOCS / "notebook_example.py")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "fiscal years: [2022, 2023]" in done.stdout and "零就业家庭帮扶率" in done.stdout
