@@ -1,0 +1,164 @@
+"""Dereferenceable IRIs: every IRI of the dataset answers with its description.
+
+``GET /id/department/303`` answers **200** with the description in the negotiated
+format (HTML for browsers; Turtle, JSON-LD, N-Triples, RDF/XML by ``Accept``),
+``Vary: Accept`` and ``Content-Location`` naming the format-specific document
+(``/id/department/303.ttl``). The extensions ``.html .ttl .jsonld .nt .rdf`` pick the
+format without negotiation. No 303 redirect: one round trip instead of two, and the
+W3C TAG's 2012 httpRange-14 resolution allows a 200 for a thing's IRI when the
+answer describes it (Content-Location says which document it is). IRIs outside the
+served namespaces answer at ``/resource?iri=…[&format=ttl]``. An IRI the store knows
+nothing about answers 404.
+
+The description (RDF formats) is: the triples with the IRI as subject, up to 500 with
+it as object, the labels (``rdfs:label``, ``skos:prefLabel``) of the resources it links
+to, and for a named graph its size (``a sd:Graph ; void:triples N``). It is a SPARQL
+CONSTRUCT run through the worker pool like any query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from budgetkg.loader.namespaces import PREFIXES as LOADER_PREFIXES
+
+from .errors import ApiError
+from .formats import FORMATS_BY_NAME, GRAPH_FORMATS, Format, serialize_graph
+from .iri_map import FORMAT_EXTENSIONS, split_extension
+from .querying import construct, iri as iri_term
+from .state import get_state
+from .web import get_web
+
+bp = Blueprint("linked_data", __name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+INBOUND_LIMIT = 500
+
+DESCRIBE = """\
+CONSTRUCT {{
+  {t} ?p ?o . ?o ?olp ?ol .
+  ?s ?q {t} . ?s ?slp ?sl .
+  {t} a sd:Graph ; void:triples ?n .
+}}
+WHERE {{
+  {{ {t} ?p ?o .
+    OPTIONAL {{ FILTER(isIRI(?o)) VALUES ?olp {{ rdfs:label skos:prefLabel }} ?o ?olp ?ol }} }}
+  UNION
+  {{ {{ SELECT ?s ?q WHERE {{ ?s ?q {t} }} LIMIT {limit} }}
+    OPTIONAL {{ VALUES ?slp {{ rdfs:label skos:prefLabel }} ?s ?slp ?sl }} }}
+  UNION
+  {{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {t} {{ ?a ?b ?c }} }} HAVING (COUNT(*) > 0) }}
+}}
+"""
+
+
+def rdf_prefixes(base: str) -> dict[str, str]:
+    out = {name: str(ns) for name, ns in LOADER_PREFIXES.items()}
+    out["id"] = base
+    out["sd"] = "http://www.w3.org/ns/sparql-service-description#"
+    return out
+
+
+def negotiate_resource_format(requested: str | None) -> str | None:
+    """``html`` or a graph format name; None when nothing offered is acceptable."""
+    if requested:
+        key = requested.strip().lower().lstrip(".")
+        if key in ("html", "htm"):
+            return "html"
+        for fmt in GRAPH_FORMATS:
+            if key in fmt.aliases or key in fmt.media_types or FORMAT_EXTENSIONS[fmt.name] == "." + key:
+                return fmt.name
+        raise ApiError(400, "Unknown format", f"unknown format {requested!r}; use html, ttl, jsonld, nt or rdf")
+    accept = request.accept_mimetypes
+    if not accept:
+        return "html"
+    offered = list(HTML_TYPES) + [mt for fmt in GRAPH_FORMATS for mt in fmt.media_types]
+    best = accept.best_match(offered)
+    if best is None:
+        return None
+    if best in HTML_TYPES:
+        return "html"
+    return next(fmt.name for fmt in GRAPH_FORMATS if best in fmt.media_types)
+
+
+def dereference(rest: str) -> Response:
+    """A resource under a served namespace (``/id/…``, ``/def/…``)."""
+    web = get_web()
+    stem, ext_format = split_extension(request.path)
+    iri = web.mapper.iri_for_path(stem)
+    if iri is None:
+        raise ApiError(404, "Not found", f"No resource at {request.path}.")
+    fmt = ext_format or negotiate_resource_format(None)
+    base_url = request.host_url.rstrip("/") + stem
+    return answer(iri, fmt, negotiated=ext_format is None, doc_url=lambda name: base_url + FORMAT_EXTENSIONS[name])
+
+
+@bp.route("/resource")
+def resource_by_iri() -> Response:
+    """Any IRI, local or not: ``/resource?iri=…[&format=ttl]``."""
+    iri = request.args.get("iri", "").strip()
+    if not iri:
+        raise ApiError(400, "Missing IRI", "Give the IRI to describe: /resource?iri=…")
+    requested = request.args.get("format") or None
+    fmt = negotiate_resource_format(requested)
+    web = get_web()
+    path = web.mapper.path_for_iri(iri)
+
+    def doc_url(name: str) -> str:
+        if path is not None:
+            return request.host_url.rstrip("/") + path + FORMAT_EXTENSIONS[name]
+        return request.base_url + "?" + urlencode({"iri": iri, "format": FORMAT_EXTENSIONS[name].lstrip(".")})
+
+    return answer(iri, fmt, negotiated=requested is None, doc_url=doc_url)
+
+
+def answer(iri: str, fmt_name: str | None, *, negotiated: bool, doc_url: Callable[[str], str]) -> Response:
+    """The description of ``iri`` in format ``fmt_name``; ``doc_url(name)`` is the URL of
+    the document in each format (for Content-Location and Link)."""
+    if fmt_name is None:
+        offered = ", ".join(list(HTML_TYPES) + [f.media_type for f in GRAPH_FORMATS])
+        raise ApiError(406, "Not acceptable", f"None of the accepted media types is available; offered: {offered}.")
+    try:
+        iri_term(iri)
+    except ValueError:
+        raise ApiError(404, "Not found", f"{iri!r} is not a valid IRI.") from None
+    if fmt_name == "html":
+        from .pages import render_resource
+
+        response = render_resource(iri)
+    else:
+        response = _rdf_answer(iri, FORMATS_BY_NAME[fmt_name])
+    response.headers["Content-Location"] = doc_url(fmt_name)
+    links = [f'<{doc_url(name)}>; rel="alternate"; type="{_media_type(name)}"'
+             for name in FORMAT_EXTENSIONS if name != fmt_name]
+    response.headers["Link"] = ", ".join(links)
+    if negotiated:
+        response.vary.add("Accept")
+    return response
+
+
+def _media_type(name: str) -> str:
+    return "text/html" if name == "html" else FORMATS_BY_NAME[name].media_type
+
+
+def describe(iri: str) -> tuple[list[ox.Triple], bool]:
+    """The description triples of ``iri`` (empty when the store does not know it)."""
+    state = get_state()
+    return construct(state, DESCRIBE.format(t=iri_term(iri), limit=INBOUND_LIMIT))
+
+
+def _rdf_answer(iri: str, fmt: Format) -> Response:
+    triples, truncated = describe(iri)
+    if not triples:
+        raise ApiError(404, "Not found", f"The dataset says nothing about <{iri}>.")
+    state = get_state()
+    body = serialize_graph(triples, fmt, rdf_prefixes(state.settings.base_iri))
+    response = Response(body, status=200, content_type=fmt.content_type)
+    if truncated:
+        response.headers["X-Results-Truncated"] = "true"
+    return response
+

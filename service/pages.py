@@ -1,0 +1,167 @@
+"""Server-rendered HTML: landing page, resource pages, search and the query editor.
+
+Pages are Jinja templates (``service/templates``) filled from SPARQL queries run
+through the worker pool (``page_data``); they need no JavaScript except the editor.
+Each resource page is picked by the resource's type: project year, project line,
+department, implementing unit, indicator concept, or a generic property table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+
+from budgetkg.loader.iris import fold_text
+from budgetkg.loader.namespaces import DEF, PREFIXES as LOADER_PREFIXES
+
+from . import page_data as data
+from .state import get_state
+from .web import get_web
+
+# Templates and static files are the app's own (service/templates, service/static).
+bp = Blueprint("pages", __name__)
+
+BKG = DEF
+ORG = "http://www.w3.org/ns/org#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+MAX_SEARCH_LENGTH = 100
+
+#: Page template of each type (checked in this order); other resources get a table.
+TYPE_PAGES = (
+    (BKG + "ProjectYear", "project_year"),
+    (BKG + "ProjectLine", "project_line"),
+    (BKG + "Department", "department"),
+    (BKG + "ImplementingUnit", "unit"),
+)
+
+
+def vocab() -> dict[str, dict[str, str]]:
+    state = get_state()
+    return get_web().cached("vocab_labels", lambda: data.vocab_labels(state))
+
+
+#: (prefix, namespace), longest namespace first, so ``fund:`` wins over ``bkg:``.
+_PREFIX_ORDER = tuple(sorted(((name, str(ns)) for name, ns in LOADER_PREFIXES.items()),
+                             key=lambda kv: -len(kv[1])))
+
+
+def _prefixed(iri: str) -> str:
+    for name, ns in _PREFIX_ORDER:
+        if iri.startswith(ns):
+            return f"{name}:{iri[len(ns):]}"
+    return iri
+
+
+@bp.app_context_processor
+def helpers() -> dict[str, Any]:
+    web = get_web()
+
+    def link(iri: str) -> str:
+        return web.mapper.local_url(iri) if web.mapper.is_local(iri) else iri
+
+    def term_label(iri: str, lang: str = "zh") -> str:
+        labels = vocab().get(iri)
+        return (data.pick_label(labels, lang) if labels else None) or _prefixed(iri)
+
+    def both(iri: str) -> str:
+        """``中文 · English`` label of a vocabulary term."""
+        labels = vocab().get(iri, {})
+        zh, en = labels.get("zh"), labels.get("en")
+        if zh and en:
+            return f"{zh} · {en}"
+        return zh or en or _prefixed(iri)
+
+    return {"link": link, "term_label": term_label, "both": both, "prefixed": _prefixed,
+            "level_iri": lambda code: f"{BKG}indicator-level/{code}" if code else ""}
+
+
+def page(template: str, status: int = 200, **context: Any) -> Response:
+    body = render_template(template, **context)
+    return Response(body, status=status, mimetype="text/html")
+
+
+@bp.route("/")
+def index() -> Response:
+    state = get_state()
+    info = get_web().cached("landing", lambda: data.landing(state))
+    return page("index.html", **info, base_iri=state.settings.base_iri, dump=get_web().dump)
+
+
+@bp.route("/search")
+def search() -> Response:
+    q = request.args.get("q", "").strip()[:MAX_SEARCH_LENGTH]
+    results: dict[str, Any] = {"projects": [], "concepts": [], "truncated": False}
+    if q:
+        results = data.search(get_state(), q)
+        folded = fold_text(q)
+        if folded != q:  # labels of concepts are folded names (NFKC, one style of punctuation)
+            more = data.search(get_state(), folded)
+            for key in ("projects", "concepts"):
+                known = {r["x"] for r in results[key]}
+                results[key] += [r for r in more[key] if r["x"] not in known]
+    return page("search.html", q=q, **results)
+
+
+@bp.route("/editor")
+def editor() -> Response:
+    state = get_state()
+    prefixes = {name: str(ns) for name, ns in LOADER_PREFIXES.items()}
+    prefixes["id"] = state.settings.base_iri
+    # IRIs in the results link to their pages on this service, not to the IRI's host.
+    namespaces = {ns.iri: ns.path for ns in get_web().mapper.namespaces}
+    return page("editor.html", prefixes=prefixes, endpoint=url_for("sparql.sparql"), namespaces=namespaces)
+
+
+@bp.before_app_request
+def sparql_for_browsers() -> Response | None:
+    """A browser opening ``/sparql`` (no query, HTML preferred) gets the editor.
+
+    Machine clients asking for the service description (Turtle, JSON-LD … or no
+    Accept at all) are untouched.
+    """
+    if request.path != "/sparql" or request.method != "GET" or request.args:
+        return None
+    accept = request.accept_mimetypes
+    if not accept or accept.best_match(["text/turtle", "text/html"]) != "text/html":
+        return None
+    if accept["text/html"] <= accept["text/turtle"]:
+        return None
+    return redirect(url_for("pages.editor"), code=303)  # type: ignore[return-value]
+
+
+def render_resource(iri: str) -> Response:
+    """The HTML page of ``iri`` (404 page when the store does not know it)."""
+    state = get_state()
+    exists, types, schemes = data.kind_of(state, iri)
+    if not exists:
+        return page("not_found.html", status=404, iri=iri)
+    res = data.resource(state, iri)
+    context: dict[str, Any] = {"iri": iri, "res": res, "types": sorted(types),
+                               "rdf_links": _rdf_links(iri), "title": res.own_label or _prefixed(iri)}
+    for type_iri, kind in TYPE_PAGES:
+        if type_iri in types:
+            if kind == "project_year":
+                context.update(data.project_year(state, iri))
+            elif kind == "project_line":
+                context.update(data.project_line(state, iri))
+            else:
+                context["is_department"] = kind == "department"
+                context.update(data.organisation(state, iri, res, is_department=kind == "department"))
+                kind = "organisation"
+            return page(f"{kind}.html", kind=kind, **context)
+    if BKG + "IndicatorNameScheme" in schemes:
+        context.update(data.indicator_concept(state, iri))
+        return page("indicator_concept.html", kind="concept", **context)
+    return page("resource.html", kind="resource", **context)
+
+
+def _rdf_links(iri: str) -> list[tuple[str, str]]:
+    mapper = get_web().mapper
+    path = mapper.path_for_iri(iri)
+    names = (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdf", "RDF/XML"))
+    if path is not None:
+        return [(f"{path}.{ext}", label) for ext, label in names]
+    return [(f"/resource?iri={quote(iri, safe='')}&format={ext}", label) for ext, label in names]
+

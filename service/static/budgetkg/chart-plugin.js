@@ -1,0 +1,94 @@
+// A YASR plugin that draws SELECT results as a bar chart (SVG, no library, offline).
+// Bars: the first numeric column; labels: the other columns of the row.
+(function () {
+  "use strict";
+  var SVG = "http://www.w3.org/2000/svg";
+  var NUMERIC = /#(decimal|integer|int|long|short|double|float|nonNegativeInteger|positiveInteger|gYear)$/;
+  var MAX_BARS = 60;
+
+  function isNumber(term) {
+    return term && term.type !== "uri" && term.value !== "" && !isNaN(Number(term.value)) &&
+      (!term.datatype || NUMERIC.test(term.datatype));
+  }
+
+  function shorten(value, prefixes) {
+    for (var name in prefixes) {
+      if (value.indexOf(prefixes[name]) === 0) { return name + ":" + value.slice(prefixes[name].length); }
+    }
+    return value;
+  }
+
+  function el(name, attrs, text) {
+    var node = document.createElementNS(SVG, name);
+    for (var key in attrs) { node.setAttribute(key, attrs[key]); }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function ChartPlugin(yasr) {
+    this.yasr = yasr;
+    this.priority = 5;
+    this.label = "Chart";
+  }
+
+  ChartPlugin.prototype.columns = function () {
+    var results = this.yasr.results;
+    if (!results || !results.getVariables || !results.getBindings) { return null; }
+    var vars = results.getVariables() || [];
+    var rows = results.getBindings() || [];
+    if (!vars.length || !rows.length) { return null; }
+    var value = vars.filter(function (v) {
+      return rows.every(function (r) { return !r[v] || isNumber(r[v]); }) && rows.some(function (r) { return r[v]; });
+    });
+    // A year column is a label when another numeric column exists.
+    var measure = value.filter(function (v) { return !/year/i.test(v); })[0] || value[value.length - 1];
+    if (!measure) { return null; }
+    var labels = vars.filter(function (v) { return v !== measure; });
+    return { measure: measure, labels: labels, rows: rows };
+  };
+
+  ChartPlugin.prototype.canHandleResults = function () { return !!this.columns(); };
+
+  ChartPlugin.prototype.getIcon = function () {
+    var span = document.createElement("span");
+    span.textContent = "▇";
+    span.setAttribute("aria-hidden", "true");
+    return span;
+  };
+
+  ChartPlugin.prototype.draw = function () {
+    var cols = this.columns();
+    var host = this.yasr.resultsEl;
+    var prefixes = (this.yasr.config && this.yasr.config.prefixes) || {};
+    if (typeof prefixes === "function") { prefixes = prefixes(this.yasr) || {}; }
+    var rows = cols.rows.slice(0, MAX_BARS);
+    var values = rows.map(function (r) { return r[cols.measure] ? Number(r[cols.measure].value) : 0; });
+    var max = Math.max.apply(null, values.concat([0])) || 1;
+    var barH = 22, labelW = 320, plotW = 420, top = 24;
+    var svg = el("svg", { width: labelW + plotW + 90, height: top + rows.length * barH + 10, class: "bkg-chart", role: "img" });
+    svg.appendChild(el("text", { x: labelW + 4, y: 14, class: "bkg-chart-title" }, cols.measure));
+    rows.forEach(function (r, i) {
+      var y = top + i * barH;
+      var text = cols.labels.map(function (v) { return r[v] ? shorten(r[v].value, prefixes) : ""; })
+        .filter(Boolean).join(" · ");
+      if (text.length > 40) { text = text.slice(0, 39) + "…"; }
+      svg.appendChild(el("text", { x: labelW - 6, y: y + 15, "text-anchor": "end" }, text));
+      var w = Math.max(0, values[i] / max * plotW);
+      var rect = el("rect", { x: labelW, y: y + 3, width: w.toFixed(1), height: barH - 6, class: "bkg-chart-bar" });
+      rect.appendChild(el("title", {}, text + ": " + values[i]));
+      svg.appendChild(rect);
+      svg.appendChild(el("text", { x: labelW + w + 4, y: y + 15 }, String(values[i])));
+    });
+    var wrapper = document.createElement("div");
+    wrapper.className = "bkg-chart-wrapper";
+    if (cols.rows.length > MAX_BARS) {
+      var note = document.createElement("p");
+      note.textContent = "First " + MAX_BARS + " of " + cols.rows.length + " rows.";
+      wrapper.appendChild(note);
+    }
+    wrapper.appendChild(svg);
+    host.appendChild(wrapper);
+  };
+
+  Yasgui.Yasr.registerPlugin("chart", ChartPlugin);
+})();

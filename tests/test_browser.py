@@ -1,0 +1,149 @@
+"""A real browser: headless Chromium (Debian's, driven by Selenium) on a live server.
+
+Opens the landing page, finds a project in two clicks, opens an indicator concept,
+runs a query in the editor and sees its rows. Nothing is downloaded: the driver is
+/usr/bin/chromedriver (so Selenium Manager stays idle) and the editor's files are
+vendored. Screenshots go to a temporary folder, or to $BUDGETKG_SCREENSHOTS (e.g.
+``docs/screenshots``) to refresh the ones in the docs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from conftest import live_server
+from web_seed import seeded_data_dir
+
+from budgetkg.loader.iris import indicator_name_key
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+pytestmark = pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)",
+)
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+         "--window-size=1280,1000", "--lang=zh-CN")
+
+#: Indicator names used by several project tables (typed when /queries offers none).
+SHARED = """PREFIX bkg: <https://budgetkg.example.org/def/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?indicator (COUNT(DISTINCT ?project) AS ?projects) WHERE {
+  ?project bkg:hasIndicator ?i . ?i bkg:indicatorConcept ?c . ?c skos:prefLabel ?indicator
+} GROUP BY ?indicator HAVING (COUNT(DISTINCT ?project) > 1) ORDER BY DESC(?projects) ?indicator"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from budgetkg.service import close_app, create_app
+
+    app = create_app({"data_dir": seeded_data_dir(tmp_path_factory), "workers": 1})
+    with live_server(app) as url:
+        yield url
+    close_app(app)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    target = os.environ.get("BUDGETKG_SCREENSHOTS")
+    folder = Path(target) if target else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _shot(driver, folder: Path, name: str) -> None:
+    # The whole page, not just the window: size the window to the document first.
+    height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 4000)")
+    driver.set_window_size(1280, max(height, 800))
+    assert driver.save_screenshot(str(folder / f"{name}.png"))
+    driver.set_window_size(1280, 1000)
+
+
+def test_project_in_two_clicks_and_a_concept_page(site, browser, shots, seed_doc):
+    first = seed_doc.projects[0]
+    browser.get(site + "/")
+    assert browser.find_element(By.ID, "count-projects").text == str(len(seed_doc.projects))
+    _shot(browser, shots, "landing")
+    # Click 1: the department; click 2: the project.
+    browser.find_element(By.LINK_TEXT, first.department.name).click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "projects")))
+    browser.find_elements(By.LINK_TEXT, first.name)[0].click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "funds")))
+    assert browser.find_element(By.TAG_NAME, "h1").text == first.name
+    funds = browser.find_element(By.ID, "funds").text
+    assert f"{first.amounts.total:,.2f}" in funds  # 万元, as printed
+    _shot(browser, shots, "project")
+    # An indicator name links to its concept: every project using it.
+    browser.find_element(By.LINK_TEXT, first.indicators[0].name).click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "uses")))
+    assert first.name in browser.find_element(By.ID, "uses").text
+    # The landing page leads to the most shared indicator: its uses side by side.
+    uses = defaultdict(set)
+    for p in seed_doc.projects:
+        for ind in p.indicators:
+            uses[indicator_name_key(ind.name)].add(p.name)
+    key = max(uses, key=lambda k: (len(uses[k]), k))
+    browser.get(site + "/")
+    browser.find_element(By.LINK_TEXT, key).click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "uses")))
+    table = browser.find_element(By.ID, "uses").text
+    assert all(name in table for name in uses[key])
+    _shot(browser, shots, "indicator-concept")
+
+
+def test_editor_runs_a_query_and_shows_rows(site, browser, shots, seed_doc):
+    browser.get(site + "/editor")
+    wait = WebDriverWait(browser, 20)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
+    # The canned list settles: buttons from /queries, or a note that there are none.
+    wait.until(lambda d: not d.find_elements(By.ID, "canned-status")
+               or "加载中" not in d.find_element(By.ID, "canned-status").text)
+    canned = browser.find_elements(By.CSS_SELECTOR, "button.canned")
+    if canned:  # one click, no SPARQL written; a cross-project query if the catalog has it
+        by_name = {b.get_attribute("data-name"): b for b in canned}
+        (by_name.get("shared-indicators") or by_name.get("projects") or canned[0]).click()
+    else:  # /queries not there: type a cross-project query instead
+        browser.execute_script("window.budgetkgYasgui.getTab().getYasqe().setValue(arguments[0])", SHARED)
+        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr_results table tbody tr"))
+    assert rows and rows[0].text.strip()
+    if not canned:
+        uses = defaultdict(set)
+        for p in seed_doc.projects:
+            for ind in p.indicators:
+                uses[indicator_name_key(ind.name)].add(p.seq)
+        top = max(len(v) for v in uses.values())
+        assert str(top) in rows[0].text
+        assert any(k in rows[0].text for k, v in uses.items() if len(v) == top)
+    _shot(browser, shots, "editor")
+    # The same results as a chart (the vendored YASR plugin of this package).
+    chart_button = browser.find_elements(By.CSS_SELECTOR, ".yasr_btn.select_chart")
+    if chart_button and chart_button[0].is_enabled() and "disabled" not in chart_button[0].get_attribute("class"):
+        chart_button[0].click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr_results svg.bkg-chart rect"))
+        _shot(browser, shots, "editor-chart")

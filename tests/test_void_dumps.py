@@ -1,0 +1,143 @@
+"""VoID/DCAT at /.well-known/void and the gzipped N-Quads dump: written at load time,
+made again when the store changes, served with the size and SHA-256 the VoID states."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from web_seed import BASE, seeded_data_dir
+
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+BKG = rdflib.Namespace("https://budgetkg.example.org/def/")
+ROOT = "http://localhost/"
+DATASET = rdflib.URIRef(ROOT + ".well-known/void#dataset")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    from budgetkg.service import close_app, create_app
+
+    app = create_app({"data_dir": seeded_data_dir(tmp_path_factory), "workers": 1})
+    yield app.test_client()
+    close_app(app)
+
+
+@pytest.fixture(scope="module")
+def void_graph(client):
+    r = client.get("/.well-known/void")
+    assert r.status_code == 200 and r.mimetype == "text/turtle" and "Accept" in r.headers["Vary"]
+    return rdflib.Graph().parse(data=r.data, format="turtle")
+
+
+def _download(client, url: str) -> bytes:
+    r = client.get(url.removeprefix(ROOT.rstrip("/")))
+    assert r.status_code == 200
+    data = r.get_data()
+    r.close()
+    return data
+
+
+def test_void_links_endpoint_description_and_dump(client, void_graph, seed_doc):
+    g = void_graph
+    assert (DATASET, VOID.sparqlEndpoint, rdflib.URIRef(ROOT + "sparql")) in g
+    assert (rdflib.URIRef(ROOT + "sparql"), DCAT.endpointDescription, rdflib.URIRef(ROOT + "sparql")) in g
+    assert str(g.value(DATASET, VOID.uriSpace)) == BASE
+    dump_url = g.value(DATASET, VOID.dataDump)
+    assert str(dump_url) == ROOT + "dumps/budgetkg.nq.gz"
+    dist = next(d for d in g.objects(DATASET, DCAT.distribution) if g.value(d, DCAT.downloadURL) == dump_url)
+    data = _download(client, str(dump_url))
+    assert int(g.value(dist, DCAT.byteSize)) == len(data)
+    checksum = g.value(dist, SPDX.checksum)
+    assert g.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+    assert str(g.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest()
+    # The per-document dataset the loader wrote is a subset; the counts are the store's.
+    subset = rdflib.URIRef(f"{BASE}dataset/{seed_doc.sha256[:16]}")
+    assert (DATASET, VOID.subset, subset) in g
+    quads = gzip.decompress(data).count(b"\n")
+    assert int(g.value(DATASET, VOID.triples)) == quads
+    partitions = {g.value(p, VOID["class"]): int(g.value(p, VOID.entities)) for p in g.objects(DATASET, VOID.classPartition)}
+    assert partitions[BKG.ProjectYear] == len(seed_doc.projects)
+    assert partitions[BKG.Indicator] == sum(len(p.indicators) for p in seed_doc.projects)
+
+
+@pytest.mark.parametrize("accept,parser", [("application/ld+json", "json-ld"), ("application/n-triples", "nt"),
+                                           ("application/rdf+xml", "xml")])
+def test_void_in_other_formats(client, void_graph, accept, parser):
+    r = client.get("/.well-known/void", headers={"Accept": accept})
+    assert r.mimetype == accept
+    g = rdflib.Graph().parse(data=r.data, format=parser)
+    assert len(g) == len(void_graph) and (DATASET, VOID.dataDump, None) in g
+
+
+def test_void_refuses_what_it_cannot_give(client):
+    assert client.get("/.well-known/void", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/.well-known/void?format=png").status_code == 400
+
+
+def test_dump_holds_every_graph(client, seed_doc):
+    listing = client.get("/dumps/", headers={"Accept": "application/json"}).json["dumps"]
+    assert [d["name"] for d in listing] == ["budgetkg.nq.gz"]
+    entry = listing[0]
+    data = _download(client, entry["url"])
+    assert entry["size"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
+    ds = rdflib.Dataset()
+    ds.parse(data=gzip.decompress(data), format="nquads")
+    graphs = {str(g.identifier) for g in ds.graphs() if len(g)}
+    assert graphs == {f"{BASE}graph/{seed_doc.sha256[:16]}", f"{BASE}graph/ontology"}
+    assert sum(1 for _ in ds.quads()) == entry["quads"]
+    doc_graph = ds.graph(rdflib.URIRef(f"{BASE}graph/{seed_doc.sha256[:16]}"))
+    assert len(set(doc_graph.subjects(rdflib.RDF.type, BKG.ProjectYear))) == len(seed_doc.projects)
+    html = client.get("/dumps/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert entry["sha256"] in html and "budgetkg.nq.gz" in html
+
+
+def test_dump_download_headers(client):
+    entry = client.get("/dumps/").json["dumps"][0]
+    r = client.get("/dumps/budgetkg.nq.gz")
+    assert r.mimetype == "application/gzip" and int(r.headers["Content-Length"]) == entry["size"]
+    assert r.headers["Repr-Digest"].startswith("sha-256=:")
+    etag = r.headers["ETag"]
+    r.close()
+    assert client.get("/dumps/budgetkg.nq.gz", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/dumps/other.nq.gz").status_code == 404
+
+
+def test_dump_follows_the_store(tmp_path, seed_path):
+    from budgetkg import pipeline
+    from budgetkg.service import dumps
+    from budgetkg.service.store import OxigraphStore
+
+    with OxigraphStore(tmp_path) as store:
+        pipeline.load_ontology(store, base=BASE)
+        first = dumps.ensure_dump(store, tmp_path)
+        assert first is not None and first.version == store.version()
+        mtime = (tmp_path / "dumps" / dumps.DUMP_NAME).stat().st_mtime_ns
+        assert dumps.ensure_dump(store, tmp_path) == first  # unchanged store: no rewrite
+        assert (tmp_path / "dumps" / dumps.DUMP_NAME).stat().st_mtime_ns == mtime
+        pipeline.load_path(store, seed_path, base=BASE)
+        second = dumps.ensure_dump(store, tmp_path)
+    assert second.version != first.version and second.quads > first.quads and second.sha256 != first.sha256
+    meta = json.loads((tmp_path / "dumps" / f"{dumps.DUMP_NAME}.json").read_text())
+    assert meta["sha256"] == hashlib.sha256((tmp_path / "dumps" / dumps.DUMP_NAME).read_bytes()).hexdigest()
+    # Same data, same bytes: the gzip header has no time stamp.
+    again = dumps.write_dump(OxigraphStore(tmp_path, read_only=True), tmp_path)
+    assert again.sha256 == second.sha256
+
+
+def test_load_command_writes_the_dump(tmp_path, seed_path):
+    from budgetkg.commands.load import load
+    from budgetkg.service import dumps
+    from budgetkg.service.store import OxigraphStore
+
+    result = CliRunner().invoke(load, [str(seed_path), "--data-dir", str(tmp_path)])
+    assert result.exit_code in (0, 1), result.output  # 1: the seed has flagged problems
+    info = dumps.read_info(tmp_path)
+    with OxigraphStore(tmp_path, read_only=True) as store:
+        assert info is not None and info.version == store.version()
