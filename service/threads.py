@@ -1,0 +1,64 @@
+"""Running queries on a remote store: threads, and a clock that does not wait.
+
+A remote query is an HTTP request, so no worker process is needed to stop it: the
+server waits at most ``timeout`` seconds for the answer and then answers 503 itself.
+The abandoned request goes on in its thread until the HTTP client's own timeout (or
+the store's server-side limit, where it has one) ends it, so the pool is larger than
+the number of requests the server handles at once; a slow query never holds up
+others.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import threading
+import time
+
+from .store import Store
+from .tasks import Outcome, QueryTask, execute
+
+log = logging.getLogger(__name__)
+
+
+class ThreadExecutor:
+    """Runs each query in a pool of ``size`` threads and answers within ``timeout``."""
+
+    def __init__(self, store: Store, size: int) -> None:
+        self.store = store
+        self.size = size
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=size, thread_name_prefix="budgetkg-query")
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def run(self, task: QueryTask, timeout: float) -> Outcome:
+        with self._lock:
+            if self._closed:
+                return Outcome(503, title="Service stopping", detail="The query service is shutting down.")
+            started = time.monotonic()
+            future = self._pool.submit(self._timed, task, started, timeout)
+        try:
+            return future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            if future.cancel():  # it never started: every thread was busy
+                return Outcome(503, title="Service busy",
+                               detail=f"All {self.size} query threads stayed busy for {timeout:g} s; "
+                               "try again later.")
+            log.info("query abandoned after %.1f s: %.200r", timeout, task.query)
+            return Outcome(
+                503,
+                title="Query timeout",
+                detail=f"The query ran longer than the limit of {timeout:g} s and was stopped. "
+                "Narrow it down (more specific patterns, LIMIT) and try again.",
+            )
+
+    def _timed(self, task: QueryTask, started: float, timeout: float) -> Outcome:
+        if time.monotonic() - started >= timeout:  # waited its whole time in the queue
+            return Outcome(503, title="Service busy", detail="The query waited too long to start.")
+        return execute(self.store, task)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        # Running requests end by their own HTTP timeout; nobody waits for them.
+        self._pool.shutdown(wait=False, cancel_futures=True)
