@@ -55,9 +55,20 @@ def _control_ratio(text: str) -> float:
     return len(_CONTROL.findall(sample)) / len(sample)
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
 def split_lines(text: str) -> list[str]:
-    """Lines without their terminators; CRLF, LF and lone CR all end a line."""
-    return text.splitlines()
+    """Lines without their terminators; CRLF, LF and lone CR all end a line.
+
+    Only those: ``str.splitlines`` also breaks at form feeds (pdftotext puts one at
+    each page), U+2028 and other separators, and every line number after one would
+    then differ from what an editor shows.
+    """
+    lines = _NEWLINE.split(text)
+    if lines[-1] == "":  # the terminator of the last line starts no new line
+        lines.pop()
+    return lines
 
 
 class Cell(NamedTuple):  # a tuple: millions are made, and they never change
