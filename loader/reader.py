@@ -34,7 +34,7 @@ from .records import (
     Problem,
     Project,
 )
-from .text import Cell, UnreadableInput, cells, decode_bytes, fold, split_lines
+from .text import Cell, UnreadableInput, cells, decode_bytes, split_lines
 from .values import infer_bare_cost_unit, money_like, normalize_target, with_inferred_unit
 from .vocabulary import (
     ATTRIBUTES,

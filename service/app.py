@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response
 
 from .errors import register_error_handlers
-from .settings import Settings, load_settings
+from .settings import SETTINGS_BY_NAME, Settings, load_settings
 from .state import EXTENSION, ServiceState
 from .store import OxigraphStore
 from .workers import make_executor
@@ -22,7 +22,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     the environment (``BUDGETKG_*``), the config file and the defaults."""
     settings = load_settings(config)
     app = Flask(__name__)
-    app.config.from_mapping({name.upper(): value for name, value in settings.items()})
+    # Secrets (the remote store's password) stay out of app.config, which debug pages show.
+    app.config.from_mapping({name.upper(): value for name, value in settings.items()
+                             if not SETTINGS_BY_NAME[name].secret})
     # Werkzeug answers 413 for bodies over this while the request is read.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
@@ -30,20 +32,30 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .sparql import bp as sparql_bp
 
     app.register_blueprint(sparql_bp)
+    from .canned import bp as canned_bp  # /queries: the canned-query API
+
+    app.register_blueprint(canned_bp)
     if settings.cors_origin:
         app.after_request(_cors(settings.cors_origin))
+    app.after_request(_nosniff)
     init_app(app, settings)
+    from .web import init_web  # pages, linked data, editor, VoID and dumps
+
+    init_web(app)
     return app
 
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Open the store read-only (keeping writers out) and start the query workers."""
+    if settings.store_url:
+        _init_remote(app, settings)
+        return
     folder = settings.data_dir
     if not (folder / "oxigraph").is_dir():
         OxigraphStore(folder).close()  # a new, empty store
     store = OxigraphStore(folder, read_only=True)
     try:
-        executor = make_executor(store, folder, settings.workers)
+        executor = make_executor(store, folder, settings.workers, settings.worker_memory)
     except BaseException:
         store.close()
         raise
@@ -56,11 +68,34 @@ def init_app(app: Flask, settings: Settings) -> None:
     )
 
 
+def _init_remote(app: Flask, settings: Settings) -> None:
+    """Front a remote store: queries run in threads that the service stops waiting
+    for at the timeout (see ``threads``); every protection stays in this service."""
+    from .remote_store import store_from_settings
+    from .threads import ThreadExecutor
+
+    store = store_from_settings(settings)
+    graphs, version = store.graphs(), store.version()  # fails early if unreachable
+    app.extensions[EXTENSION] = ServiceState(
+        settings=settings,
+        store=store,
+        executor=ThreadExecutor(store, 2 * settings.threads),
+        graphs=graphs,
+        version=version,
+    )
+
+
 def close_app(app: Flask) -> None:
     """Stop the workers and release the store (tests, and the server on exit)."""
     state: ServiceState | None = app.extensions.pop(EXTENSION, None)
     if state is not None:
         state.close()
+
+
+def _nosniff(response: Response) -> Response:
+    # A result (CSV, JSON …) holding text such as "<script>" is never rendered as HTML.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _cors(origin: str) -> Callable[[Response], Response]:

@@ -8,6 +8,7 @@ with a ``query`` field, POST ``application/sparql-query`` with the query as the 
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 
 from flask import Request
@@ -31,6 +32,23 @@ class QueryRequest:
 def _update_refused(channel: str) -> ApiError:
     return ApiError(403, "Update refused",
                     f"This endpoint is read-only: SPARQL Update ({channel}) is not accepted.")
+
+
+def _decode_body(body: bytes, charset: str) -> str:
+    """The query text of a body in ``charset``; 400 for anything but well-formed Unicode.
+
+    Any codec name reaches ``bytes.decode``, and some raise UnicodeError rather than
+    UnicodeDecodeError (idna, punycode) or yield lone surrogates (unicode_escape), which
+    the engine cannot take; both are the client's mistake, not the service's.
+    """
+    try:
+        if not getattr(codecs.lookup(charset), "_is_text_encoding", True):  # rot13, hex, zlib: not charsets
+            raise LookupError(f"{charset} is not a character encoding")
+        text = body.decode(charset)
+        text.encode("utf-8")  # no lone surrogates
+    except (LookupError, ValueError) as exc:  # UnicodeError is a ValueError
+        raise ApiError(400, "Undecodable query", f"The query body is not valid {charset}: {exc}") from None
+    return text
 
 
 def read_query_request(request: Request) -> QueryRequest | None:
@@ -62,11 +80,7 @@ def read_query_request(request: Request) -> QueryRequest | None:
             if "update" in args:
                 raise _update_refused("the update parameter")
             body = request.get_data(cache=False)
-            charset = request.mimetype_params.get("charset", "utf-8")
-            try:
-                text = body.decode(charset)
-            except (LookupError, UnicodeDecodeError) as exc:
-                raise ApiError(400, "Undecodable query", f"The query body is not valid {charset}: {exc}") from None
+            text = _decode_body(body, request.mimetype_params.get("charset", "utf-8"))
             params = args
             queries = [text, *args.getlist("query")]
         else:

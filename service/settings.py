@@ -70,6 +70,23 @@ def _base_iri(value: str) -> None:
         raise SettingsError(f"must be an absolute IRI ending with '/' or '#', got {value!r}")
 
 
+def _http_url(value: str) -> None:
+    if not value:
+        return
+    scheme, sep, rest = value.partition("://")
+    if scheme.lower() not in {"http", "https"} or not sep or not rest:
+        raise SettingsError(f"must be an http(s) URL, got {value!r}")
+    if "@" in rest.split("/", 1)[0]:
+        # user:password@host would end up in logs and `ps`; keep secrets out of URLs.
+        raise SettingsError("must not carry credentials; set store_user and store_password "
+                            "in the environment or the config file")
+
+
+def _auth_scheme(value: str) -> None:
+    if value not in {"digest", "basic"}:
+        raise SettingsError(f"must be digest or basic, got {value!r}")
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name, Python type, default value and help text."""
@@ -81,6 +98,9 @@ class Setting:
     flag: str = ""  # command-line flag of `budgetkg serve`; derived from the name if empty
     check: Callable[[Any], None] | None = None
     metavar: str = ""
+    # A secret (a password) has no command-line flag (flags show up in `ps` and shell
+    # history) and is masked wherever settings are shown.
+    secret: bool = False
 
     @property
     def option(self) -> str:
@@ -170,6 +190,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_triple_patterns", int, 1000,
             "Most triple patterns (an upper estimate counted before parsing) accepted in "
             "a query; more get 400.", check=_positive("integer"), metavar="N"),
+    Setting("max_operators", int, 1000,
+            "Most operators and pattern keywords (FILTER, OPTIONAL, MINUS, UNION, BIND, !, +, && …) "
+            "accepted in a query; more get 400 (thousands in a row overflow the engine's stack).",
+            check=_positive("integer"), metavar="N"),
+    Setting("worker_memory", int, 4096,
+            "Address space, in MiB, each query worker may use; a query needing more ends its "
+            "worker (503) instead of exhausting the host. 0: no limit.",
+            check=_non_negative, metavar="MIB"),
     Setting("workers", int, 2,
             "Query worker processes; each runs one query at a time and is killed on "
             "timeout. 0 runs queries in the server process (no hard timeout).",
@@ -179,6 +207,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cors_origin", str, "*",
             "Value of Access-Control-Allow-Origin sent to browsers; empty turns CORS off.",
             metavar="ORIGIN"),
+    Setting("store_url", str, "",
+            "SPARQL query endpoint of a remote store to load into and serve from (see "
+            "docs/stores.md); empty: the embedded store in data_dir.",
+            flag="--store", check=_http_url, metavar="URL"),
+    Setting("store_update_url", str, "",
+            "SPARQL Update endpoint of the remote store, for loading; empty: store_url.",
+            check=_http_url, metavar="URL"),
+    Setting("store_user", str, "",
+            "User name for the remote store (environment or config file only).", secret=True),
+    Setting("store_password", str, "",
+            "Password for the remote store (environment or config file only; never logged).",
+            secret=True),
+    Setting("store_auth", str, "digest",
+            "HTTP authentication the remote store's query endpoint wants: digest or basic "
+            "(updates answer either challenge).", check=_auth_scheme, metavar="SCHEME"),
+    Setting("store_batch", int, 1000,
+            "Triples sent per SPARQL Update request when loading into a remote store.",
+            check=_positive("integer"), metavar="N"),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -209,7 +255,8 @@ class Settings(Mapping[str, Any]):
             raise AttributeError(name) from None
 
     def __repr__(self) -> str:
-        return f"Settings({self._values!r})"
+        shown = {k: ("***" if v and SETTINGS_BY_NAME[k].secret else v) for k, v in self._values.items()}
+        return f"Settings({shown!r})"
 
 
 def _layer(values: dict[str, Any], layer: Mapping[str, Any], source: str) -> None:
@@ -271,8 +318,9 @@ def settings_markdown() -> str:
         "|---|---|---|---|---|---|",
     ]
     for s in SETTINGS:
+        flag = "(none)" if s.secret else f"`{s.option}`"
         rows.append(
-            f"| `{s.name}` | `{s.option}` | `{s.env_var}` | {s.type.__name__} "
+            f"| `{s.name}` | {flag} | `{s.env_var}` | {s.type.__name__} "
             f"| `{s.shown_default()}` | {s.help} |"
         )
     return "\n".join(rows) + "\n"

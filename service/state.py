@@ -23,12 +23,20 @@ class ServiceState:
     graphs: list[str] = field(default_factory=list)
     version: str = "0"
 
+    def current_version(self) -> str:
+        """The data's version now: the snapshot, unless others may write (remote)."""
+        return self.store.version() if self.store.shared else self.version
+
+    def current_graphs(self) -> list[str]:
+        return self.store.graphs() if self.store.shared else self.graphs
+
     @property
     def limits(self) -> Limits:
         return Limits(
             max_query_length=self.settings.max_query_length,
             max_nesting=self.settings.max_nesting,
             max_triple_patterns=self.settings.max_triple_patterns,
+            max_operators=self.settings.max_operators,
         )
 
     def close(self) -> None:

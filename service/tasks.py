@@ -6,7 +6,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from .formats import FORMATS_BY_NAME, family_of, serialize_results
-from .store import QueryError, Store, StoreError
+from .store import QueryError, QueryTimeout, Store, StoreError
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,9 @@ def execute(store: Store, task: QueryTask) -> Outcome:
         return Outcome(200, out.body, name, out.truncated)
     except QueryError as exc:
         return Outcome(400, title="Malformed query", detail=str(exc))
+    except QueryTimeout as exc:
+        return Outcome(503, title="Query timeout", detail=f"{exc}. Narrow the query down (more specific "
+                       "patterns, LIMIT) and try again.")
     except StoreError as exc:
         return Outcome(503, title="Store unavailable", detail=str(exc), log_text=traceback.format_exc())
     except Exception as exc:  # a bug or an engine error: the client still gets an answer

@@ -1,4 +1,4 @@
-"""Body of a query worker process: ``python -m budgetkg.service.worker READ_FD WRITE_FD FOLDER``.
+"""Body of a query worker process: ``python -m budgetkg.service.worker READ_FD WRITE_FD FOLDER [MEMORY_MB]``.
 
 Opens the store in FOLDER read-only, says ``("ready", None)`` (or ``("failed", why)``),
 then answers each :class:`~budgetkg.service.tasks.QueryTask` it reads with an
@@ -15,6 +15,18 @@ from multiprocessing.connection import Connection
 
 from .store import open_store
 from .tasks import execute
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space: a runaway query (a sort of a cartesian product
+    grows by ~100 MB/s) then fails an allocation and ends this worker alone (the server
+    answers 503 and starts another) instead of drawing the whole host into swap or the
+    OOM killer. Opening the store takes ~0.4 GB of address space."""
+    if megabytes > 0:
+        import resource
+
+        limit = megabytes * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def serve(reader: Connection, writer: Connection, folder: str) -> None:
@@ -38,7 +50,9 @@ def serve(reader: Connection, writer: Connection, folder: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    read_fd, write_fd, folder = (argv if argv is not None else sys.argv[1:])[:3]
+    args = argv if argv is not None else sys.argv[1:]
+    read_fd, write_fd, folder = args[:3]
+    limit_memory(int(args[3]) if len(args) > 3 else 0)
     serve(Connection(int(read_fd), writable=False), Connection(int(write_fd), readable=False), folder)
 
 

@@ -56,14 +56,15 @@ class InProcessExecutor:
 class _Worker:
     """One worker process and the two ends of the pipes the server keeps."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, memory_mb: int = 0) -> None:
         task_read, task_write = os.pipe()
         answer_read, answer_write = os.pipe()
         try:
             self.process = subprocess.Popen(
                 # -P: never import from the working directory (a checkout there would shadow
                 # the installed package).
-                [sys.executable, "-P", "-m", "budgetkg.service.worker", str(task_read), str(answer_write), folder],
+                [sys.executable, "-P", "-m", "budgetkg.service.worker", str(task_read), str(answer_write), folder,
+                 str(memory_mb)],
                 pass_fds=(task_read, answer_write),
                 stdin=subprocess.DEVNULL,
             )
@@ -119,10 +120,11 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes on the store in ``folder``; each runs one query at a time."""
 
-    def __init__(self, folder: str | Path, size: int) -> None:
+    def __init__(self, folder: str | Path, size: int, memory_mb: int = 0) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.folder = str(folder)
+        self.memory_mb = memory_mb  # address-space cap of each worker; 0: none
         self.size = size
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -132,7 +134,7 @@ class WorkerPool:
             self._add()
 
     def _add(self) -> None:
-        worker = _Worker(self.folder)
+        worker = _Worker(self.folder, self.memory_mb)
         with self._lock:
             self._all.add(worker)
         self._idle.put(worker)
@@ -193,8 +195,8 @@ class WorkerPool:
             worker.stop()
 
 
-def make_executor(store: Store, folder: str | Path | None, workers: int) -> Executor:
+def make_executor(store: Store, folder: str | Path | None, workers: int, memory_mb: int = 0) -> Executor:
     """A worker pool on ``folder`` when ``workers`` > 0, else in-process execution."""
     if workers > 0 and folder is not None:
-        return WorkerPool(folder, workers)
+        return WorkerPool(folder, workers, memory_mb)
     return InProcessExecutor(store)

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from conftest_virtuoso import virtuoso  # noqa: F401  (session fixture: a private Virtuoso)
 
 SEED_NAME = "000_aa5de0a37e870aea.txt"
 CASES_DIR = Path(__file__).parent / "cases"
@@ -31,9 +32,9 @@ def live_server(app, **waitress_options) -> Iterator[str]:
     """Serve a Flask app with waitress on a free loopback port; yields its root URL.
 
     Real HTTP for the tests that must not stop at the Flask test client."""
-    from waitress.server import create_server
+    from budgetkg.service.http_server import create_http_server
 
-    server = create_server(app, host="127.0.0.1", port=0, **{"threads": 4, **waitress_options})
+    server = create_http_server(app, host="127.0.0.1", port=0, **{"threads": 4, **waitress_options})
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -47,3 +47,20 @@ def test_every_data_file_is_installed(package, pattern):
     expected = {p.name for p in (ROOT / folder).glob(pattern)}
     installed = {r.name for r in importlib.resources.files(package).iterdir() if r.is_file()}
     assert expected <= installed
+
+
+@pytest.mark.parametrize("folder", ["templates", "static"])
+def test_every_web_file_is_installed(folder):
+    """Templates and the vendored editor (YASGUI) ship with the package: the site works offline."""
+    source = ROOT / "service" / folder
+    expected = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
+    installed_root = importlib.resources.files("budgetkg.service") / folder
+
+    def walk(node, prefix=""):
+        for child in node.iterdir():
+            if child.is_dir():
+                yield from walk(child, f"{prefix}{child.name}/")
+            elif child.is_file():
+                yield f"{prefix}{child.name}"
+
+    assert expected and expected <= set(walk(installed_root))

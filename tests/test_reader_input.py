@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from budgetkg.cli import main
-from budgetkg.loader.reader import parse_bytes, parse_text, read_document
+from budgetkg.loader.reader import parse_bytes, parse_text
 
 CASE = Path(__file__).parent / "cases" / "basic_clean_table" / "input.txt"
 
