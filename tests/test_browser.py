@@ -18,7 +18,7 @@ import pytest
 from conftest import live_server
 from web_seed import seeded_data_dir
 
-from budgetkg.loader.iris import indicator_name_key
+from budgetkg.loader.iris import indicator_name_key, project_line_key
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -37,13 +37,6 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
          "--window-size=1280,1000", "--lang=zh-CN")
-
-#: Indicator names used by several project tables (typed when /queries offers none).
-SHARED = """PREFIX bkg: <https://budgetkg.example.org/def/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?indicator (COUNT(DISTINCT ?project) AS ?projects) WHERE {
-  ?project bkg:hasIndicator ?i . ?i bkg:indicatorConcept ?c . ?c skos:prefLabel ?indicator
-} GROUP BY ?indicator HAVING (COUNT(DISTINCT ?project) > 1) ORDER BY DESC(?projects) ?indicator"""
 
 
 @pytest.fixture(scope="module")
@@ -123,23 +116,20 @@ def test_editor_runs_a_query_and_shows_rows(site, browser, shots, seed_doc):
     # The canned list settles: buttons from /queries, or a note that there are none.
     wait.until(lambda d: not d.find_elements(By.ID, "canned-status")
                or "加载中" not in d.find_element(By.ID, "canned-status").text)
-    canned = browser.find_elements(By.CSS_SELECTOR, "button.canned")
-    if canned:  # one click, no SPARQL written; a cross-project query if the catalog has it
-        by_name = {b.get_attribute("data-name"): b for b in canned}
-        (by_name.get("shared-indicators") or by_name.get("projects") or canned[0]).click()
-    else:  # /queries not there: type a cross-project query instead
-        browser.execute_script("window.budgetkgYasgui.getTab().getYasqe().setValue(arguments[0])", SHARED)
-        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    # One click on a canned query, no SPARQL written: the indicators shared by projects.
+    canned = {b.get_attribute("data-name"): b for b in browser.find_elements(By.CSS_SELECTOR, "button.canned")}
+    assert "shared-indicators" in canned, sorted(canned)
+    canned["shared-indicators"].click()
     rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr_results table tbody tr"))
     assert rows and rows[0].text.strip()
-    if not canned:
-        uses = defaultdict(set)
-        for p in seed_doc.projects:
-            for ind in p.indicators:
-                uses[indicator_name_key(ind.name)].add(p.seq)
-        top = max(len(v) for v in uses.values())
-        assert str(top) in rows[0].text
-        assert any(k in rows[0].text for k, v in uses.items() if len(v) == top)
+    # the first row is an indicator used by the most project lines (counted from the records)
+    uses = defaultdict(set)
+    for p in seed_doc.projects:
+        for ind in p.indicators:
+            uses[indicator_name_key(ind.name)].add(project_line_key(p.name))
+    top = max(len(v) for v in uses.values())
+    assert str(top) in rows[0].text
+    assert any(k in rows[0].text for k, v in uses.items() if len(v) == top)
     _shot(browser, shots, "editor")
     # The same results as a chart (the vendored YASR plugin of this package).
     chart_button = browser.find_elements(By.CSS_SELECTOR, ".yasr_btn.select_chart")
