@@ -26,7 +26,6 @@ What changes, by seed table number (``seq``):
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -73,7 +72,6 @@ BANNER = "合成测试数据（非真实数据）: budgetkg tests/second_year.py
 
 def seed_tables() -> dict[int, str]:
     """Seed tables by number: the text from the end of the previous table to the table's end."""
-    sys.path.insert(0, str(HERE.parent))
     from budgetkg.loader.reader import read_document
 
     doc = read_document(SEED)
