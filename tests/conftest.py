@@ -42,3 +42,19 @@ def live_server(app, **waitress_options) -> Iterator[str]:
     finally:
         server.close()
         thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def two_year_data_dir(tmp_path_factory) -> Path:
+    """A store holding the seed (2022) and the synthetic 2023 document (tests/second_year.py)."""
+    from second_year import FIXTURE
+
+    from budgetkg import pipeline
+    from budgetkg.loader.iris import DEFAULT_BASE
+    from budgetkg.service.store import OxigraphStore
+
+    folder = tmp_path_factory.mktemp("two-years") / "data"
+    with OxigraphStore(folder) as store:
+        pipeline.load_seed(store, base=DEFAULT_BASE)
+        pipeline.load_path(store, FIXTURE, base=DEFAULT_BASE)
+    return folder

@@ -5,42 +5,30 @@ from __future__ import annotations
 import datetime
 import subprocess
 import sys
-import threading
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from waitress.server import create_server
+from conftest import live_server
 
-from budgetkg import api, pipeline
-from budgetkg.loader.iris import DEFAULT_BASE
+from budgetkg import api
 from budgetkg.queries.catalog import ParameterError, UnknownQuery
 from budgetkg.service import close_app, create_app
-from budgetkg.service.store import OxigraphStore
 
-from second_year import FIXTURE
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("api") / "data"
-    with OxigraphStore(folder) as store:
-        pipeline.load_seed(store, base=DEFAULT_BASE)
-        pipeline.load_path(store, FIXTURE, base=DEFAULT_BASE)
-    return folder
+def data_dir(two_year_data_dir):
+    return two_year_data_dir
 
 
 @pytest.fixture(scope="module")
 def endpoint(data_dir):
     app = create_app({"data_dir": data_dir, "workers": 0})
-    srv = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}/sparql"
-    srv.close()
-    thread.join(5)
+    with live_server(app, threads=2) as url:
+        yield f"{url}/sparql"
     close_app(app)
 
 

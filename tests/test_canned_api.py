@@ -5,33 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-import statistics
-import threading
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
 import requests
-from waitress.server import create_server
+from conftest import live_server
 
-from budgetkg import pipeline
-from budgetkg.loader.iris import DEFAULT_BASE
 from budgetkg.queries.catalog import load_catalog
 from budgetkg.service import close_app, create_app
-from budgetkg.service.store import OxigraphStore
 
-from second_year import FIXTURE
 
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("canned") / "data"
-    with OxigraphStore(folder) as store:
-        pipeline.load_seed(store, base=DEFAULT_BASE)
-        pipeline.load_path(store, FIXTURE, base=DEFAULT_BASE)
-    return folder
+def data_dir(two_year_data_dir):
+    return two_year_data_dir
 
 
 @pytest.fixture(scope="module")
@@ -152,12 +141,8 @@ def test_cache_and_etag(client):
 @pytest.fixture(scope="module")
 def server(data_dir):
     app = create_app({"data_dir": data_dir, "workers": 1, "query_timeout": 20})
-    srv = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
-    thread.join(5)
+    with live_server(app) as url:
+        yield url
     close_app(app)
 
 
@@ -178,17 +163,15 @@ def test_http_errors(server):
     assert requests.get(f"{server}/queries/nothing", timeout=30).status_code == 404
 
 
-def test_http_repeated_query_is_fast(server):
+def test_http_repeated_query_is_answered_from_the_cache(server):
+    # how fast a hit is belongs to the benchmark (bench/run.py); here: that it is a hit
     url = f"{server}/queries/indicators-by-level2"
     with requests.Session() as session:
-        assert session.get(url, timeout=60).status_code == 200
-        times = []
-        for _ in range(20):
-            started = time.perf_counter()
+        first = session.get(url, timeout=60)
+        assert first.status_code == 200
+        for _ in range(3):
             r = session.get(url, timeout=30)
-            times.append(time.perf_counter() - started)
-            assert r.headers["X-Cache"] == "hit"
-    assert statistics.median(times) < 0.020, times
+            assert r.headers["X-Cache"] == "hit" and r.content == first.content
 
 
 # -- the command line ------------------------------------------------------------------

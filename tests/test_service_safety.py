@@ -201,14 +201,15 @@ def test_slow_query_is_stopped_while_others_answer(app):
     thread = threading.Thread(target=run_slow)
     thread.start()
     time.sleep(0.3)
-    quick_started = time.monotonic()
     quick = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
-    quick_seconds = time.monotonic() - quick_started
+    slow_still_running = thread.is_alive()
     thread.join()
-    assert quick.status_code == 200 and quick_seconds < 1.0
+    # the quick query was answered while the slow one was still being worked on
+    assert quick.status_code == 200 and slow_still_running
     err = assert_error(slow_result["response"], 503)
     assert err["title"] == "Query timeout" and "1.5 s" in err["detail"]
-    assert 1.4 < slow_result["seconds"] < 5
+    # stopped at its limit (1.5 s), not run to completion (minutes); the margin is for busy machines
+    assert 1.4 < slow_result["seconds"] < 15
     # the worker that ran it was killed and replaced; the service goes on
     assert not pids or (set(state.executor.pids) != pids_before and len(state.executor.pids) == 2)
     assert app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
