@@ -96,10 +96,13 @@ class Catalog:
             return "unchanged"
         drop = [] if old is None or old.graph == entry.graph or self._shared(old.graph, entry.source) else [old.graph]
         existed = store.has_graph(entry.graph)  # the same content under another path
-        self._journal({"state": "adding", "add": entry.graph, "existed": existed, "drop": drop})
+        # The entry rides in the journal, so that finishing the change after a crash can
+        # also record which file the new graph holds.
+        record = asdict(entry)
+        self._journal({"state": "adding", "add": entry.graph, "existed": existed, "drop": drop, "entry": record})
         if not existed:
             store.add_graph_bulk(entry.graph, data, media_type)
-        self._journal({"state": "added", "add": entry.graph, "existed": existed, "drop": drop})
+        self._journal({"state": "added", "add": entry.graph, "existed": existed, "drop": drop, "entry": record})
         for graph in drop:
             store.drop_graph(graph)
         self._commit(entry)
@@ -123,6 +126,10 @@ class Catalog:
         if added:
             for graph in journal.get("drop", []):
                 store.drop_graph(str(graph))
+            if isinstance(journal.get("entry"), dict):
+                entry = Entry(**journal["entry"])
+                entry.loaded = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+                self.entries[entry.source] = entry
             done = f"finished an interrupted load: graph {new} kept, {len(journal.get('drop', []))} old graph(s) dropped"
         else:
             if not journal.get("existed") and store.has_graph(new):
