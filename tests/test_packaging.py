@@ -64,3 +64,12 @@ def test_every_web_file_is_installed(folder):
                 yield f"{prefix}{child.name}"
 
     assert expected and expected <= set(walk(installed_root))
+
+
+def test_python_dash_m_runs_the_command_line():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-P", "-m", "budgetkg", "--help"], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert all(name in out.stdout for name in ("parse", "load", "validate", "serve", "query", "generate"))
