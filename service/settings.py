@@ -173,7 +173,7 @@ SETTINGS: tuple[Setting, ...] = (
             check=_base_iri, metavar="IRI"),
     Setting("query_timeout", float, 30.0,
             "Seconds a query may run before it is stopped (its worker is killed) and "
-            "answered with 503.", flag="--timeout", check=_positive("number"), metavar="S"),
+            "answered with 422 (the query's fault: a 4xx, not a retry-me 5xx).", flag="--timeout", check=_positive("number"), metavar="S"),
     Setting("max_rows", int, 10000,
             "Most solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) returned; longer "
             "results are cut and flagged with the X-Results-Truncated header.",
@@ -196,7 +196,7 @@ SETTINGS: tuple[Setting, ...] = (
             check=_positive("integer"), metavar="N"),
     Setting("worker_memory", int, 4096,
             "Address space, in MiB, each query worker may use; a query needing more ends its "
-            "worker (503) instead of exhausting the host. 0: no limit.",
+            "worker (422) instead of exhausting the host. 0: no limit.",
             check=_non_negative, metavar="MIB"),
     Setting("workers", int, 2,
             "Query worker processes; each runs one query at a time and is killed on "

@@ -9,6 +9,15 @@ from .formats import FORMATS_BY_NAME, family_of, serialize_results
 from .store import QueryError, QueryTimeout, Store, StoreError
 
 
+#: The status of a query stopped at one of the service's limits (time, memory). The query,
+#: not the server, is at fault, and sent again unchanged it fails the same way; so a 4xx
+#: (never a 5xx, which tells clients and load balancers to retry): 422 Unprocessable
+#: Content, "the syntax is correct but the server was unable to process the contained
+#: instructions" (RFC 9110). 503 stays for the server's own conditions: busy, stopping,
+#: store unavailable, and unexpected errors.
+OVER_LIMIT = 422
+
+
 @dataclass(frozen=True)
 class QueryTask:
     """Everything a worker needs to run one query and serialize its results."""
@@ -57,11 +66,28 @@ def execute(store: Store, task: QueryTask) -> Outcome:
     except QueryError as exc:
         return Outcome(400, title="Malformed query", detail=str(exc))
     except QueryTimeout as exc:
-        return Outcome(503, title="Query timeout", detail=f"{exc}. Narrow the query down (more specific "
-                       "patterns, LIMIT) and try again.")
+        return Outcome(OVER_LIMIT, title="Query timeout", detail=f"{exc}. {NARROW_DOWN}")
+    except MemoryError:
+        return over_memory()
     except StoreError as exc:
         return Outcome(503, title="Store unavailable", detail=str(exc), log_text=traceback.format_exc())
     except Exception as exc:  # a bug or an engine error: the client still gets an answer
         return Outcome(
             503, title="Query failed", detail=f"{type(exc).__name__}: {exc}", log_text=traceback.format_exc()
         )
+
+
+NARROW_DOWN = "Narrow the query down (more specific patterns, LIMIT) and try again."
+
+
+def timed_out(seconds: float) -> Outcome:
+    """The answer to a query stopped at the time limit."""
+    return Outcome(OVER_LIMIT, title="Query timeout",
+                   detail=f"The query ran longer than the limit of {seconds:g} s and was stopped. {NARROW_DOWN}")
+
+
+def over_memory(limit_mb: int = 0) -> Outcome:
+    """The answer to a query that needed more memory than its worker may use."""
+    limit = f" of {limit_mb} MiB" if limit_mb else ""
+    return Outcome(OVER_LIMIT, title="Query over memory limit",
+                   detail=f"The query needed more memory than the limit{limit} and was stopped. {NARROW_DOWN}")

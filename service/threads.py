@@ -1,7 +1,8 @@
 """Running queries on a remote store: threads, and a clock that does not wait.
 
 A remote query is an HTTP request, so no worker process is needed to stop it: the
-server waits at most ``timeout`` seconds for the answer and then answers 503 itself.
+server waits at most ``timeout`` seconds for the answer and then answers 422 itself
+(``tasks.OVER_LIMIT``).
 The abandoned request goes on in its thread until the HTTP client's own timeout (or
 the store's server-side limit, where it has one) ends it, so the pool is larger than
 the number of requests the server handles at once; a slow query never holds up
@@ -16,7 +17,7 @@ import threading
 import time
 
 from .store import Store
-from .tasks import Outcome, QueryTask, execute
+from .tasks import Outcome, QueryTask, execute, timed_out
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,7 @@ class ThreadExecutor:
                                detail=f"All {self.size} query threads stayed busy for {timeout:g} s; "
                                "try again later.")
             log.info("query abandoned after %.1f s: %.200r", timeout, task.query)
-            return Outcome(
-                503,
-                title="Query timeout",
-                detail=f"The query ran longer than the limit of {timeout:g} s and was stopped. "
-                "Narrow it down (more specific patterns, LIMIT) and try again.",
-            )
+            return timed_out(timeout)
 
     def _timed(self, task: QueryTask, started: float, timeout: float) -> Outcome:
         if time.monotonic() - started >= timeout:  # waited its whole time in the queue

@@ -20,7 +20,7 @@ from .tasks import execute
 def limit_memory(megabytes: int) -> None:
     """Cap this process's address space: a runaway query (a sort of a cartesian product
     grows by ~100 MB/s) then fails an allocation and ends this worker alone (the server
-    answers 503 and starts another) instead of drawing the whole host into swap or the
+    answers 422 and starts another) instead of drawing the whole host into swap or the
     OOM killer. Opening the store takes ~0.4 GB of address space."""
     if megabytes > 0:
         import resource

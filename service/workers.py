@@ -4,7 +4,7 @@ Neither rdflib nor pyoxigraph can cancel a running query, and a thread cannot be
 killed, so each query runs in a long-lived worker process (``budgetkg.service.worker``)
 that opens the on-disk store read-only. The server waits for the answer at most
 ``timeout`` seconds; past that it kills the worker (the query really stops), starts
-a fresh one and answers 503. Workers serialize the results themselves, so only
+a fresh one and answers 422 (``tasks.OVER_LIMIT``). Workers serialize the results themselves, so only
 bytes cross the pipe.
 
 ``InProcessExecutor`` runs queries in the calling thread (no hard timeout); it suits
@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .store import Store
-from .tasks import Outcome, QueryTask, execute
+from .tasks import Outcome, QueryTask, execute, over_memory, timed_out
 
 log = logging.getLogger(__name__)
 
@@ -173,18 +174,20 @@ class WorkerPool:
                 self._idle.put(worker)
                 return outcome
         except (EOFError, OSError):
-            log.warning("query worker %s died", worker.process.pid)
+            try:
+                code = worker.process.wait(2)  # it is exiting: its status says why
+            except subprocess.TimeoutExpired:
+                code = None
             self._replace(worker)
+            log.warning("query worker %s died (exit status %s) running %.200r", worker.process.pid, code, task.query)
+            if code == -signal.SIGABRT and self.memory_mb:
+                # the engine (Rust) aborts when an allocation fails: the worker's memory cap
+                return over_memory(self.memory_mb)
             return Outcome(503, title="Query failed",
-                           detail="The query worker stopped unexpectedly (out of memory?).")
+                           detail="The query worker stopped unexpectedly; the service started a new one.")
         log.info("query stopped after %.1f s: %.200r", timeout, task.query)
         self._replace(worker)
-        return Outcome(
-            503,
-            title="Query timeout",
-            detail=f"The query ran longer than the limit of {timeout:g} s and was stopped. "
-            "Narrow it down (more specific patterns, LIMIT) and try again.",
-        )
+        return timed_out(timeout)
 
     def close(self) -> None:
         with self._lock:

@@ -106,7 +106,7 @@ def test_slow_query_does_not_block_others_over_http(endpoint):
     thread.join()
     # the quick query was answered while the slow one was still being worked on
     assert quick.status_code == 200 and slow_still_running
-    assert slow["r"].status_code == 503 and slow["r"].json()["error"]["title"] == "Query timeout"
+    assert slow["r"].status_code == 422 and slow["r"].json()["error"]["title"] == "Query timeout"
 
 
 # -- the real command --------------------------------------------------------------
