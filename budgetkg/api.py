@@ -32,8 +32,8 @@ from budgetkg.queries.catalog import (
     CannedQuery,
     Catalog,
     load_catalog,
+    StoreFacts,
     strip_comments,
-    years_from_values,
 )
 
 __all__ = ["Connection", "Rows", "open", "open_seed"]
@@ -94,7 +94,7 @@ class Connection:
     def query_text(self, name: str, **params: Any) -> str:
         """The text of canned query ``name`` with ``params`` bound, as it would run."""
         query = self.catalog[name]
-        return query.bind(params, self.years() if query.uses_years else None)
+        return query.bind(params, self.store_facts() if query.uses_years else None)
 
     def run(self, name: str, **params: Any) -> Rows:
         """Run canned query ``name``; raises ``ParameterError`` / ``UnknownQuery``."""
@@ -106,7 +106,12 @@ class Connection:
 
     def years(self) -> list[int]:
         """The fiscal years of the documents in the store."""
-        return years_from_values([str(row["year"]) for row in self.sparql(YEARS_QUERY)])
+        return list(self.store_facts().years)
+
+    def store_facts(self) -> StoreFacts:
+        """The store's fiscal years and first project (the defaults the store decides)."""
+        rows = self.sparql(YEARS_QUERY)
+        return StoreFacts.from_rows([{k: None if v is None else str(v) for k, v in row.items()} for row in rows])
 
     def close(self) -> None:
         self._backend.close()

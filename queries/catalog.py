@@ -36,6 +36,7 @@ __all__ = [
     "HeaderError",
     "Parameter",
     "ParameterError",
+    "StoreFacts",
     "UnknownQuery",
     "YEARS_QUERY",
     "load_catalog",
@@ -55,13 +56,27 @@ TYPES: dict[str, str | None] = {
 }
 #: Default tokens of year parameters, resolved from the years in the store (see bind).
 YEAR_DEFAULTS = frozenset({"latest", "previous"})
+#: Default token of an IRI parameter naming a project year: the first table of the store's
+#: latest year (its first document by IRI), so that a point lookup answers on any store.
+FIRST_PROJECT = "first-project"
+#: Every default the store decides (``StoreFacts``).
+STORE_DEFAULTS = YEAR_DEFAULTS | {FIRST_PROJECT}
 #: Query-string names the HTTP API keeps for itself; no parameter may use them.
 RESERVED = frozenset({"format", "query"})
 MAX_STRING = 500  # longest string value accepted
 
-#: The pre-query behind the ``latest``/``previous`` defaults: the fiscal years in the store.
+#: The pre-query behind the store's defaults (``StoreFacts``): each document's fiscal year
+#: and its first table. One row per document; the choice is made in Python, so that every
+#: engine gives the same default. (The subquery lets Oxigraph find the few first tables
+#: first instead of everything derived from each document.)
 YEARS_QUERY = """PREFIX bkg: <https://budgetkg.example.org/def/>
-SELECT DISTINCT ?year WHERE { ?document a bkg:SourceDocument ; bkg:fiscalYear ?year }"""
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?year ?document ?first WHERE {
+  ?document a bkg:SourceDocument ; bkg:fiscalYear ?year .
+  OPTIONAL {
+    { SELECT ?first ?document WHERE { ?first bkg:sequence 1 ; a bkg:ProjectYear ; prov:wasDerivedFrom ?document } }
+  }
+}"""
 
 
 def strip_comments(text: str) -> str:
@@ -79,6 +94,36 @@ def years_from_values(values: Sequence[str]) -> list[int]:
     """The answer of ``YEARS_QUERY`` (lexical forms) as sorted ints; odd values skipped."""
     return sorted({int(v) for v in values if _GYEAR.match(v.strip())})
 
+
+@dataclass(frozen=True)
+class StoreFacts:
+    """What the store-decided defaults need: its fiscal years and a project year to show."""
+
+    years: tuple[int, ...] = ()
+    first_project: str | None = None
+
+    @classmethod
+    def from_rows(cls, rows: Iterator[Mapping[str, str | None]] | Sequence[Mapping[str, str | None]]) -> StoreFacts:
+        """From the rows of ``YEARS_QUERY`` as {variable: lexical form or IRI, or None}."""
+        candidates: list[tuple[int, str, str]] = []
+        years: set[int] = set()
+        for row in rows:
+            text = (row.get("year") or "").strip()
+            if not _GYEAR.match(text):
+                continue
+            years.add(int(text))
+            if row.get("first") and row.get("document"):
+                candidates.append((int(text), str(row["document"]), str(row["first"])))
+        # the latest year that has a first table (a document may have lost its table 1)
+        latest = max((year for year, _, _ in candidates), default=None)
+        firsts = sorted((doc, first) for year, doc, first in candidates if year == latest)
+        return cls(tuple(sorted(years)), firsts[0][1] if firsts else None)
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> StoreFacts:
+        """From ``YEARS_QUERY``'s answer in SPARQL JSON."""
+        return cls.from_rows([{k: v.get("value") for k, v in b.items()} for b in body["results"]["bindings"]])
+
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _QUERY_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _FIELD = re.compile(r"#\s?@(?P<key>[A-Za-z.]+)\s*(?P<rest>.*)\Z")
@@ -86,6 +131,7 @@ _GYEAR = re.compile(r"-?[0-9]{4}\Z")
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 # Absolute IRI without the characters SPARQL's IRIREF forbids (RFC 3987 is stricter).
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*\Z")
+_STANDALONE_IRI = re.compile(r"<[^\x00-\x20<>\"{}|^`\\]+>\Z")
 _STANDALONE_YEAR = re.compile(r'"[0-9]{4}"\^\^(?:xsd:gYear|<http://www\.w3\.org/2001/XMLSchema#gYear>)\Z')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -227,13 +273,16 @@ class CannedQuery:
 
     @property
     def uses_years(self) -> bool:
-        """True when a default is ``latest`` or ``previous`` (resolved from the store's years)."""
-        return any(p.default in YEAR_DEFAULTS for p in self.parameters)
+        """True when a default is decided by the store (``latest``, ``previous``,
+        ``first-project``): callers then run ``YEARS_QUERY`` and pass its ``StoreFacts``."""
+        return any(p.default in STORE_DEFAULTS for p in self.parameters)
 
-    def resolve(self, values: Mapping[str, Any] | None = None, years: Sequence[int] | None = None) -> dict[str, str]:
+    def resolve(self, values: Mapping[str, Any] | None = None,
+                years: StoreFacts | Sequence[int] | None = None) -> dict[str, str]:
         """Every parameter that gets a value, as its SPARQL term: the given ones, validated,
-        and the ``latest``/``previous`` defaults computed from ``years`` (the fiscal years in
-        the store; see ``YEARS_QUERY``). Unknown or invalid parameters raise ParameterError."""
+        and the defaults the store decides, from ``years`` (``StoreFacts`` from
+        ``YEARS_QUERY``, or just the fiscal years in the store): ``latest``/``previous``
+        and ``first-project``. Unknown or invalid parameters raise ParameterError."""
         terms: dict[str, str] = {}
         for name, value in (values or {}).items():
             param = self.parameter(name)
@@ -241,7 +290,11 @@ class CannedQuery:
                 terms[name] = param.term(value)
         if years is None or not self.uses_years:
             return terms
-        known = sorted(set(years))
+        facts = years if isinstance(years, StoreFacts) else StoreFacts(tuple(years))
+        for p in self.parameters:
+            if p.default == FIRST_PROJECT and p.name not in terms and facts.first_project:
+                terms[p.name] = p.term(facts.first_project)
+        known = sorted(set(facts.years))
         latest_param = next((p for p in self.parameters if p.default == "latest"), None)
         latest: int | None = None
         if latest_param is not None:
@@ -258,7 +311,8 @@ class CannedQuery:
                 terms[p.name] = p.term(f"{earlier[-1] if earlier else latest:04d}")
         return terms
 
-    def bind(self, values: Mapping[str, Any] | None = None, years: Sequence[int] | None = None) -> str:
+    def bind(self, values: Mapping[str, Any] | None = None,
+             years: StoreFacts | Sequence[int] | None = None) -> str:
         """The query text with ``values`` bound (see ``resolve``); parameters left out keep
         the default written in the query (``UNDEF``: no filter)."""
         return self.bind_terms(self.resolve(values, years))
@@ -346,10 +400,15 @@ def parse_query(name: str, text: str, source: str | None = None) -> CannedQuery:
             )
         if pdefault in YEAR_DEFAULTS and ptype != "gYear":
             raise HeaderError(f"{where}:{number}: default {pdefault} is for gYear parameters")
-        accepted = {"UNDEF"} if pdefault is None or pdefault in YEAR_DEFAULTS else _default_terms(param, where, number)
+        if pdefault == FIRST_PROJECT and ptype != "IRI":
+            raise HeaderError(f"{where}:{number}: default {pdefault} is for IRI parameters")
+        accepted = ({"UNDEF"} if pdefault is None or pdefault in STORE_DEFAULTS
+                    else _default_terms(param, where, number))
         for _, written, _ in found:
             if pdefault in YEAR_DEFAULTS and _STANDALONE_YEAR.match(written.strip()):
                 continue  # the year a standalone run uses; the catalog binds the store's
+            if pdefault == FIRST_PROJECT and _STANDALONE_IRI.match(written.strip()):
+                continue  # the project a standalone run uses; the catalog binds the store's
             if written.strip() not in accepted:
                 raise HeaderError(
                     f"{where}:{number}: default of {pname!r} is {pdefault or '-'} in the header "

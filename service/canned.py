@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from cachetools import LRUCache
 from flask import Blueprint, Response, current_app, request
 
-from budgetkg.queries.catalog import YEARS_QUERY, Catalog, ParameterError, UnknownQuery, load_catalog, years_from_values
+from budgetkg.queries.catalog import YEARS_QUERY, Catalog, ParameterError, StoreFacts, UnknownQuery, load_catalog
 
 from .errors import ApiError
 from .formats import FORMATS_BY_NAME, RESULT_FORMATS
@@ -36,7 +36,7 @@ CACHE_HEADER = "X-Cache"
 @dataclass
 class _Cache:
     answers: LRUCache  # key -> Outcome
-    years: dict[str, list[int]]  # store version -> fiscal years in the store
+    years: dict[str, StoreFacts]  # store version -> the store's years and first project
     lock: threading.Lock
 
 
@@ -127,8 +127,8 @@ def _version(state: ServiceState) -> str:
     return current() if current is not None else state.version
 
 
-def _years(state: ServiceState, cache: _Cache) -> list[int]:
-    """The fiscal years in the store (for the ``latest``/``previous`` defaults), once per version."""
+def _years(state: ServiceState, cache: _Cache) -> StoreFacts:
+    """The store's years and first project (for the defaults it decides), once per version."""
     version = _version(state)
     with cache.lock:
         known = cache.years.get(version)
@@ -138,8 +138,7 @@ def _years(state: ServiceState, cache: _Cache) -> list[int]:
     outcome = state.executor.run(task, state.settings.query_timeout)
     if not outcome.ok:
         raise ApiError(outcome.status, outcome.title, outcome.detail)
-    bindings = json.loads(outcome.body)["results"]["bindings"]
-    years = years_from_values([b["year"]["value"] for b in bindings if "year" in b])
+    years = StoreFacts.from_json(json.loads(outcome.body))
     with cache.lock:
         cache.years[version] = years
     return years

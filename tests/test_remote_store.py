@@ -276,15 +276,14 @@ def _describe(counter: collections.Counter, limit: int = 5) -> str:
 
 
 def bound(query: Any, client) -> str:
-    """The text with the catalog's default parameters, ``latest``/``previous`` years
-    resolved from the store's years as the service does."""
+    """The text with the catalog's default parameters, those the store decides
+    (``latest``/``previous``, ``first-project``) resolved from it as the service does."""
     if isinstance(query, str):
         return query
     from budgetkg.queries import catalog
 
     r = client.post("/sparql", data={"query": catalog.YEARS_QUERY})
-    years = catalog.years_from_values([b["year"]["value"] for b in r.get_json()["results"]["bindings"]])
-    return query.bind(years=years)
+    return query.bind(years=catalog.StoreFacts.from_json(r.get_json()))
 
 
 @pytest.mark.parametrize("name", [

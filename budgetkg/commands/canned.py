@@ -12,10 +12,10 @@ from budgetkg.queries.catalog import (
     CannedQuery,
     HeaderError,
     ParameterError,
+    StoreFacts,
     load_catalog,
     parse_query,
     strip_comments,
-    years_from_values,
 )
 
 
@@ -42,8 +42,8 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def _endpoint_years(endpoint: str, timeout: float) -> list[int] | None:
-    """The fiscal years the endpoint holds (for the latest/previous defaults), or None."""
+def _endpoint_years(endpoint: str, timeout: float) -> StoreFacts | None:
+    """The endpoint's years and first project (for the defaults the store decides), or None."""
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
     client = SPARQLWrapper(endpoint)
@@ -55,7 +55,7 @@ def _endpoint_years(endpoint: str, timeout: float) -> list[int] | None:
         body = json.loads(client.query().response.read())
     except Exception:  # the real query reports an unreachable endpoint clearly
         return None
-    return years_from_values([b["year"]["value"] for b in body["results"]["bindings"] if "year" in b])
+    return StoreFacts.from_json(body)
 
 
 def bind_canned(source: str, text: str, params: tuple[str, ...], endpoint: str, timeout: float) -> str:
