@@ -8,6 +8,8 @@ SPARQL JSON. rdflib's SPARQL parser is not thread-safe, so queries run one at a 
     python bench/naive_endpoint.py DATA.nq --port 5055
 
 Prints ``READY <port> <load seconds> <triples> <peak RSS bytes>`` once it listens.
+With ``--load-only`` it loads, prints ``LOADED <load seconds> <load CPU seconds>
+<triples> <peak RSS bytes>`` and exits (the store-load comparison of ``bench/run.py``).
 """
 
 from __future__ import annotations
@@ -22,11 +24,16 @@ from flask import Flask, Response, request
 from rdflib import Dataset
 
 
-def create_app(data: str) -> tuple[Flask, float, int]:
-    started = time.perf_counter()
+def load(data: str) -> tuple[Dataset, float, float]:
+    """The N-Quads in rdflib's default store; (dataset, wall seconds, CPU seconds)."""
+    started, cpu = time.perf_counter(), time.process_time()
     ds = Dataset(default_union=True)
     ds.parse(data, format="nquads")
-    seconds = time.perf_counter() - started
+    return ds, time.perf_counter() - started, time.process_time() - cpu
+
+
+def create_app(data: str) -> tuple[Flask, float, int]:
+    ds, seconds, _cpu = load(data)
     lock = threading.Lock()
     app = Flask("naive")
 
@@ -44,8 +51,16 @@ def create_app(data: str) -> tuple[Flask, float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
-    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--port", type=int)
+    ap.add_argument("--load-only", action="store_true", help="load, print LOADED ..., exit")
     args = ap.parse_args()
+    if args.load_only:
+        ds, seconds, cpu = load(args.data)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        print(f"LOADED {seconds:.3f} {cpu:.3f} {len(ds)} {peak}", flush=True)
+        return
+    if args.port is None:
+        ap.error("--port is required")
     app, seconds, triples = create_app(args.data)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(f"READY {args.port} {seconds:.3f} {triples} {peak}", flush=True)

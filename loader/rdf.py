@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path, PurePath
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import ORG, PROV, QB, RDF, RDFS, SKOS, VOID, XSD, DCAT, DCTERMS
 
 from . import iris
 from .iris import DEFAULT_BASE
+from .memgraph import BulkMemory, gc_paused, graph_of
 from .model import ontology_graph, ontology_graph_name
 from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, KIND, LEVEL, QUDT, UNIT, bind_prefixes
 from .records import AMOUNT_FIELDS, Document, Indicator, Org, Project
@@ -84,21 +87,36 @@ class ConversionError(ValueError):
     """The document lacks what every IRI needs (its fiscal year or its digest)."""
 
 
-def _dec(d: Decimal) -> Literal:
-    # format 'f': never exponent notation, which xsd:decimal does not allow.
-    return Literal(format(d, "f"), datatype=XSD.decimal)
+class _Terms:
+    """The terms of a namespace, each made once and then reused.
+
+    ``BKG.x`` on rdflib's namespaces is a Python call that builds a new URIRef every
+    time; one object per term makes the graph's index lookups identity hits too.
+    Misspelled terms still raise (on first use) for closed namespaces."""
+
+    def __init__(self, ns: Any) -> None:
+        self._ns = ns
+        self._items: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        term = getattr(self._ns, name)
+        setattr(self, name, term)  # found as a plain attribute from now on
+        return term
+
+    def __getitem__(self, key: str) -> URIRef:
+        term = self._items.get(key)
+        if term is None:
+            term = self._items[key] = self._ns[key]
+        return term
 
 
-def _int(n: int) -> Literal:
-    return Literal(n, datatype=XSD.integer)
-
-
-def _year(y: int) -> Literal:
-    return Literal(f"{y:04d}", datatype=XSD.gYear)
-
-
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+_RDF, _RDFS, _SKOS, _ORG, _PROV, _QB, _VOID, _DCAT, _DCTERMS = map(
+    _Terms, (RDF, RDFS, SKOS, ORG, PROV, QB, VOID, DCAT, DCTERMS))
+_BKG, _QUDT = _Terms(BKG), _Terms(QUDT)
+_CNY = CUR.CNY
+_XSD_DECIMAL, _XSD_INTEGER, _XSD_GYEAR = XSD.decimal, XSD.integer, XSD.gYear
 
 
 def convert(doc: Document, *, base: str = DEFAULT_BASE, with_ontology: bool = False) -> Dataset:
@@ -134,7 +152,8 @@ def document_graph(doc: Document, *, base: str = DEFAULT_BASE) -> tuple[URIRef, 
         raise ConversionError(f"{doc.source}: no fiscal year found; cannot mint project IRIs")
     if not doc.sha256:
         raise ConversionError(f"{doc.source}: no SHA-256 digest (read the file with read_document)")
-    return iris.document_graph_iri(base, doc.sha256), _Builder(doc, base).build()
+    with gc_paused():
+        return iris.document_graph_iri(base, doc.sha256), _Builder(doc, base).build()
 
 
 def _cost_total(p: Project) -> Decimal | None:
@@ -148,11 +167,18 @@ def _cost_total(p: Project) -> Decimal | None:
 
 
 class _Builder:
+    """Collects the triples of one document in a list, then fills one graph with them.
+
+    Terms that recur (vocabulary, codes, names, small numbers) are made once per
+    document and reused; duplicate triples (a project line or an indicator concept met
+    again) are dropped when the graph is filled (``memgraph.graph_of``)."""
+
     def __init__(self, doc: Document, base: str) -> None:
         self.doc = doc
         self.base = base
         self.year: int = doc.year  # type: ignore[assignment]  # checked by the caller
-        self.g = bind_prefixes(Graph(), base)
+        self.triples: list[tuple[Node, Node, Node]] = []
+        self.add = self.triples.append
         self.doc_iri = iris.document_iri(base, doc.sha256)
         self.dataset = iris.dataset_iri(base, doc.sha256)
         factor_unit = CURRENCY_UNITS.get(doc.currency_unit)
@@ -160,6 +186,17 @@ class _Builder:
             raise ConversionError(f"{doc.source}: unknown currency unit {doc.currency_unit!r}")
         self.factor, self.printed_unit = factor_unit
         self.orgs: dict[str, Org] = {}
+        self.level, self.kind, self.fund, self.attribute = map(_Terms, (LEVEL, KIND, FUND, ATTRIBUTE))
+        # Caches of this document's recurring terms.
+        self._literals: dict[tuple[type, object], Literal] = {}
+        self._zh_literals: dict[str, Literal] = {}
+        self._ints: dict[int, Literal] = {}
+        self._decimals: dict[str, Literal] = {}
+        self._years: dict[int, Literal] = {}
+        self._departments: dict[str, URIRef] = {}
+        self._units: dict[str, URIRef] = {}
+        self._lines: dict[tuple[str, str], URIRef] = {}
+        self._concepts: dict[str, tuple[str, URIRef | None]] = {}
 
     def build(self) -> Graph:
         self._document()
@@ -167,39 +204,103 @@ class _Builder:
             self._project(project, iri)
         self._orgs()
         self._dataset()
-        return self.g
+        g = graph_of(self.triples, bind_prefixes(Graph(store=BulkMemory()), self.base))
+        # void:triples counts the graph's triples, itself included.
+        g.add((self.dataset, _VOID.triples, self._int(len(g) + 1)))
+        return g
+
+    # --- terms ----------------------------------------------------------------------------
+    # normalize=False: these lexical forms are already what rdflib would normalize them
+    # to (str as is, decimals as format(d, "f")), so it need not compute them again.
+
+    def _lit(self, value: object) -> Literal:
+        """``Literal(value)`` for a str, bool, int or date (never a Decimal: 1.0 == 1.00)."""
+        key = (value.__class__, value)
+        lit = self._literals.get(key)
+        if lit is None:
+            lit = self._literals[key] = Literal(value, normalize=False)
+        return lit
+
+    def _zh(self, text: str) -> Literal:
+        lit = self._zh_literals.get(text)
+        if lit is None:
+            lit = self._zh_literals[text] = Literal(text, lang="zh", normalize=False)
+        return lit
+
+    def _int(self, n: int) -> Literal:
+        lit = self._ints.get(n)
+        if lit is None:
+            lit = self._ints[n] = Literal(n, datatype=_XSD_INTEGER)
+        return lit
+
+    def _dec(self, d: Decimal) -> Literal:
+        # format 'f': never exponent notation, which xsd:decimal does not allow.
+        text = format(d, "f")
+        lit = self._decimals.get(text)
+        if lit is None:
+            lit = self._decimals[text] = Literal(text, datatype=_XSD_DECIMAL, normalize=False)
+        return lit
+
+    def _year(self, y: int) -> Literal:
+        lit = self._years.get(y)
+        if lit is None:
+            lit = self._years[y] = Literal(f"{y:04d}", datatype=_XSD_GYEAR)
+        return lit
+
+    def _department(self, code: str) -> URIRef:
+        iri = self._departments.get(code)
+        if iri is None:
+            iri = self._departments[code] = iris.department_iri(self.base, code)
+        return iri
+
+    def _unit(self, code: str) -> URIRef:
+        iri = self._units.get(code)
+        if iri is None:
+            iri = self._units[code] = iris.unit_iri(self.base, code)
+        return iri
+
+    def _concept(self, name: str) -> tuple[str, URIRef | None]:
+        """(name key, indicator concept IRI or None when the key is empty)."""
+        found = self._concepts.get(name)
+        if found is None:
+            key = iris.indicator_name_key(name)
+            found = self._concepts[name] = (key, iris.indicator_concept_iri(self.base, name) if key else None)
+        return found
 
     # --- document and dataset ---------------------------------------------------------
 
     def _document(self) -> None:
-        add, d, doc = self.g.add, self.doc_iri, self.doc
-        add((d, RDF.type, BKG.SourceDocument))
-        add((d, BKG.sha256, Literal(doc.sha256)))
+        add, d, doc, B = self.add, self.doc_iri, self.doc, _BKG
+        add((d, _RDF.type, B.SourceDocument))
+        add((d, B.sha256, self._lit(doc.sha256)))
         # The file name, not the path: the same file loaded from two places is one document.
-        add((d, BKG.fileName, Literal(PurePath(doc.source).name)))
-        add((d, BKG.encoding, Literal(doc.encoding)))
-        add((d, BKG.fiscalYear, _year(self.year)))
-        add((d, BKG.currencyUnit, self.printed_unit))
+        add((d, B.fileName, self._lit(PurePath(doc.source).name)))
+        add((d, B.encoding, self._lit(doc.encoding)))
+        add((d, B.fiscalYear, self._year(self.year)))
+        add((d, B.currencyUnit, self.printed_unit))
 
     def _dataset(self) -> None:
-        add, ds = self.g.add, self.dataset
-        for cls in (BKG.Dataset, DCAT.Dataset, VOID.Dataset, QB.DataSet):
-            add((ds, RDF.type, cls))
+        """The dataset's triples but void:triples (``build`` adds it, once the count is known)."""
+        add, ds = self.add, self.dataset
+        for cls in (_BKG.Dataset, _DCAT.Dataset, _VOID.Dataset, _QB.DataSet):
+            add((ds, _RDF.type, cls))
         name = PurePath(self.doc.source).name
-        add((ds, DCTERMS.title, Literal(f"{self.year}年度项目支出绩效目标表 ({name})", lang="zh")))
-        add((ds, DCTERMS.title, Literal(f"Project performance targets {self.year} ({name})", lang="en")))
-        add((ds, DCTERMS.temporal, _year(self.year)))
-        add((ds, PROV.wasDerivedFrom, self.doc_iri))
-        add((ds, QB.structure, BKG.fundAmountStructure))
-        add((ds, VOID.uriSpace, Literal(self.base)))
-        add((ds, VOID.entities, _int(len(self.doc.projects))))
-        add((ds, VOID.triples, _int(len(self.g) + 1)))  # +1: this triple
+        add((ds, _DCTERMS.title, Literal(f"{self.year}年度项目支出绩效目标表 ({name})", lang="zh")))
+        add((ds, _DCTERMS.title, Literal(f"Project performance targets {self.year} ({name})", lang="en")))
+        add((ds, _DCTERMS.temporal, self._year(self.year)))
+        add((ds, _PROV.wasDerivedFrom, self.doc_iri))
+        add((ds, _QB.structure, _BKG.fundAmountStructure))
+        add((ds, _VOID.uriSpace, Literal(self.base)))
+        add((ds, _VOID.entities, self._int(len(self.doc.projects))))
 
     # --- projects -------------------------------------------------------------------------
 
     def _line(self, p: Project) -> URIRef:
         dept = p.department.code if p.department else "unknown"
-        return iris.project_line_iri(self.base, dept, p.name)
+        iri = self._lines.get((dept, p.name))
+        if iri is None:
+            iri = self._lines[(dept, p.name)] = iris.project_line_iri(self.base, dept, p.name)
+        return iri
 
     def _project_year_iris(self) -> list[tuple[Project, URIRef]]:
         """One IRI per table. Tables of one line and year in one document (a budget and its
@@ -216,47 +317,48 @@ class _Builder:
         return [(p, out[id(p)]) for p in self.doc.projects]
 
     def _project(self, p: Project, py: URIRef) -> None:
-        add = self.g.add
+        add, B, lit = self.add, _BKG, self._lit
         line = self._line(p)
-        add((line, RDF.type, BKG.ProjectLine))
-        add((line, BKG.normalizedName, Literal(iris.project_line_key(p.name))))
-        add((line, RDFS.label, _zh(iris.project_line_key(p.name))))
+        line_key = iris.project_line_key(p.name)
+        add((line, _RDF.type, B.ProjectLine))
+        add((line, B.normalizedName, lit(line_key)))
+        add((line, _RDFS.label, self._zh(line_key)))
 
-        add((py, RDF.type, BKG.ProjectYear))
-        add((py, RDFS.label, _zh(p.name)))
-        add((py, BKG.printedName, Literal(p.name)))
-        add((py, BKG.projectLine, line))
-        add((py, BKG.fiscalYear, _year(self.year)))
-        add((py, BKG.sequence, _int(p.seq)))
-        add((py, PROV.wasDerivedFrom, self.doc_iri))
-        add((py, BKG.sourceLine, _int(p.line)))
-        add((py, BKG.endLine, _int(p.end_line)))
-        add((py, VOID.inDataset, self.dataset))
+        add((py, _RDF.type, B.ProjectYear))
+        add((py, _RDFS.label, self._zh(p.name)))
+        add((py, B.printedName, lit(p.name)))
+        add((py, B.projectLine, line))
+        add((py, B.fiscalYear, self._year(self.year)))
+        add((py, B.sequence, self._int(p.seq)))
+        add((py, _PROV.wasDerivedFrom, self.doc_iri))
+        add((py, B.sourceLine, self._int(p.line)))
+        add((py, B.endLine, self._int(p.end_line)))
+        add((py, _VOID.inDataset, self.dataset))
         if p.department is not None:
-            dept = iris.department_iri(self.base, p.department.code)
-            add((line, BKG.department, dept))
-            add((py, BKG.department, dept))
+            dept = self._department(p.department.code)
+            add((line, B.department, dept))
+            add((py, B.department, dept))
             self._remember(p.department)
         if p.unit is not None:
-            add((py, BKG.implementingUnit, self._org_iri(p.unit, p.department)))
+            add((py, B.implementingUnit, self._org_iri(p.unit, p.department)))
             self._remember(p.unit)
         if p.attribute is not None:
-            add((py, BKG.projectAttribute, ATTRIBUTE[p.attribute.code]))
-            add((py, BKG.printedAttribute, Literal(p.attribute.printed)))
+            add((py, B.projectAttribute, self.attribute[p.attribute.code]))
+            add((py, B.printedAttribute, lit(p.attribute.printed)))
         if p.period:
-            add((py, BKG.period, Literal(p.period)))
+            add((py, B.period, lit(p.period)))
         if p.goal:
-            add((py, BKG.goal, _zh(p.goal)))
+            add((py, B.goal, self._zh(p.goal)))
         if p.goal_line is not None:
-            add((py, BKG.goalLine, _int(p.goal_line)))
+            add((py, B.goalLine, self._int(p.goal_line)))
         co = p.carryover
-        add((py, BKG.isCarryover, Literal(co.is_carryover)))
+        add((py, B.isCarryover, lit(co.is_carryover)))
         if co.marker:
-            add((py, BKG.carryoverMarker, Literal(co.marker)))
+            add((py, B.carryoverMarker, lit(co.marker)))
         if co.is_carryover and co.from_year is not None:
-            add((py, BKG.carryoverFromYear, _year(co.from_year)))
+            add((py, B.carryoverFromYear, self._year(co.from_year)))
             # The line's table of that year: may live in a document not loaded (yet).
-            add((py, BKG.carriesOverFrom, iris.project_year_iri(line, co.from_year)))
+            add((py, B.carriesOverFrom, iris.project_year_iri(line, co.from_year)))
         for field_name in AMOUNT_FIELDS:
             value = getattr(p.amounts, field_name)
             if value is not None:
@@ -265,83 +367,82 @@ class _Builder:
             self._indicator(py, n, ind)
         cost = _cost_total(p)
         if cost is not None:
-            add((py, BKG.costIndicatorTotal, _dec(cost)))
+            add((py, B.costIndicatorTotal, self._dec(cost)))
 
     def _amount(self, py: URIRef, field_name: str, value: Decimal) -> None:
-        add, a = self.g.add, iris.amount_iri(py, field_name)
-        add((a, RDF.type, BKG.FundAmount))
-        add((a, RDF.type, QB.Observation))
-        add((a, QB.dataSet, self.dataset))
-        add((a, BKG.projectYear, py))
-        add((a, BKG.fiscalYear, _year(self.year)))
-        add((a, BKG.fundSource, FUND[field_name.replace("_", "-")]))
-        add((a, BKG.amount, _dec(value * self.factor)))
-        add((a, QUDT.unit, CUR.CNY))
-        add((a, BKG.printedAmount, _dec(value)))
-        add((a, BKG.printedUnit, self.printed_unit))
+        add, a, B = self.add, iris.amount_iri(py, field_name), _BKG
+        add((a, _RDF.type, B.FundAmount))
+        add((a, _RDF.type, _QB.Observation))
+        add((a, _QB.dataSet, self.dataset))
+        add((a, B.projectYear, py))
+        add((a, B.fiscalYear, self._year(self.year)))
+        add((a, B.fundSource, self.fund[field_name.replace("_", "-")]))
+        add((a, B.amount, self._dec(value * self.factor)))
+        add((a, _QUDT.unit, _CNY))
+        add((a, B.printedAmount, self._dec(value)))
+        add((a, B.printedUnit, self.printed_unit))
 
     # --- indicators -------------------------------------------------------------------------
 
     def _indicator(self, py: URIRef, n: int, ind: Indicator) -> None:
-        add, i = self.g.add, iris.indicator_iri(py, n)
-        add((py, BKG.hasIndicator, i))
-        add((i, RDF.type, BKG.Indicator))
-        add((i, BKG.position, _int(n)))
-        add((i, RDFS.label, _zh(ind.name)))
-        add((i, BKG.printedName, Literal(ind.name)))
-        add((i, BKG.printedValue, Literal(ind.value)))
-        add((i, BKG.level1, LEVEL[ind.level1]))
-        add((i, BKG.level2, LEVEL[ind.level2]))
-        add((i, BKG.level2Basis, Literal(ind.level2_basis)))
+        add, i, B, lit = self.add, iris.indicator_iri(py, n), _BKG, self._lit
+        add((py, B.hasIndicator, i))
+        add((i, _RDF.type, B.Indicator))
+        add((i, B.position, self._int(n)))
+        add((i, _RDFS.label, self._zh(ind.name)))
+        add((i, B.printedName, lit(ind.name)))
+        add((i, B.printedValue, lit(ind.value)))
+        add((i, B.level1, self.level[ind.level1]))
+        add((i, B.level2, self.level[ind.level2]))
+        add((i, B.level2Basis, lit(ind.level2_basis)))
         if ind.printed_level2:
-            add((i, BKG.printedLevel2, Literal(ind.printed_level2)))
-        add((i, PROV.wasDerivedFrom, self.doc_iri))
-        add((i, BKG.sourceLine, _int(ind.line)))
-        key = iris.indicator_name_key(ind.name)
-        if key:
-            c = iris.indicator_concept_iri(self.base, ind.name)
-            add((i, BKG.indicatorConcept, c))
-            add((c, RDF.type, SKOS.Concept))
-            add((c, SKOS.inScheme, BKG.IndicatorNameScheme))
-            add((c, SKOS.prefLabel, _zh(key)))
+            add((i, B.printedLevel2, lit(ind.printed_level2)))
+        add((i, _PROV.wasDerivedFrom, self.doc_iri))
+        add((i, B.sourceLine, self._int(ind.line)))
+        key, c = self._concept(ind.name)
+        if c is not None:
+            add((i, B.indicatorConcept, c))
+            add((c, _RDF.type, _SKOS.Concept))
+            add((c, _SKOS.inScheme, B.IndicatorNameScheme))
+            add((c, _SKOS.prefLabel, self._zh(key)))
         t = iris.target_iri(i)
-        add((i, BKG.target, t))
+        add((i, B.target, t))
         self._target(t, ind.target)
 
     def _target(self, t: URIRef, target: Target) -> None:
-        add = self.g.add
-        add((t, RDF.type, BKG.Target))
-        add((t, BKG.targetKind, KIND[target.kind]))
+        add, B, lit = self.add, _BKG, self._lit
+        add((t, _RDF.type, B.Target))
+        add((t, B.targetKind, self.kind[target.kind]))
         if target.comparator:
-            add((t, BKG.comparatorText, Literal(target.comparator)))
+            add((t, B.comparatorText, lit(target.comparator)))
             concept = COMPARATORS.get(target.comparator)
             if concept is not None:
-                add((t, BKG.comparator, concept))
+                add((t, B.comparator, concept))
         for v in target.values:
-            add((t, BKG.value, _dec(v)))
+            add((t, B.value, self._dec(v)))
         for v in target.yuan:
-            add((t, BKG.valueYuan, _dec(v)))
+            add((t, B.valueYuan, self._dec(v)))
         if target.unit:
-            add((t, BKG.unitText, Literal(target.unit)))
+            add((t, B.unitText, lit(target.unit)))
             unit = TARGET_UNITS.get(target.unit)
             if unit is not None:
-                add((t, QUDT.unit, unit))
+                add((t, _QUDT.unit, unit))
         if target.per:
-            add((t, BKG.per, Literal(target.per)))
+            add((t, B.per, lit(target.per)))
         if target.kind in ("quantitative", "multiple") or target.is_money:
-            add((t, BKG.isMoney, Literal(target.is_money)))
+            add((t, B.isMoney, lit(target.is_money)))
         if target.unit_inferred:
-            add((t, BKG.unitInferred, Literal(True)))
+            add((t, B.unitInferred, lit(True)))
         if target.date_start is not None:
-            add((t, BKG.dateStart, Literal(target.date_start)))
+            add((t, B.dateStart, lit(target.date_start)))
         if target.date_end is not None:
-            add((t, BKG.dateEnd, Literal(target.date_end)))
+            add((t, B.dateEnd, lit(target.date_end)))
         for note in target.notes:
-            add((t, BKG.note, Literal(note)))
+            add((t, B.note, lit(note)))
         for k, part in enumerate(target.parts, start=1):
             pt = iris.part_iri(t, k)
-            add((t, BKG.part, pt))
-            add((pt, BKG.position, _int(k)))
+            add((t, B.part, pt))
+            add((pt, B.position, self._int(k)))
             self._target(pt, part)
 
     # --- organisations ------------------------------------------------------------------
@@ -351,35 +452,35 @@ class _Builder:
 
     def _org_iri(self, org: Org, department: Org | None) -> URIRef:
         if department is not None and org.code == department.code:
-            return iris.department_iri(self.base, org.code)  # the department implements it
-        return iris.unit_iri(self.base, org.code)
+            return self._department(org.code)  # the department implements it
+        return self._unit(org.code)
 
     def _orgs(self) -> None:
         """Departments and units, each under the longest code prefix known in the document
         (303005001 -> 303005 if printed, else the department 303)."""
-        add = self.g.add
+        add = self.add
         depts = {p.department.code for p in self.doc.projects if p.department}
         for code, org in sorted(self.orgs.items()):
             if code in depts:
-                o = iris.department_iri(self.base, code)
-                add((o, RDF.type, BKG.Department))
+                o = self._department(code)
+                add((o, _RDF.type, _BKG.Department))
             else:
-                o = iris.unit_iri(self.base, code)
-                add((o, RDF.type, BKG.ImplementingUnit))
+                o = self._unit(code)
+                add((o, _RDF.type, _BKG.ImplementingUnit))
                 parent = self._parent(code, depts)
                 if parent is not None:
-                    add((o, ORG.subOrganizationOf, parent))
-            add((o, ORG.identifier, Literal(code)))
-            add((o, RDFS.label, _zh(org.name)))
-            add((o, SKOS.notation, Literal(code)))
+                    add((o, _ORG.subOrganizationOf, parent))
+            add((o, _ORG.identifier, self._lit(code)))
+            add((o, _RDFS.label, self._zh(org.name)))
+            add((o, _SKOS.notation, self._lit(code)))
 
     def _parent(self, code: str, depts: set[str]) -> URIRef | None:
         for k in range(len(code) - 1, 0, -1):
             prefix = code[:k]
             if prefix in depts:
-                return iris.department_iri(self.base, prefix)
+                return self._department(prefix)
             if prefix in self.orgs:
-                return iris.unit_iri(self.base, prefix)
+                return self._unit(prefix)
         return None
 
 

@@ -1,0 +1,170 @@
+"""In-memory rdflib graphs filled in one pass, and N-Triples written by pyoxigraph.
+
+The converter builds a document's triples as a Python list and needs them as an rdflib
+``Graph`` (pySHACL validates that) and as N-Triples (the store loads those). Adding
+triples one by one through rdflib's default ``Memory`` store costs ~15 µs each (an
+event object per triple, the context bookkeeping redone for every triple), and rdflib's
+N-Triples serializer formats every term again for each triple it is in.
+
+``graph_of`` fills an empty ``Memory`` store straight from the list, ending in the
+state one ``Graph.add`` per triple would leave (same indexes, same context records), so
+the graph behaves exactly as before for pySHACL and everyone else. ``ntriples`` has
+pyoxigraph format each distinct term once (not once per triple it is in).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import _TripleType
+from rdflib.plugins.stores.memory import Memory
+
+__all__ = ["BulkMemory", "graph_of", "ntriples", "gc_paused"]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a graph is built: building makes tens of
+    thousands of tuples and dicts, none of them in a cycle, and the collector's passes
+    over them cost ~25% of the time. Process-wide, so kept to a few hundred ms."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class BulkMemory(Memory):
+    """rdflib's default store (``Memory``) that an empty instance can be ``fill``-ed in
+    one pass. Everything else (lookups, ``add``, ``remove``, contexts) is Memory's own."""
+
+    def fill(self, graph: Graph, triples: Iterable[_TripleType]) -> int:
+        """Put ``triples`` (duplicates allowed) into ``graph``, whose store this must be,
+        empty. Returns the number of distinct triples."""
+        # Memory keeps its state in name-mangled attributes. An rdflib release that
+        # renames them raises AttributeError here, before any triple is consumed, and
+        # graph_of falls back to Graph.addN (slower, same graph); tests/test_memgraph.py
+        # fails loudly so that the fast path gets fixed.
+        spo, pos, osp = self._Memory__spo, self._Memory__pos, self._Memory__osp  # type: ignore[attr-defined]
+        context_triples = self._Memory__contextTriples  # type: ignore[attr-defined]
+        ctx_to_str = self._Memory__ctx_to_str  # type: ignore[attr-defined]
+        self._Memory__defaultContexts  # type: ignore[attr-defined]  # noqa: B018 - present, checked up front
+        if graph.store is not self or spo or self._Memory__all_contexts:  # type: ignore[attr-defined]
+            raise ValueError("fill() needs the graph's own store, empty")
+        added: list[_TripleType] = []
+        keep = added.append
+        for s, p, o in triples:
+            po = spo.get(s)
+            if po is None:
+                po = spo[s] = {}
+            objects = po.get(p)
+            if objects is None:
+                objects = po[p] = {}
+            elif o in objects:
+                continue
+            objects[o] = 1
+            keep((s, p, o))
+            os_ = pos.get(p)
+            if os_ is None:
+                os_ = pos[p] = {}
+            subjects = os_.get(o)
+            if subjects is None:
+                subjects = os_[o] = {}
+            subjects[s] = 1
+            sp = osp.get(o)
+            if sp is None:
+                sp = osp[o] = {}
+            predicates = sp.get(s)
+            if predicates is None:
+                predicates = sp[s] = {}
+            predicates[p] = 1
+        if added:
+            # What Memory.add records for a triple asserted (not quoted) in one context:
+            # it is in that context and in the store's union (None); every triple has
+            # that same context record, kept once as the default.
+            ctx = ctx_to_str(graph)
+            every = set(added)
+            context_triples[None] = every
+            context_triples[ctx] = every.copy()
+            self._Memory__defaultContexts = {ctx: False, None: False}
+            self._Memory__all_contexts.add(graph)  # type: ignore[attr-defined]
+        return len(added)
+
+    def holds_only(self, graph: Graph) -> bool:
+        """True when every triple of this store is in ``graph``."""
+        return len(self) == len(graph)
+
+
+def graph_of(triples: Iterable[_TripleType], graph: Graph | None = None) -> Graph:
+    """A Graph on a new ``BulkMemory`` store holding ``triples``.
+
+    ``graph``: an empty Graph on a ``BulkMemory`` store to fill instead (e.g. one with
+    prefixes bound)."""
+    g = Graph(store=BulkMemory()) if graph is None else graph
+    store = g.store
+    if not isinstance(store, BulkMemory):
+        raise TypeError("graph_of fills graphs on a BulkMemory store only")
+    try:
+        store.fill(g, triples)
+    except AttributeError:  # an rdflib whose Memory looks different: the public, slower way
+        g.addN((s, p, o, g) for s, p, o in triples)
+    return g
+
+
+def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, Literal):
+        if term.language is not None:
+            return ox.Literal(term, language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(term, datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    raise TypeError(f"cannot write {type(term).__name__} {term!r} as N-Triples")
+
+
+def ntriples(graph: Graph) -> bytes:
+    """The triples of ``graph`` as UTF-8 N-Triples (any rdflib Graph; fastest on BulkMemory).
+
+    pyoxigraph writes each distinct term in its N-Triples form (IRIs checked, literals
+    escaped); a line is three of them and " .". Same triples as rdflib's serializer, and
+    the same bytes except for the odd character the two escape differently (a tab)."""
+    # Keyed by id() (cheaper than hashing a Literal): a term object shared by many
+    # triples (the converter reuses them) is formatted once. The cache keeps each
+    # rdflib term alive, so an id is never reused for another term while it runs.
+    cache: dict[int, tuple[object, str]] = {}
+
+    def nt(t: object) -> str:
+        found = cache.get(id(t))
+        if found is None:
+            found = cache[id(t)] = (t, str(_ox_term(t)))
+        return found[1]
+
+    lines: list[str] = []
+    add = lines.append
+    store = graph.store
+    with gc_paused():
+        if isinstance(store, BulkMemory) and hasattr(store, "_Memory__spo") and store.holds_only(graph):
+            # Walk the subject index: each subject and predicate looked up once per group.
+            for s, po in store._Memory__spo.items():  # type: ignore[attr-defined]
+                ns = nt(s)
+                for p, objects in po.items():
+                    head = f"{ns} {nt(p)} "
+                    for o in objects:
+                        found = cache.get(id(o))
+                        add(head + (found[1] if found is not None else nt(o)))
+        else:
+            for s, p, o in graph:
+                add(f"{nt(s)} {nt(p)} {nt(o)}")
+    if not lines:
+        return b""
+    lines.append("")
+    return " .\n".join(lines).encode("utf-8")
