@@ -398,6 +398,10 @@ def parse_query(name: str, text: str, source: str | None = None) -> CannedQuery:
                 f"{where}:{number}: parameter {pname!r} needs a line "
                 f"'VALUES ?{pname} {{ default }}' in the query"
             )
+        body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        if len(re.findall(r"\bVALUES\s+\?" + re.escape(pname) + r"\b", body)) > len(found):
+            # the binder rewrites whole lines only: another VALUES ?name would keep its default
+            raise HeaderError(f"{where}:{number}: every 'VALUES ?{pname} {{ … }}' must be a line of its own")
         if pdefault in YEAR_DEFAULTS and ptype != "gYear":
             raise HeaderError(f"{where}:{number}: default {pdefault} is for gYear parameters")
         if pdefault == FIRST_PROJECT and ptype != "IRI":

@@ -231,3 +231,12 @@ def test_sparqlwrapper_sees_a_select(name):
         client.setQuery(text)
     assert client.queryType == "SELECT"
     assert "#" not in "".join(line.strip()[:1] for line in text.splitlines())
+
+
+def test_a_values_line_the_binder_cannot_rewrite_is_refused():
+    # the binder replaces whole "VALUES ?name { … }" lines; one sharing its line with other
+    # text would silently keep its default
+    text = ("# @title.zh 甲\n# @title.en A\n# @description D\n# @param year gYear latest Y\n"
+            "SELECT * {\n  VALUES ?year { UNDEF }\n  { SELECT * { VALUES ?year { UNDEF } ?s ?p ?year } }\n}\n")
+    with pytest.raises(HeaderError, match="line of its own"):
+        parse_query("bad", text)

@@ -74,3 +74,4 @@ def test_the_python_api_uses_the_same_default(generated_store):
         assert kg.store_facts() == StoreFacts((2021, 2022), tables["2022"])
         rows = list(kg.run("project-indicators"))
     assert rows and {str(r["indicator"]).rsplit("/indicator/", 1)[0] for r in rows} == {tables["2022"]}
+
