@@ -39,6 +39,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -48,7 +49,7 @@ import requests
 
 from budgetkg import pipeline
 from budgetkg.loader import rdf
-from budgetkg.loader.reader import read_document
+from budgetkg.loader.reader import clear_caches, read_document
 from budgetkg.loader.validate import validate_graph
 from budgetkg.service.store import OxigraphStore
 from budgetkg.synthetic import generate_corpus
@@ -207,21 +208,46 @@ def sized_corpus(name: str, seed: int, **size: Any) -> list[Path]:
 # --- once per run --------------------------------------------------------------------------
 
 
-def bench_parse(paths: list[Path], label: str, min_seconds: float) -> dict[str, Any]:
+def bench_parse(paths: list[Path], label: str, min_seconds: float, cold: bool = False) -> dict[str, Any]:
+    """One process. ``cold``: the reader's caches are emptied before each round (a first parse)."""
     size = sum(p.stat().st_size for p in paths)
     rounds = tables = 0
     elapsed = cpu = 0.0
     with MemorySampler() as mem:
         while elapsed < min_seconds or rounds == 0:
+            if cold:
+                clear_caches()
             start, cpu0 = time.perf_counter(), time.process_time()
             for p in paths:
                 tables += len(read_document(p).projects)  # one document at a time
             elapsed += time.perf_counter() - start
             cpu += time.process_time() - cpu0
             rounds += 1
-    return {"input": label, "files": len(paths), "megabytes": round(size / 1e6, 2), "tables": tables // rounds,
-            "seconds": round(elapsed / rounds, 3), "mb_per_s": round(size * rounds / 1e6 / elapsed, 2),
+    return {"input": label, "processes": 1, "files": len(paths), "megabytes": round(size / 1e6, 2),
+            "tables": tables // rounds, "seconds": round(elapsed / rounds, 3),
+            "mb_per_s": round(size * rounds / 1e6 / elapsed, 2),
             "mb_per_cpu_s": round(size * rounds / 1e6 / cpu, 2), "peak_rss_mib": mib(mem.peak)}
+
+
+def _count_tables(path: Path) -> int:
+    return len(read_document(path).projects)
+
+
+def bench_parse_pool(paths: list[Path], label: str, processes: int) -> dict[str, Any]:
+    """The files shared out to ``processes`` workers (each starting with empty caches), each
+    parsed once; wall time including the pool start. CPU time is the workers' (children)."""
+    size = sum(p.stat().st_size for p in paths)
+    cpu0 = os.times()
+    with MemorySampler() as mem:
+        start = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=processes, initializer=clear_caches) as pool:
+            tables = sum(pool.map(_count_tables, paths, chunksize=4))
+        elapsed = time.perf_counter() - start
+    t = os.times()
+    cpu = (t.children_user - cpu0.children_user) + (t.children_system - cpu0.children_system)
+    return {"input": label, "processes": processes, "files": len(paths), "megabytes": round(size / 1e6, 2),
+            "tables": tables, "seconds": round(elapsed, 3), "mb_per_s": round(size / 1e6 / elapsed, 2),
+            "mb_per_cpu_s": round(size / 1e6 / cpu, 2) if cpu else None, "peak_rss_mib": mib(mem.peak)}
 
 
 def bench_validation(paths: list[Path]) -> dict[str, Any]:
@@ -333,22 +359,39 @@ def dump_nquads(data_dir: Path, out: Path) -> int:
     return out.stat().st_size
 
 
-def store_load(nquads: Path, folder: Path) -> dict[str, Any]:
-    """pyoxigraph's on-disk bulk loader on the N-Quads alone (no parse, convert, validate)."""
+def store_load(nquads: Path, folder: Path, naive: bool = True) -> dict[str, Any]:
+    """The same N-Quads bulk-loaded by pyoxigraph on disk (no parse, convert, validate), then
+    (``naive``) loaded by rdflib's default store in a process of its own, right after, so that
+    both sides of the ratio meet the same machine load (this machine is shared: wall time
+    alone swings 2x with the neighbours). Wall and CPU seconds (CPU: every thread of the
+    loading process). Quads are counted after the clock stops: counting an on-disk store
+    reads every quad, which is not loading."""
     import pyoxigraph as ox
 
     shutil.rmtree(folder, ignore_errors=True)
     with MemorySampler() as mem:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         store = ox.Store(str(folder))
         store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         store.flush()
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         n = len(store)
-        elapsed = time.perf_counter() - start
         del store
     shutil.rmtree(folder, ignore_errors=True)
-    return {"triples": n, "seconds": round(elapsed, 2), "triples_per_s": round(n / elapsed),
-            "peak_rss_mib": mib(mem.peak)}
+    out: dict[str, Any] = {"triples": n, "seconds": round(elapsed, 2), "cpu_s": round(cpu, 2),
+                           "triples_per_s": round(n / elapsed), "peak_rss_mib": mib(mem.peak)}
+    if naive:
+        proc = subprocess.run([sys.executable, "-P", str(HERE / "naive_endpoint.py"), str(nquads), "--load-only"],
+                              capture_output=True, text=True, check=True)
+        line = next(x for x in proc.stdout.splitlines() if x.startswith("LOADED")).split()
+        seconds, cpu_s = float(line[1]), float(line[2])
+        # Rates over the same input (the quads of the file): rdflib's len() would count
+        # the union of the graphs, where a triple in two graphs counts once.
+        out["naive"] = {"seconds": round(seconds, 2), "cpu_s": round(cpu_s, 2), "triples": int(line[3]),
+                        "triples_per_s": round(n / seconds), "peak_rss_mib": mib(int(line[4]))}
+        out["speedup"] = ratio(seconds, elapsed)
+        out["speedup_cpu"] = ratio(cpu_s, cpu)
+    return out
 
 
 def queries_for(store: OxigraphStore) -> dict[str, str]:
@@ -692,11 +735,12 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     once = report["once"]
     if once.get("parse"):
-        lines += ["## Parse throughput (table reader, one process)", "",
-                  "| input | files | MB | tables | s | MB/s | MB per CPU-s | peak RSS MiB |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += ["## Parse throughput (table reader)", "",
+                  "| input | processes | files | MB | tables | s | MB/s | MB per CPU-s | peak RSS MiB |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in once["parse"]:
-            lines.append(f"| {r['input']} | {r['files']} | {r['megabytes']} | {fmt(r['tables'])} | {r['seconds']} | "
+            lines.append(f"| {r['input']} | {r.get('processes', 1)} | {r['files']} | {r['megabytes']} | "
+                         f"{fmt(r['tables'])} | {r['seconds']} | "
                          f"{r['mb_per_s']} | {r.get('mb_per_cpu_s', '–')} | {r['peak_rss_mib']} |")
         lines.append("")
     if once.get("validation"):
@@ -727,15 +771,26 @@ def markdown(report: dict[str, Any]) -> str:
                   + "; ".join(f"{s['scale']}: " + ", ".join(f"{k} {v}" for k, v in s['load']['stage_cpu_s'].items())
                               for s in scales), ""]
         lines += ["## Store load alone (the same N-Quads)", "",
-                  "| scale | triples | pyoxigraph bulk load s | triples/s | peak MiB | rdflib default store s | "
-                  "triples/s | peak MiB | speed-up |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "One document per named graph, as the store holds them. pyoxigraph's on-disk bulk loader, then "
+                  "rdflib's default store (a `Dataset`) in its own process right after: both meet the same machine "
+                  "load. CPU s: every thread of the loading process. Rates over the quads of the file.", "",
+                  "| scale | triples | pyoxigraph bulk load s | CPU s | triples/s | peak MiB | rdflib default store s | "
+                  "CPU s | triples/s | peak MiB | speed-up | speed-up (CPU) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for s in scales:
             if "store_load" not in s:
                 continue
-            b, n = s["store_load"], (s.get("naive") or {}).get("load")
-            lines.append(f"| {s['scale']} | {fmt(b['triples'])} | {b['seconds']} | {fmt(b['triples_per_s'])} | "
-                         f"{fmt(b['peak_rss_mib'])} | {fmt(n and n['load_s'])} | {fmt(n and n['triples_per_s'])} | "
-                         f"{fmt(n and n['peak_rss_mib'])} | {fmt(ratio(n and n['load_s'], b['seconds']))} |")
+            b = s["store_load"]
+            n = b.get("naive")
+            if n is None:  # results of an earlier version: the naive endpoint's own load
+                old = (s.get("naive") or {}).get("load")
+                n = old and {"seconds": old["load_s"], "triples_per_s": old["triples_per_s"],
+                             "peak_rss_mib": old["peak_rss_mib"]}
+            lines.append(f"| {s['scale']} | {fmt(b['triples'])} | {b['seconds']} | {fmt(b.get('cpu_s'))} | "
+                         f"{fmt(b['triples_per_s'])} | {fmt(b['peak_rss_mib'])} | {fmt(n and n['seconds'])} | "
+                         f"{fmt(n and n.get('cpu_s'))} | {fmt(n and n['triples_per_s'])} | "
+                         f"{fmt(n and n['peak_rss_mib'])} | {fmt(ratio(n and n['seconds'], b['seconds']))} | "
+                         f"{fmt(b.get('speedup_cpu'))} |")
         lines.append("")
         for s in scales:
             lines += [f"## Queries at {s['scale']} ({fmt(s['load']['triples'])} triples)", "",
@@ -835,8 +890,10 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
             else f"p50 {cache['p50_ms']} ms", None if cache is None else cache["p50_ms"] <= 20)
     s = by.get("1M")
     if s and s.get("naive"):
-        nl, ol = s["naive"]["load"]["load_s"], s["store_load"]["seconds"]
-        add("1M: store load ≥ 5× the naive baseline", f"{ratio(nl, ol)}× ({ol} s vs {nl} s)", nl / ol >= 5)
+        b = s["store_load"]
+        nl, ol = (b["naive"]["seconds"] if "naive" in b else s["naive"]["load"]["load_s"]), b["seconds"]
+        cpu = f"; CPU {b['speedup_cpu']}× ({b['cpu_s']} s vs {b['naive']['cpu_s']} s)" if "naive" in b else ""
+        add("1M: store load ≥ 5× the naive baseline", f"{ratio(nl, ol)}× ({ol} s vs {nl} s){cpu}", nl / ol >= 5)
         e2e = s["load"]["seconds"]
         add("1M: (for information) our whole pipeline vs the naive store load alone", f"{ratio(nl, e2e)}×", None)
         rs = []
@@ -895,7 +952,9 @@ def main(argv: list[str] | None = None) -> int:
         log("parse throughput")
         big = sized_corpus("corpus-50MB", args.seed, megabytes=50)
         report["once"]["parse"] = [bench_parse([pipeline.seed_path()], "seed", 2.0),
-                                   bench_parse(big, "generated 50 MB", 0.0)]
+                                   bench_parse([pipeline.seed_path()], "seed, cold caches", 2.0, cold=True),
+                                   bench_parse(big, "generated 50 MB, 1 process", 0.0, cold=True),
+                                   bench_parse_pool(big, "generated 50 MB, 2 processes", 2)]
         log("validation: 1 vs 100 documents")
         docs = sized_corpus("corpus-100docs", args.seed, tables=4000)[:100]
         report["once"]["validation"] = bench_validation(docs)

@@ -33,6 +33,8 @@ _DATE = re.compile(
     r"|(?P<yp>年底|年末|年终|上半年|下半年|底|末|终|第?[1-4一二三四]季度)))"
     r"|(?:(?P<y2>[0-9]{4})|(?P<rel2>[当本今次明下上去]))年度?(?![0-9])"
 )
+_RANGE_SEP = re.compile(r"-|~|至|到")
+_DIGIT = re.compile(r"[0-9]")
 _QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 _BEFORE = ("之前", "以前", "前")
 _AFTER = ("之后", "以后", "后", "起")
@@ -95,9 +97,8 @@ def _period(m: re.Match[str], fiscal_year: int | None, inherit_year: int | None,
 
 def _is_date(m: re.Match[str]) -> bool:
     """A year, a month or a named period; a bare 底/末 (到底, 期末) is not a date."""
-    g = m.groupdict()
-    return bool(g["iy"] or g["y"] or g["rel"] or g["y2"] or g["rel2"] or g["m"]
-                or (g["yp"] and g["yp"] not in ("底", "末", "终")))
+    iy, y, rel, y2, rel2, month, yp = m.group("iy", "y", "rel", "y2", "rel2", "m", "yp")
+    return bool(iy or y or rel or y2 or rel2 or month or (yp and yp not in ("底", "末", "终")))
 
 
 def read_date(body: str, printed: Callable[[int, int], str], fiscal_year: int | None, *,
@@ -113,13 +114,13 @@ def read_date(body: str, printed: Callable[[int, int], str], fiscal_year: int | 
         return None
     end = m1.end()
     m2 = None
-    sep = re.match(r"-|~|至|到", body[end:])
+    sep = _RANGE_SEP.match(body, end)
     if sep:
-        cand = _DATE.match(body, end + sep.end())
+        cand = _DATE.match(body, sep.end())
         if cand and _is_date(cand):
             m2, end = cand, cand.end()
     prefix, suffix = body[: m1.start()], body[end:]
-    if (re.search(r"[0-9]", prefix + suffix) or len(prefix) > text_max or len(suffix) > text_max
+    if (_DIGIT.search(prefix) or _DIGIT.search(suffix) or len(prefix) > text_max or len(suffix) > text_max
             or amount_unit.match(suffix)):  # 2000-10元 is an amount, not October 2000
         return None
     notes: list[str] = []

@@ -17,7 +17,10 @@ the same number; a different one is reported and the first is kept.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from .records import Amounts
@@ -30,7 +33,7 @@ _ROWS_UP = 2
 _HEADER_FIELD = {"own": "own_level_total", "transfer": "transfer_total"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Label:
     row: int
     col: int
@@ -55,6 +58,7 @@ class FundResult:
     sources: dict[str, int] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=1 << 12)  # the same amounts recur in a table's grid (总额 = 本级 = 财政拨款)
 def _number(key: str) -> Decimal | None:
     k = key.removesuffix("万元")
     if not NUMBER.match(k):
@@ -65,7 +69,7 @@ def _number(key: str) -> Decimal | None:
         return None
 
 
-def parse_fund_block(rows: list[tuple[int, list[Cell]]]) -> FundResult:
+def parse_fund_block(rows: Sequence[tuple[int, Sequence[Cell]]]) -> FundResult:
     """Read the rows from ``项目总额`` up to the goal into Amounts."""
     result = FundResult(Amounts())
     grid: dict[tuple[int, int], _Label | Decimal | str] = {}
@@ -112,9 +116,15 @@ def parse_fund_block(rows: list[tuple[int, list[Cell]]]) -> FundResult:
                 else:
                     numbers.append((r, c.col, value, label))
 
+    # Each row's occupied columns, in order, for "the nearest cell to the left".
+    ordered = sorted(grid.items())  # (the keys are unique: values are never compared)
+    row_cols: dict[int, list[int]] = {}
+    for (r, col), _ in ordered:
+        row_cols.setdefault(r, []).append(col)
+
     # Pass 2: match numbers to labels.
     for r, col, value, inline in numbers:
-        label = inline or _match(grid, r, col)
+        label = inline or _match(grid, row_cols, r, col)
         line = rows[r][0]
         if label is None:
             result.issues.append(
@@ -126,9 +136,9 @@ def parse_fund_block(rows: list[tuple[int, list[Cell]]]) -> FundResult:
         _store(result, label.field, value, line)
 
     # Text that is neither a label nor a number, right of a label: a non-numeric amount.
-    for (r, col), v in sorted(grid.items()):
+    for (r, col), v in ordered:
         if isinstance(v, str):
-            left = _left(grid, r, col)
+            left = _left(grid, row_cols, r, col)
             if isinstance(left, _Label) and not left.filled:
                 result.issues.append(
                     FundIssue("non-numeric-amount", rows[r][0],
@@ -151,13 +161,14 @@ def _side(headers: list[tuple[int, str]], col: int) -> str:
     return headers[-1][1] if headers else "own"
 
 
-def _left(grid: dict, r: int, col: int) -> object | None:
-    cols = [c for (rr, c) in grid if rr == r and c < col]
-    return grid[(r, max(cols))] if cols else None
+def _left(grid: dict, row_cols: dict[int, list[int]], r: int, col: int) -> object | None:
+    cols = row_cols.get(r, ())
+    k = bisect_left(cols, col)  # cols[k - 1] is the last column left of col
+    return grid[(r, cols[k - 1])] if k else None
 
 
-def _match(grid: dict, r: int, col: int) -> _Label | None:
-    left = _left(grid, r, col)
+def _match(grid: dict, row_cols: dict[int, list[int]], r: int, col: int) -> _Label | None:
+    left = _left(grid, row_cols, r, col)
     if isinstance(left, _Label) and not left.filled:
         return left
     for rr in range(r - 1, max(-1, r - 1 - _ROWS_UP), -1):

@@ -19,7 +19,9 @@ This is a Viterbi pass over at most nine states per row, so it is exact and chea
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .vocabulary import LEVEL2, family
 
@@ -33,6 +35,7 @@ MISSING = 1.5  # below MONEY_BONUS: a run of money after 时效 is cost even unl
 DISTANCE = 0.01
 MONEY_BONUS = 2.0
 DATE_BONUS = 1.0
+_INF = float("inf")
 
 
 @dataclass(frozen=True)
@@ -43,28 +46,36 @@ class Row:
     date: bool = False  # the value is a date or deadline
 
 
-def label_first(rows: list[Row]) -> bool:
+def label_first(rows: Sequence[Row]) -> bool:
     """Does this table print each group's label on the group's first row?
 
     True when every level-1 run of three or more rows opens with a label: then a row
     before a label belongs to the previous group unless its value says otherwise.
     Otherwise labels sit mid-group and rows go to the nearest label.
     """
-    runs: list[list[Row]] = []
+    level1, length, opens_with_label = None, 0, True  # the current run of one level 1
     for row in rows:
-        if runs and runs[-1][0].level1 == row.level1:
-            runs[-1].append(row)
-        else:
-            runs.append([row])
-    long_runs = [run for run in runs if len(run) >= 3]
-    return all(run[0].label is not None for run in long_runs)
+        if length and row.level1 == level1:
+            length += 1
+            continue
+        if length >= 3 and not opens_with_label:
+            return False
+        level1, length, opens_with_label = row.level1, 1, row.label is not None
+    return not (length >= 3 and not opens_with_label)
 
 
-def assign(rows: list[Row]) -> list[tuple[str, str]]:
+def assign(rows: Sequence[Row]) -> list[tuple[str, str]]:
     """(level-2 code, basis) for each row; basis is one of
     "label", "group", "later-label", "kind", "order"."""
+    return list(_assign(tuple(rows)))
+
+
+# Tables of one template share their shapes (the same run of levels, labels and value
+# kinds): a pure function of the rows, so each distinct shape is solved once.
+@lru_cache(maxsize=1 << 12)
+def _assign(rows: tuple[Row, ...]) -> tuple[tuple[str, str], ...]:
     if not rows:
-        return []
+        return ()
     first = label_first(rows)
     early = EARLY if first else EARLY_MID
     label_at: dict[str, list[int]] = {}
@@ -72,67 +83,74 @@ def assign(rows: list[Row]) -> list[tuple[str, str]]:
         if row.label is not None:
             label_at.setdefault(row.label, []).append(i)
 
-    def cost(i: int, code: str) -> float:
-        """Cost of an unlabelled row in a group of its own level-1 family."""
-        row = rows[i]
-        at = label_at.get(code)
-        c = 0.0
-        if not at:
-            c += MISSING
-        else:
-            if at[0] > i:
-                c += early
-            k = bisect_left(at, i)  # label rows are in order: look at the neighbours only
-            c += DISTANCE * min(abs(at[j] - i) for j in (k - 1, k) if 0 <= j < len(at))
-        if row.money and code == "14":
-            c -= MONEY_BONUS
-        if row.date and code == "13":
-            c -= DATE_BONUS
-        return c
-
-    n, k = len(rows), len(CODES)
-    inf = float("inf")
-    best = [[inf] * k for _ in range(n)]
-    back = [[-1] * k for _ in range(n)]
+    # Each row's reachable states as (state, best cost) in increasing state order; the
+    # best predecessor of state s is the first state s' <= s of least cost, which keeps
+    # the order monotone (the same choice a prefix minimum over all nine states makes).
+    n = len(rows)
+    back: list[dict[int, int]] = [{} for _ in range(n)]
+    prev: list[tuple[int, float]] = []
     for i, row in enumerate(rows):
         if row.label is not None:
             options = [(_INDEX[row.label], 0.0)]
         else:
-            options = [(s, cost(i, CODES[s])) for s in _FAMILY.get(row.level1, ())]
+            # The cost of an unlabelled row in each group of its own level-1 family.
+            options = []
+            for s in _FAMILY.get(row.level1, ()):
+                code = CODES[s]
+                at = label_at.get(code)
+                c = 0.0
+                if not at:
+                    c += MISSING
+                else:
+                    if at[0] > i:
+                        c += early
+                    k = bisect_left(at, i)  # label rows are in order: the neighbours only
+                    if k == 0:
+                        d = at[0] - i
+                    elif k == len(at):
+                        d = i - at[k - 1]
+                    else:
+                        d = min(i - at[k - 1], at[k] - i)
+                    c += DISTANCE * d
+                if row.money and code == "14":
+                    c -= MONEY_BONUS
+                if row.date and code == "13":
+                    c -= DATE_BONUS
+                options.append((s, c))
         if i == 0:
-            for s, c in options:
-                best[0][s] = c
+            prev = options
             continue
-        # prefix minimum over predecessors s' <= s keeps the order monotone
-        prev, run_min, run_arg = best[i - 1], inf, -1
-        prefix: list[tuple[float, int]] = []
-        for s in range(k):
-            if prev[s] < run_min:
-                run_min, run_arg = prev[s], s
-            prefix.append((run_min, run_arg))
+        cur: list[tuple[int, float]] = []
+        links = back[i]
         for s, c in options:
-            m, arg = prefix[s]
-            if m < inf:
-                best[i][s] = m + c
-                back[i][s] = arg
-    end = min(range(k), key=lambda s: (best[n - 1][s], s))
-    if best[n - 1][end] == inf:
+            m, arg = _INF, -1
+            for s2, v in prev:
+                if s2 > s:
+                    break
+                if v < m:
+                    m, arg = v, s2
+            if arg >= 0:
+                cur.append((s, m + c))
+                links[s] = arg
+        prev = cur
+    if not prev:
         # Labels out of order (a source error): fall back to each row's own label or
         # the previous row's code, so nothing is lost.
-        return _fallback(rows)
+        return tuple(_fallback(list(rows)))
+    end = min(prev, key=lambda sv: (sv[1], sv[0]))[0]
     path = [end]
     for i in range(n - 1, 0, -1):
         path.append(back[i][path[-1]])
     path.reverse()
-    return [(CODES[s], _basis(rows, i, CODES[s], label_at)) for i, s in enumerate(path)]
+    return tuple((CODES[s], _basis(rows, i, CODES[s], label_at)) for i, s in enumerate(path))
 
 
-def _basis(rows: list[Row], i: int, code: str, label_at: dict[str, list[int]]) -> str:
+def _basis(rows: Sequence[Row], i: int, code: str, label_at: dict[str, list[int]]) -> str:
     row = rows[i]
     if row.label is not None:
         return "label"
     at = label_at.get(code)
-    if at and min(at) < i:
+    if at and at[0] < i:  # (label rows in order: at[0] is the first)
         return "group"
     if (row.money and code == "14") or (row.date and code == "13"):
         return "kind"

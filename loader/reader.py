@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from . import levels
+from . import funds, levels, values, vocabulary
 from .funds import parse_fund_block
 from .records import (
     Amounts,
@@ -34,8 +35,8 @@ from .records import (
     Problem,
     Project,
 )
-from .text import Cell, UnreadableInput, cells, decode_bytes, split_lines
-from .values import infer_bare_cost_unit, money_like, normalize_target, with_inferred_unit
+from .text import Cell, UnreadableInput, cells, decode_bytes, fold, split_lines
+from .values import Target, infer_bare_cost_unit, money_like, normalize_target, with_inferred_unit
 from .vocabulary import (
     ATTRIBUTES,
     GOAL_LABEL,
@@ -49,8 +50,29 @@ from .vocabulary import (
 DEFAULT_CURRENCY = "万元"
 
 # Targets are immutable and the same values recur across rows and tables (1年, 100%, 长期),
-# so each distinct printed value is normalized once per process.
-_target = lru_cache(maxsize=1 << 16)(normalize_target)
+# so each distinct printed value is normalized once per process. Only dates depend on
+# the fiscal year (当年, 年底前), and whether a cell is a date does not (values.py reads the
+# date's shape before it looks at the year): a value that is not a date is kept once for
+# every year, a date once per year.
+_ANY_YEAR: dict[str, Target] = {}
+_IN_YEAR: dict[tuple[str, int | None], Target] = {}
+_TARGETS_MAX = 1 << 16  # entries per dict; a full one is emptied (bounded memory)
+
+
+def _target(text: str, fiscal_year: int | None = None) -> Target:
+    t = _ANY_YEAR.get(text)
+    if t is not None:
+        return t
+    t = _IN_YEAR.get((text, fiscal_year))
+    if t is not None:
+        return t
+    t = normalize_target(text, fiscal_year=fiscal_year)
+    memo: dict = _IN_YEAR if t.kind == "date" else _ANY_YEAR
+    if len(memo) >= _TARGETS_MAX:
+        memo.clear()
+    memo[(text, fiscal_year) if t.kind == "date" else text] = t
+    return t
+
 
 _CODE_NAME = re.compile(r"^\s*(?P<code>\d{1,12})\s*[-－—–]\s*(?P<name>.*?)\s*$")
 _CARRYOVER = re.compile(r"[(（]?\s*(?:(?P<year>\d{4})\s*年|上\s*年(?:度)?)?\s*(?:资金)?结转\s*[)）]?")
@@ -71,7 +93,7 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Document:
         doc = Document(source=source, year=None, currency_unit=DEFAULT_CURRENCY, encoding="unknown", sha256=sha)
         doc.problems.append(Problem(exc.code, str(exc), source, None))
         return doc
-    doc = parse_text(text, source=source)
+    doc = _parse(text, source)
     doc.encoding = encoding
     doc.sha256 = sha
     return doc
@@ -79,12 +101,15 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Document:
 
 def parse_text(text: str, source: str = "<text>") -> Document:
     """Parse decoded text (any newline style) into a Document."""
+    doc = _parse(text, source)
+    doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return doc
+
+
+def _parse(text: str, source: str) -> Document:
     reader = _Reader(source, split_lines(text.removeprefix("\ufeff")))
     with _gc_paused():
-        doc = reader.run()
-    if not doc.sha256:
-        doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return doc
+        return reader.run()
 
 
 @contextmanager
@@ -136,7 +161,7 @@ class _Reader:
                     current.lines.append((n, row))
                 continue
             key = row[0].key if len(row) == 1 else ""
-            bp = boilerplate(key) if key else None
+            bp = _boilerplate(key) if key else None
             if bp is not None:
                 kind, groups = bp
                 if "year" in groups:
@@ -177,8 +202,10 @@ class _Reader:
 # -- one table -------------------------------------------------------------------
 
 
-@dataclass
-class _IndicatorRow:
+_new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
+
+
+class _IndicatorRow(NamedTuple):  # one per indicator line: a tuple is cheapest to build
     line: int
     level1: str
     label: str | None
@@ -230,7 +257,7 @@ class _TableReader:
         is_goal = key0.startswith(GOAL_LABEL)
         if phase in ("header", "funds") and not is_goal and self._header_row(n, row):
             return phase
-        if phase in ("header", "funds") and any(fund_label(c.key) for c in row):
+        if phase in ("header", "funds") and _has_fund_label(row):
             self.fund_rows.append((n, row))
             self.record(n, "fund block")
             return "funds"
@@ -289,7 +316,7 @@ class _TableReader:
     # -- indicator rows --------------------------------------------------------------
 
     def _indicator_row(self, n: int, row: list[Cell]) -> bool:
-        l1 = level1_of(row[0].key)
+        printed_l1 = l1 = level1_of(row[0].key)
         if l1 is not None:
             rest = row[1:]
         elif row[0].col > 0 and self.rows:
@@ -299,11 +326,14 @@ class _TableReader:
         label = label_text = None
         if rest and (code := level2_of(rest[0].key)) is not None:
             label, label_text, rest = code, rest[0].text, rest[1:]
-            if level1_of(row[0].key) is None:
+            if printed_l1 is None:
                 l1 = code[0]  # level 1 not printed: the label's family says it
-        name, value = self._name_value(rest)
-        self.rows.append(_IndicatorRow(n, l1, label, label_text, name, value))
-        self.record(n, "indicator" if (name or value) else "level-2 label")
+        if len(rest) == 2:  # the common shape: name, value
+            name, value = rest[0].text, rest[1].text
+        else:
+            name, value = self._name_value(rest)
+        self.rows.append(_new_tuple(_IndicatorRow, (n, l1, label, label_text, name, value)))
+        self.r.entries[n] = LineEntry(n, "record", "indicator" if (name or value) else "level-2 label", self.seq)
         return True
 
     def _name_value(self, rest: list[Cell]) -> tuple[str, str]:
@@ -343,7 +373,7 @@ class _TableReader:
 
         year = r.doc.year
         indicators, empty = self._indicators(year, amounts, r.doc.currency_unit)
-        end_line = max((n for n, row in self.table.lines if row), default=self.table.start)
+        end_line = next((n for n, row in reversed(self.table.lines) if row), self.table.start)
         goal = _clean_goal(" ".join(self.goal_parts)) if self.goal_parts else None
         return Project(
             seq=self.seq,
@@ -391,16 +421,9 @@ class _TableReader:
 
     def _indicators(self, year: int | None, amounts: Amounts, currency: str
                     ) -> tuple[list[Indicator], list[EmptyGroup]]:
-        targets = [_target(row.value, fiscal_year=year) for row in self.rows]
-        lv_rows = [
-            levels.Row(
-                level1=row.level1,
-                label=row.label,
-                money=money_like(t),
-                date=t.kind == "date",
-            )
-            for row, t in zip(self.rows, targets)
-        ]
+        targets = [_target(row.value, year) for row in self.rows]
+        lv_rows = [_level_row(row.level1, row.label, money_like(t), t.kind == "date")
+                   for row, t in zip(self.rows, targets)]
         decided = levels.assign(lv_rows)
         # Bare numbers in cost rows: one unit for the whole table, by its total.
         bare = [i for i, (code, _) in enumerate(decided) if code == "14" and targets[i].is_bare_number]
@@ -434,16 +457,38 @@ _HEADER_PRINTED = {"name": "项目名称", "department": "主管部门", "unit":
 
 def _strip_label(text: str, label: str) -> str:
     """The printed text after a label at the start of a cell (spaces inside allowed)."""
-    pat = r"^\s*" + r"\s*".join(map(re.escape, label)) + r"\s*[:：]?\s*"
-    return re.sub(pat, "", text, count=1).strip()
+    return _label_prefix(label).sub("", text, count=1).strip()
+
+
+@lru_cache(maxsize=None)  # a handful of labels
+def _label_prefix(label: str) -> re.Pattern[str]:
+    return re.compile(r"^\s*" + r"\s*".join(map(re.escape, label)) + r"\s*[:：]?\s*")
+
+
+# Header-block lines (附件, the title, the year, the unit) repeat before every table; the
+# reader only reads the result, so one shared answer per distinct text is safe.
+_boilerplate = lru_cache(maxsize=1 << 12)(boilerplate)
+
+# levels.Row is a frozen dataclass (slow to build) with few distinct values: one each.
+_level_row = lru_cache(maxsize=256)(levels.Row)
+
+
+def _has_fund_label(row: list[Cell]) -> bool:
+    for c in row:  # (a loop: a generator in any() costs more than the lookups)
+        if fund_label(c.key) is not None:
+            return True
+    return False
 
 
 def _raw(row: list[Cell]) -> str:
     return "\t".join(c.text for c in row)
 
 
+_NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+
+
 def _is_number(key: str) -> bool:
-    return bool(re.match(r"^-?\d[\d,]*(?:\.\d+)?$", key))
+    return _NUMBER.match(key) is not None
 
 
 def _is_indicator_header(row: list[Cell]) -> bool:
@@ -453,8 +498,12 @@ def _is_indicator_header(row: list[Cell]) -> bool:
 
 def _clean_goal(text: str) -> str:
     # Remnants of the HTML editor the tables were typed into: <p>…</p>, &nbsp; …
-    text = re.sub(r"<[^>]+>", " ", text)
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+    text = _TAG.sub(" ", text)
+    return _SPACES.sub(" ", html.unescape(text)).strip()
+
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
 
 
 def _carryover(name: str, amounts: Amounts, year: int | None) -> Carryover:
@@ -486,4 +535,16 @@ def _resolve_org_names(projects: list[Project]) -> None:
             p.unit = Org(p.unit.code, name, p.unit.printed_name)
 
 
-__all__ = ["read_document", "parse_text", "parse_bytes"]
+def clear_caches() -> None:
+    """Forget every memoized result of the reader and its helpers (folded cells, labels,
+    target values, amounts, level-2 shapes): for benchmarks of a first parse, and memory."""
+    _ANY_YEAR.clear()
+    _IN_YEAR.clear()
+    for cached in (_boilerplate, _level_row, fold,
+                   vocabulary.level1_of, vocabulary.level2_of, vocabulary.fund_label,
+                   vocabulary.header_label, levels._assign, funds._number):
+        cached.cache_clear()
+    values._SAME.clear()
+
+
+__all__ = ["read_document", "parse_text", "parse_bytes", "clear_caches"]

@@ -26,7 +26,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation, getcontext, localcontext
 from typing import Any, Sequence
 
 from .dates import read_date
@@ -104,12 +104,22 @@ _CHAR_MAP = str.maketrans({
 })
 
 
+# Characters seen so far that fold to themselves (most CJK and ASCII): a cell made only
+# of these is its own folded copy, without a unicodedata call per character.
+_SAME: set[str] = set()
+
+
 def _fold(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the printed position it came from."""
+    if _SAME.issuperset(text):
+        return text, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFKC", ch).translate(_CHAR_MAP):
+        folded = unicodedata.normalize("NFKC", ch).translate(_CHAR_MAP)
+        if folded == ch and not ch.isspace():
+            _SAME.add(ch)
+        for c in folded:
             if not c.isspace():
                 out.append(c)
                 origin.append(i)
@@ -195,10 +205,17 @@ _LABEL = re.compile(r"^[0-9]{1,2}-[^0-9.,%]")
 def _to_yuan(value: Decimal, factor: Decimal) -> Decimal:
     """value × factor, exact (the context is widened to the digits needed), trailing zeros dropped."""
     digits = len(value.as_tuple().digits) + len(factor.as_tuple().digits) + 2
-    with localcontext() as ctx:
-        ctx.prec = max(28, digits)
+    prec = max(28, digits)
+    if getcontext().prec == prec:  # the usual case: no need for a copy of the context
         y = value * factor
-        return y.quantize(Decimal(1)) if y == y.to_integral_value() else y.normalize()
+        return y.quantize(_ONE) if y == y.to_integral_value() else y.normalize()
+    with localcontext() as ctx:
+        ctx.prec = prec
+        y = value * factor
+        return y.quantize(_ONE) if y == y.to_integral_value() else y.normalize()
+
+
+_ONE = Decimal(1)
 
 
 def _number(s: str) -> Decimal:
@@ -234,7 +251,7 @@ def _comparator(m: re.Match[str], notes: list[str]) -> str:
     return distinct[0]
 
 
-def _quantity(m: re.Match[str], printed: str, notes: list[str]) -> Target:
+def _quantity(m: re.Match[str], printed: str, notes: list[str], more_notes: tuple[str, ...] = ()) -> Target:
     comparator = _comparator(m, notes)
     values = [_number(m.group("num"))]
     if m.group("num2") is not None:
@@ -250,7 +267,7 @@ def _quantity(m: re.Match[str], printed: str, notes: list[str]) -> Target:
         text=printed, kind="quantitative", comparator=comparator, values=tuple(values), unit=unit,
         per=m.group("per"), is_money=factor is not None,
         yuan=tuple(_to_yuan(v, factor) for v in values) if factor is not None else (),
-        notes=tuple(notes),
+        notes=tuple(notes) + more_notes,
     )
 
 
@@ -275,8 +292,7 @@ def _parse_quantities(body: str, printed: _Printed, text: str) -> Target | None:
         notes.append(f"text after the value: {printed(len(body) - len(suffix), len(body))}")
     if len(matches) == 1:
         m = matches[0]
-        q = _quantity(m, text, [])
-        return replace(q, notes=q.notes + tuple(notes))
+        return _quantity(m, text, [], tuple(notes))  # (dataclasses.replace is slow)
     parts = tuple(_quantity(m, printed(m.start(), m.end()), []) for m in matches)
     return Target(text=text, kind="multiple", parts=parts, notes=tuple(notes))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import fold
 
@@ -66,12 +67,19 @@ _L2_BY_STEM = {
 _L2_NEEDS_MARK = {"满意度", "数量", "质量", "成本", "经济", "社会", "生态"}
 
 
+# The classifiers below are pure functions of a cell's text, called for most cells of
+# every table on the same few hundred labels: each distinct text is classified once.
+_memo = lru_cache(maxsize=1 << 16)
+
+
+@_memo
 def level1_of(text: str) -> str | None:
     """The level-1 code of a cell such as ``1-产出指标`` (by name; the code may be off)."""
     m = _L1.match(fold(text))
     return _L1_BY_STEM[m.group("stem")] if m else None
 
 
+@_memo
 def level2_of(text: str) -> str | None:
     """The level-2 code of a label cell such as ``13-时效`` or ``1-服务对象满意度``."""
     m = _L2.match(fold(text))
@@ -151,6 +159,7 @@ _FUND_FIELD = dict(_FUND_LABELS)
 NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 
 
+@_memo
 def fund_label(key: str) -> tuple[str, str] | None:
     """(field, inline rest) for a folded cell that is a fund label, else None."""
     m = _FUND_RE.match(key)
@@ -159,6 +168,7 @@ def fund_label(key: str) -> tuple[str, str] | None:
     return _FUND_FIELD[m.group("label")], m.group("rest")
 
 
+@_memo
 def header_label(key: str) -> tuple[str, str] | None:
     """(field, inline rest) for a folded cell that starts with a header label."""
     for label, field in HEADER_LABELS.items():
