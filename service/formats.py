@@ -155,7 +155,11 @@ def serialize_results(
             ]
         },
     }
-    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if fmt.name == "json":  # already the answer: no round trip through pyoxigraph
+        return Serialized(data, fmt, truncated, form)
+    # The kept rows as pyoxigraph results (it has no constructor for them), which then
+    # writes XML, CSV or TSV exactly as the standards say.
     kept = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
     return Serialized(kept.serialize(format=_OX_RESULTS[fmt.name]), fmt, truncated, form)
 
