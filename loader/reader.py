@@ -101,13 +101,14 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Document:
 
 def parse_text(text: str, source: str = "<text>") -> Document:
     """Parse decoded text (any newline style) into a Document."""
-    doc = _parse(text, source)
+    doc = _parse(text.removeprefix("\ufeff"), source)  # a BOM the caller's decoding left
     doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return doc
 
 
 def _parse(text: str, source: str) -> Document:
-    reader = _Reader(source, split_lines(text.removeprefix("\ufeff")))
+    # (parse_bytes' decoding has removed the BOM: a U+FEFF still there is content)
+    reader = _Reader(source, split_lines(text))
     with _gc_paused():
         return reader.run()
 

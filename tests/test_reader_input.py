@@ -46,6 +46,19 @@ def test_seed_with_bom_crlf_and_full_width(seed_path) -> None:
     ]
 
 
+def test_a_second_bom_is_content_not_a_bom() -> None:
+    # Found by the loader fuzzer: decoding removes the BOM; a second U+FEFF (here alone on
+    # line 1) was removed too, so line 1 was neither blank nor accounted for.
+    text = CASE.read_text(encoding="utf-8")
+    doc = parse_bytes(("\ufeff\ufeff\n" + text).encode("utf-8"), source="x.txt")
+    assert doc.encoding == "utf-8-bom"
+    assert [(e.line, e.status) for e in doc.lines if e.line == 1] == [(1, "rejected")]
+    assert [p for p in doc.problems if p.line == 1 and p.file == "x.txt"]
+    assert _indicators(doc) == _indicators(parse_text(text))
+    # decoded text handed over with its BOM still on: that one is a BOM
+    assert parse_text("\ufeff" + text).lines == parse_text(text).lines
+
+
 @pytest.mark.parametrize(
     "data,code",
     [(b"", "empty-file"), (b"   \n\n", "empty-file"), (b"\x00\x01PK\x03\x04", "binary-file"),
