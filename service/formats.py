@@ -146,11 +146,20 @@ def serialize_results(
     names = [v.value for v in results.variables]
     rows = list(itertools.islice(results, max_rows + 1))
     truncated = len(rows) > max_rows
+    # Each distinct term is converted once: answers repeat their years, projects and labels.
+    seen: dict[Any, dict[str, Any]] = {}
+
+    def as_json(term: Any) -> dict[str, Any]:
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = _term_json(term)
+        return found
+
     doc = {
         "head": {"vars": names},
         "results": {
             "bindings": [
-                {name: _term_json(term) for name, term in zip(names, row) if term is not None}
+                {name: as_json(term) for name, term in zip(names, row) if term is not None}
                 for row in rows[:max_rows]
             ]
         },
