@@ -14,30 +14,16 @@ pyoxigraph format each distinct term once (not once per triple it is in).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import _TripleType
 from rdflib.plugins.stores.memory import Memory
 
-__all__ = ["BulkMemory", "graph_of", "ntriples", "gc_paused"]
+from .gc_pause import gc_paused
 
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a graph is built: building makes tens of
-    thousands of tuples and dicts, none of them in a cycle, and the collector's passes
-    over them cost ~25% of the time. Process-wide, so kept to a few hundred ms."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+__all__ = ["BulkMemory", "graph_of", "ntriples"]
 
 
 class BulkMemory(Memory):

@@ -21,7 +21,8 @@ from rdflib.namespace import ORG, PROV, QB, RDF, RDFS, SKOS, VOID, XSD, DCAT, DC
 
 from . import iris
 from .iris import DEFAULT_BASE
-from .memgraph import BulkMemory, gc_paused, graph_of
+from .gc_pause import gc_paused
+from .memgraph import BulkMemory, graph_of
 from .model import ontology_graph, ontology_graph_name
 from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, KIND, LEVEL, QUDT, UNIT, bind_prefixes
 from .records import AMOUNT_FIELDS, Document, Indicator, Org, Project

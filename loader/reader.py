@@ -9,20 +9,18 @@ rejected with a reason.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import html
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from . import funds, levels, values, vocabulary
 from .funds import parse_fund_block
+from .gc_pause import gc_paused
 from .records import (
     Amounts,
     Attribute,
@@ -109,21 +107,8 @@ def parse_text(text: str, source: str = "<text>") -> Document:
 def _parse(text: str, source: str) -> Document:
     # (parse_bytes' decoding has removed the BOM: a U+FEFF still there is content)
     reader = _Reader(source, split_lines(text))
-    with _gc_paused():
+    with gc_paused():
         return reader.run()
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Parsing builds many small records that live on and form no cycles; the cyclic
-    collector would rescan them again and again (half the parse time on large files)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass

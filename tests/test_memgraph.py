@@ -11,7 +11,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.stores.memory import Memory
 
-from budgetkg.loader.memgraph import BulkMemory, gc_paused, graph_of, ntriples
+from budgetkg.loader.gc_pause import gc_paused
+from budgetkg.loader.memgraph import BulkMemory, graph_of, ntriples
 
 EX = "https://example.org/"
 
