@@ -673,12 +673,22 @@ def naive(nquads: Path, texts: dict[str, str], budget: float, timeout: float,
 def run_scale(scale: str, args: argparse.Namespace, report_scales: list[dict[str, Any]]) -> dict[str, Any]:
     paths = corpus(scale, args.seed)
     data_dir = CACHE / f"store-{scale}"
-    log(f"{scale}: loading {len(paths)} documents end to end")
     res: dict[str, Any] = {"scale": scale}
-    res["load"] = load_end_to_end(paths, data_dir, args.workers)
-    log(f"{scale}: {res['load']['triples']} triples in {res['load']['seconds']} s")
+    if args.queries_only:
+        # the store the last run loaded, and that run's load and naive figures, kept as they were
+        earlier = next((s for s in report_scales if s["scale"] == scale), None)
+        if earlier is None or not (data_dir / "oxigraph").is_dir():
+            raise SystemExit(f"--queries-only: no earlier {scale} run in the results or no store in {data_dir}")
+        res.update({k: v for k, v in earlier.items() if k in ("load", "store_load", "naive")})
+        res["queries_only"] = True
+        log(f"{scale}: queries only, on the store of the last run ({res['load']['triples']} triples)")
+    else:
+        log(f"{scale}: loading {len(paths)} documents end to end")
+        res["load"] = load_end_to_end(paths, data_dir, args.workers)
+        log(f"{scale}: {res['load']['triples']} triples in {res['load']['seconds']} s")
     nq = CACHE / f"store-{scale}.nq"
-    with_naive = not args.no_naive and res["load"]["triples"] <= NAIVE_MAX * 1.2
+    with_naive = (not args.no_naive and not args.queries_only
+                  and res["load"]["triples"] <= NAIVE_MAX * 1.2)
     if with_naive:  # the store-only comparison with rdflib needs the same data as N-Quads
         dump_nquads(data_dir, nq)
         res["store_load"] = store_load(nq, CACHE / f"bulk-{scale}")
@@ -923,11 +933,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive-timeout", type=float, default=30.0)
     ap.add_argument("--no-naive", action="store_true")
     ap.add_argument("--skip-once", action="store_true", help="skip parse / validation / profile benchmarks")
+    ap.add_argument("--queries-only", action="store_true",
+                    help="with --append: time the queries again on each scale's store from the last run "
+                         "(its load and naive figures are kept)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--append", action="store_true",
                     help="keep the scales (and once-per-run results) of the existing results.json, "
                     "replacing those run now")
     args = ap.parse_args(argv)
+    if args.queries_only and not args.append:
+        ap.error("--queries-only needs --append (it keeps the last run's load figures)")
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]  # "" = the once-per-run part only
     unknown = [s for s in scales if s not in SCALES]
     if unknown:
