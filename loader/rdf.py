@@ -16,12 +16,12 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
 from rdflib.namespace import ORG, PROV, QB, RDF, RDFS, SKOS, VOID, XSD, DCAT, DCTERMS
+from rdflib.term import Node
 
 from . import iris
-from .iris import DEFAULT_BASE
 from .gc_pause import gc_paused
+from .iris import DEFAULT_BASE
 from .memgraph import BulkMemory, graph_of
 from .model import ontology_graph, ontology_graph_name
 from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, KIND, LEVEL, QUDT, UNIT, bind_prefixes
