@@ -395,27 +395,16 @@ def store_load(nquads: Path, folder: Path, naive: bool = True) -> dict[str, Any]
 
 
 def queries_for(store: OxigraphStore) -> dict[str, str]:
-    """name -> query text (defaults bound; the point lookup gets a project of this corpus)."""
-    project = None
-    for row in store.query("PREFIX bkg: <https://budgetkg.example.org/def/> "
-                           "SELECT ?p WHERE { ?p a bkg:ProjectYear ; bkg:hasIndicator ?i } LIMIT 1"):
-        project = row["p"].value
-    out: dict[str, str] = {}
-    try:
-        from budgetkg.queries.catalog import load_catalog
+    """name -> query text, bound as ``GET /queries/NAME`` with no parameters binds it: the
+    defaults the store decides (latest year, the year before, the first table of the
+    latest year) from ``YEARS_QUERY``, every other parameter its written default. This is
+    the query a user gets with no parameters; raw and HTTP runs time the same text."""
+    from budgetkg.queries.catalog import YEARS_QUERY, StoreFacts, load_catalog
 
-        catalog = load_catalog()
-        for name in sorted(catalog):
-            q = catalog[name]
-            values = {"project": project} if project and any(p.name == "project" for p in q.parameters) else {}
-            out[name] = q.bind(values)
-    except ImportError:
-        from importlib import resources
-
-        for f in sorted(resources.files("budgetkg.queries").iterdir(), key=lambda f: f.name):
-            if f.name.endswith(".rq"):
-                out[f.name[:-3]] = f.read_text(encoding="utf-8")
-    return out
+    facts = StoreFacts.from_rows([{k: None if row[k] is None else row[k].value for k in ("year", "document", "first")}
+                                  for row in store.query(YEARS_QUERY)])
+    catalog = load_catalog()
+    return {name: catalog[name].bind({}, facts) for name in sorted(catalog)}
 
 
 def timed_runs(run: Callable[[], Any], *, budget: float, max_runs: int, min_runs: int = 3) -> dict[str, Any]:
