@@ -33,6 +33,10 @@ _DATE = re.compile(
     r"|(?P<yp>年底|年末|年终|上半年|下半年|底|末|终|第?[1-4一二三四]季度)))"
     r"|(?:(?P<y2>[0-9]{4})|(?P<rel2>[当本今次明下上去]))年度?(?![0-9])"
 )
+# Every date _DATE can find (see _is_date) has 年, 月 or 季 in it, or is an ISO-like
+# 2022-12 / 2022/12 / 2022.12.1 (the iy branch): most values (1570.84万元, 98%) have
+# none, and this one scan is much cheaper than a pass of _DATE over the cell.
+_MAYBE_DATE = re.compile(r"[年月季]|[0-9]{4}(?:[-/]|\.[0-9]{1,2}\.[0-9])")
 _RANGE_SEP = re.compile(r"-|~|至|到")
 _DIGIT = re.compile(r"[0-9]")
 _QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
@@ -109,6 +113,8 @@ def read_date(body: str, printed: Callable[[int, int], str], fiscal_year: int | 
     most ``text_max`` characters of text may stand on either side of the date, with no
     other digit; a date followed by ``amount_unit`` is an amount (``2000-10元``), not one.
     """
+    if _MAYBE_DATE.search(body) is None:
+        return None
     m1 = next((m for m in _DATE.finditer(body) if _is_date(m)), None)
     if m1 is None:
         return None

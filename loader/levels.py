@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .vocabulary import LEVEL2, family
 
@@ -38,8 +38,7 @@ DATE_BONUS = 1.0
 _INF = float("inf")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):  # a tuple: hashed in C when a table's shape is looked up
     level1: str
     label: str | None  # level-2 code printed on this row, if any
     money: bool = False  # the value is an amount of money
@@ -89,46 +88,48 @@ def _assign(rows: tuple[Row, ...]) -> tuple[tuple[str, str], ...]:
     n = len(rows)
     back: list[dict[int, int]] = [{} for _ in range(n)]
     prev: list[tuple[int, float]] = []
-    for i, row in enumerate(rows):
-        if row.label is not None:
-            options = [(_INDEX[row.label], 0.0)]
+    # Per level-1 family, its groups with their label rows: looked up once per table,
+    # not once per row and group.
+    groups = {f: [(s, label_at.get(CODES[s]), CODES[s] == "14", CODES[s] == "13") for s in states]
+              for f, states in _FAMILY.items()}
+    for i, (level1, label, money, date) in enumerate(rows):
+        if label is not None:
+            options = [(_INDEX[label], 0.0)]
         else:
             # The cost of an unlabelled row in each group of its own level-1 family.
             options = []
-            for s in _FAMILY.get(row.level1, ()):
-                code = CODES[s]
-                at = label_at.get(code)
-                c = 0.0
+            for s, at, cost_group, date_group in groups.get(level1, ()):
                 if not at:
-                    c += MISSING
+                    c = MISSING
                 else:
-                    if at[0] > i:
-                        c += early
                     k = bisect_left(at, i)  # label rows are in order: the neighbours only
-                    if k == 0:
-                        d = at[0] - i
+                    if k == 0:  # every label of the group is below this row
+                        c = early + DISTANCE * (at[0] - i)
                     elif k == len(at):
-                        d = i - at[k - 1]
+                        c = DISTANCE * (i - at[k - 1])
                     else:
-                        d = min(i - at[k - 1], at[k] - i)
-                    c += DISTANCE * d
-                if row.money and code == "14":
+                        c = DISTANCE * min(i - at[k - 1], at[k] - i)
+                if money and cost_group:
                     c -= MONEY_BONUS
-                if row.date and code == "13":
+                if date and date_group:
                     c -= DATE_BONUS
                 options.append((s, c))
         if i == 0:
             prev = options
             continue
+        # Options and prev both go up in state, so one walk over prev gives every
+        # option its prefix minimum (strict <: the first state of least cost wins).
         cur: list[tuple[int, float]] = []
         links = back[i]
+        j, np_, m, arg = 0, len(prev), _INF, -1
         for s, c in options:
-            m, arg = _INF, -1
-            for s2, v in prev:
+            while j < np_:
+                s2, v = prev[j]
                 if s2 > s:
                     break
                 if v < m:
                     m, arg = v, s2
+                j += 1
             if arg >= 0:
                 cur.append((s, m + c))
                 links[s] = arg

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from . import funds, levels, values, vocabulary
+from . import funds, levels, vocabulary
 from .funds import parse_fund_block
 from .gc_pause import gc_paused
 from .records import (
@@ -33,7 +33,7 @@ from .records import (
     Problem,
     Project,
 )
-from .text import Cell, UnreadableInput, cells, decode_bytes, fold, split_lines
+from .text import Row, UnreadableInput, cells, decode_bytes, fold, split_lines
 from .values import Target, infer_bare_cost_unit, money_like, normalize_target, with_inferred_unit
 from .vocabulary import (
     ATTRIBUTES,
@@ -46,6 +46,8 @@ from .vocabulary import (
 )
 
 DEFAULT_CURRENCY = "万元"
+
+_new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 # Targets are immutable and the same values recur across rows and tables (1年, 100%, 长期),
 # so each distinct printed value is normalized once per process. Only dates depend on
@@ -70,6 +72,24 @@ def _target(text: str, fiscal_year: int | None = None) -> Target:
         memo.clear()
     memo[(text, fiscal_year) if t.kind == "date" else text] = t
     return t
+
+
+# Lines repeat: the header block before every table, fund labels, indicator headers, the
+# same rows in many tables (a fifth to a third of the lines). Each distinct line is cut
+# into cells once; rows are tuples, so sharing one between tables is safe. A full dict
+# is emptied: 16k lines (~12 MB) keep most of the hits that 64k lines would.
+_ROWS: dict[str, Row] = {}
+_ROWS_MAX = 1 << 14
+
+
+def _row(line: str) -> Row:
+    row = _ROWS.get(line)
+    if row is None:
+        row = cells(line)
+        if len(_ROWS) >= _ROWS_MAX:
+            _ROWS.clear()
+        _ROWS[line] = row
+    return row
 
 
 _CODE_NAME = re.compile(r"^\s*(?P<code>\d{1,12})\s*[-－—–]\s*(?P<name>.*?)\s*$")
@@ -114,7 +134,7 @@ def _parse(text: str, source: str) -> Document:
 @dataclass
 class _Table:
     start: int  # line number of 项目名称
-    lines: list[tuple[int, list[Cell]]] = field(default_factory=list)  # [] = blank line
+    lines: list[tuple[int, Row]] = field(default_factory=list)  # () = blank line
 
 
 class _Reader:
@@ -129,7 +149,7 @@ class _Reader:
     # -- bookkeeping -------------------------------------------------------------
 
     def account(self, line: int, status: str, reason: str, seq: int | None = None) -> None:
-        self.entries[line] = LineEntry(line, status, reason, seq)  # type: ignore[arg-type]
+        self.entries[line] = _new_tuple(LineEntry, (line, status, reason, seq))
 
     def problem(self, code: str, message: str, line: int | None, text: str | None = None,
                 severity: str = "error") -> None:
@@ -141,7 +161,9 @@ class _Reader:
         tables: list[_Table] = []
         current: _Table | None = None
         for n, raw in enumerate(self.lines, start=1):
-            row = cells(raw)
+            row = _ROWS.get(raw)  # (inline lookup first: a hit costs no call)
+            if row is None:
+                row = _row(raw)
             if not row:
                 if current is not None:
                     current.lines.append((n, row))
@@ -188,9 +210,6 @@ class _Reader:
 # -- one table -------------------------------------------------------------------
 
 
-_new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
-
-
 class _IndicatorRow(NamedTuple):  # one per indicator line: a tuple is cheapest to build
     line: int
     level1: str
@@ -206,7 +225,7 @@ class _TableReader:
         self.table = table
         self.seq = seq
         self.fields: dict[str, tuple[str, int]] = {}
-        self.fund_rows: list[tuple[int, list[Cell]]] = []
+        self.fund_rows: list[tuple[int, Row]] = []
         self.goal_parts: list[str] = []
         self.goal_line: int | None = None
         self.value_col: int | None = None
@@ -237,7 +256,7 @@ class _TableReader:
             phase = self._before_indicators(n, row, phase)
         return self._build()
 
-    def _before_indicators(self, n: int, row: list[Cell], phase: str) -> str:
+    def _before_indicators(self, n: int, row: Row, phase: str) -> str:
         """Header rows, fund block and goal; returns the phase after this row."""
         key0 = row[0].key
         is_goal = key0.startswith(GOAL_LABEL)
@@ -277,7 +296,7 @@ class _TableReader:
 
     # -- header rows -----------------------------------------------------------------
 
-    def _header_row(self, n: int, row: list[Cell]) -> bool:
+    def _header_row(self, n: int, row: Row) -> bool:
         found = False
         i = 0
         while i < len(row):
@@ -301,7 +320,7 @@ class _TableReader:
 
     # -- indicator rows --------------------------------------------------------------
 
-    def _indicator_row(self, n: int, row: list[Cell]) -> bool:
+    def _indicator_row(self, n: int, row: Row) -> bool:
         printed_l1 = l1 = level1_of(row[0].key)
         if l1 is not None:
             rest = row[1:]
@@ -319,10 +338,11 @@ class _TableReader:
         else:
             name, value = self._name_value(rest)
         self.rows.append(_new_tuple(_IndicatorRow, (n, l1, label, label_text, name, value)))
-        self.r.entries[n] = LineEntry(n, "record", "indicator" if (name or value) else "level-2 label", self.seq)
+        self.r.entries[n] = _new_tuple(LineEntry, (n, "record", "indicator" if (name or value) else "level-2 label",
+                                                   self.seq))
         return True
 
-    def _name_value(self, rest: list[Cell]) -> tuple[str, str]:
+    def _name_value(self, rest: Row) -> tuple[str, str]:
         if not rest:
             return "", ""
         if len(rest) == 1:
@@ -408,7 +428,7 @@ class _TableReader:
     def _indicators(self, year: int | None, amounts: Amounts, currency: str
                     ) -> tuple[list[Indicator], list[EmptyGroup]]:
         targets = [_target(row.value, year) for row in self.rows]
-        lv_rows = [_level_row(row.level1, row.label, money_like(t), t.kind == "date")
+        lv_rows = [_new_tuple(levels.Row, (row.level1, row.label, money_like(t), t.kind == "date"))
                    for row, t in zip(self.rows, targets)]
         decided = levels.assign(lv_rows)
         # Bare numbers in cost rows: one unit for the whole table, by its total.
@@ -455,18 +475,15 @@ def _label_prefix(label: str) -> re.Pattern[str]:
 # reader only reads the result, so one shared answer per distinct text is safe.
 _boilerplate = lru_cache(maxsize=1 << 12)(boilerplate)
 
-# levels.Row is a frozen dataclass (slow to build) with few distinct values: one each.
-_level_row = lru_cache(maxsize=256)(levels.Row)
 
-
-def _has_fund_label(row: list[Cell]) -> bool:
+def _has_fund_label(row: Row) -> bool:
     for c in row:  # (a loop: a generator in any() costs more than the lookups)
         if fund_label(c.key) is not None:
             return True
     return False
 
 
-def _raw(row: list[Cell]) -> str:
+def _raw(row: Row) -> str:
     return "\t".join(c.text for c in row)
 
 
@@ -477,7 +494,7 @@ def _is_number(key: str) -> bool:
     return _NUMBER.match(key) is not None
 
 
-def _is_indicator_header(row: list[Cell]) -> bool:
+def _is_indicator_header(row: Row) -> bool:
     keys = [c.key for c in row]
     return "一级指标" in keys[:2] and any(k in keys for k in ("二级指标", "三级指标"))
 
@@ -522,15 +539,16 @@ def _resolve_org_names(projects: list[Project]) -> None:
 
 
 def clear_caches() -> None:
-    """Forget every memoized result of the reader and its helpers (folded cells, labels,
-    target values, amounts, level-2 shapes): for benchmarks of a first parse, and memory."""
+    """Forget every memoized result of the reader and its helpers (lines cut into cells,
+    folded cells, labels, target values, amounts, level-2 shapes): for benchmarks of a
+    first parse, and memory."""
     _ANY_YEAR.clear()
     _IN_YEAR.clear()
-    for cached in (_boilerplate, _level_row, fold,
+    _ROWS.clear()
+    for cached in (_boilerplate, fold,
                    vocabulary.level1_of, vocabulary.level2_of, vocabulary.fund_label,
                    vocabulary.header_label, levels._assign, funds._number):
         cached.cache_clear()
-    values._SAME.clear()
 
 
 __all__ = ["read_document", "parse_text", "parse_bytes", "clear_caches"]

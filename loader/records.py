@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .values import Target
 
@@ -56,8 +56,7 @@ class Problem:
         }
 
 
-@dataclass(frozen=True)
-class LineEntry:
+class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of a dataclass to build
     """How one non-blank input line was accounted for."""
 
     line: int

@@ -83,11 +83,14 @@ class Cell(NamedTuple):  # a tuple: millions are made, and they never change
 _new_cell = tuple.__new__  # Cell(...) without the generated __new__: ~1/3 of this loop
 
 
-def cells(line: str) -> list[Cell]:
+Row = tuple[Cell, ...]  # a line's cells: a tuple, so that equal lines can share one
+
+
+def cells(line: str) -> Row:
     """The non-empty tab-separated cells of a line, with their column positions."""
     out: list[Cell] = []
     if not line or line.isspace():  # blank lines and empty grid rows (tabs only)
-        return out
+        return ()
     col = -1
     for raw in line.split("\t"):
         col += 1
@@ -95,7 +98,7 @@ def cells(line: str) -> list[Cell]:
             t = raw.strip()
             if t:
                 out.append(_new_cell(Cell, (col, t, fold(t))))
-    return out
+    return tuple(out)
 
 
 _SPACE = re.compile(r"\s+")
@@ -103,9 +106,19 @@ _SPACE = re.compile(r"\s+")
 _PUNCT = str.maketrans({"—": "-", "–": "-", "－": "-", "﹣": "-", "−": "-", "：": ":", "﹕": ":"})
 
 
+# str.translate looks every character up in a dict: a search for the few it changes is
+# much cheaper, and ASCII is its own NFKC form with none of them.
+_PUNCT_ANY = re.compile("[" + "".join(map(chr, _PUNCT)) + "]")
+
+
 @lru_cache(maxsize=1 << 16)  # labels repeat on every row of every table
 def fold(s: str) -> str:
     """A matching key: NFKC, unified dashes and colons, all whitespace removed."""
-    k = unicodedata.normalize("NFKC", s).translate(_PUNCT)
+    if s.isascii():
+        k = s
+    else:
+        k = unicodedata.normalize("NFKC", s)
+        if _PUNCT_ANY.search(k) is not None:
+            k = k.translate(_PUNCT)
     # Every whitespace character but " " is unprintable: most keys need no regex.
     return k if k.isprintable() and " " not in k else _SPACE.sub("", k)

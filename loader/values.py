@@ -104,21 +104,28 @@ _CHAR_MAP = str.maketrans({
 })
 
 
-# Characters seen so far that fold to themselves (most CJK and ASCII): a cell made only
-# of these is its own folded copy, without a unicodedata call per character.
-_SAME: set[str] = set()
+_MAPPED = frozenset(map(chr, _CHAR_MAP))
 
 
 def _fold(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the printed position it came from."""
-    if _SAME.issuperset(text):
+    # Most cells are their own folded copy. NFKC-normalized text has no character that
+    # NFKC changes on its own (those are never in NFKC text), so each character folds
+    # to itself if it is also printable (no whitespace but " ") and not in _CHAR_MAP.
+    if (text.isprintable() and " " not in text and unicodedata.is_normalized("NFKC", text)
+            and _MAPPED.isdisjoint(text)):
         return text, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
+        # ASCII and the CJK ideographs U+4E00..U+9FFF are their own NFKC form and not in
+        # _CHAR_MAP: no unicodedata call for them.
+        if ch.isascii() or "\u4e00" <= ch <= "\u9fff":
+            if not ch.isspace():
+                out.append(ch)
+                origin.append(i)
+            continue
         folded = unicodedata.normalize("NFKC", ch).translate(_CHAR_MAP)
-        if folded == ch and not ch.isspace():
-            _SAME.add(ch)
         for c in folded:
             if not c.isspace():
                 out.append(c)
@@ -204,7 +211,11 @@ _LABEL = re.compile(r"^[0-9]{1,2}-[^0-9.,%]")
 
 def _to_yuan(value: Decimal, factor: Decimal) -> Decimal:
     """value × factor, exact (the context is widened to the digits needed), trailing zeros dropped."""
-    digits = len(value.as_tuple().digits) + len(factor.as_tuple().digits) + 2
+    # len(str(value)) bounds its digit count (as_tuple() is slow); count exactly only
+    # when the bound is too big for the default precision.
+    digits = len(str(value)) + len(str(factor)) + 2
+    if digits > 28:
+        digits = len(value.as_tuple().digits) + len(factor.as_tuple().digits) + 2
     prec = max(28, digits)
     if getcontext().prec == prec:  # the usual case: no need for a copy of the context
         y = value * factor
@@ -222,26 +233,26 @@ def _number(s: str) -> Decimal:
     return Decimal(s.replace(",", ""))
 
 
+_COMPARATOR_GROUPS = ("sym", "word", "sym2", "between", "suf")
+_COMPARATOR_TABLES = (_SYMBOLS, _PRE_WORDS, _SYMBOLS, _BETWEEN_WORDS, _SUF_WORDS)
+
+
 def _comparator(m: re.Match[str], notes: list[str]) -> str:
     """One comparator from the symbols and words around a number."""
+    words = m.group(*_COMPARATOR_GROUPS)  # (one call for the five groups)
     if m.group("num2") is not None:
-        extra = [g for g in ("sym", "word", "sym2", "between", "suf") if m.group(g)]
+        extra = [w for w in words if w]
         if extra:
-            notes.append("comparator words ignored in a range: " + "".join(m.group(g) for g in extra))
+            notes.append("comparator words ignored in a range: " + "".join(extra))
         return "range"
-    found: list[tuple[str, str]] = []
-    for g, table in (("sym", _SYMBOLS), ("word", _PRE_WORDS), ("sym2", _SYMBOLS),
-                     ("between", _BETWEEN_WORDS), ("suf", _SUF_WORDS)):
-        w = m.group(g)
-        if w:
-            found.append((w, table[w]))
+    if not any(words):  # most values: a bare number and unit
+        return "="
+    found = [(w, table[w]) for w, table in zip(words, _COMPARATOR_TABLES) if w]
     strong = [(w, c) for w, c in found if w not in _WEAK_WORDS]
     if strong:
         found = strong
     elif found:
         notes.append(f"{found[0][0]} read as >=")
-    if not found:
-        return "="
     if any(w in _BETWEEN_WORDS for w, _ in found):
         notes.append(f"{m.group('between')} (more than) read as >=")
     distinct = list(dict.fromkeys(c for _, c in found))
@@ -253,25 +264,30 @@ def _comparator(m: re.Match[str], notes: list[str]) -> str:
 
 def _quantity(m: re.Match[str], printed: str, notes: list[str], more_notes: tuple[str, ...] = ()) -> Target:
     comparator = _comparator(m, notes)
-    values = [_number(m.group("num"))]
-    if m.group("num2") is not None:
-        values.append(_number(m.group("num2")))
+    num, num2, unit1, unit2, per = m.group("num", "num2", "unit1", "unit", "per")
+    values = [_number(num)]
+    if num2 is not None:
+        values.append(_number(num2))
         if values[0] > values[1]:
             notes.append("range printed high to low")
-    unit1, unit2 = m.group("unit1"), m.group("unit")
     if unit1 and unit2 and unit1 != unit2:
         notes.append(f"two units printed: {unit1}, {unit2}; kept {unit2}")
     unit = unit2 or unit1
     factor = MONEY_UNITS.get(unit) if unit else None
     return Target(
         text=printed, kind="quantitative", comparator=comparator, values=tuple(values), unit=unit,
-        per=m.group("per"), is_money=factor is not None,
+        per=per, is_money=factor is not None,
         yuan=tuple(_to_yuan(v, factor) for v in values) if factor is not None else (),
         notes=tuple(notes) + more_notes,
     )
 
 
+_DIGIT = re.compile(r"[0-9]")
+
+
 def _parse_quantities(body: str, printed: _Printed, text: str) -> Target | None:
+    if _DIGIT.search(body) is None:  # every _QTY match has a number: prose is one quick scan
+        return None
     matches = list(_QTY.finditer(body))
     if not matches:
         return None
@@ -308,11 +324,61 @@ def _parse_date(body: str, printed: _Printed, text: str, fiscal_year: int | None
                   notes=d.notes)
 
 
+# --- the common case, read directly ----------------------------------------------------
+
+# Most values are a plain number and a unit (1570.84万元, 125人, 98%, 42200). For them the
+# general reading below always comes to one "=" quantity with no notes: no 年/月/季 and
+# no 2022-12 shape, so no date; one _QTY match over the whole cell. Reading them directly
+# skips the date and quantity scans. A unit is only taken here if _QTY reads it whole
+# (checked at import, below: 百分点 is read as 百分 + 点 and stays with the general path);
+# tests/test_values.py compares the two readings.
+def _reads_whole(unit: str) -> bool:
+    if (unicodedata.normalize("NFKC", unit) != unit or unit.translate(_CHAR_MAP) != unit
+            or any(ch.isspace() or ch in "年月季" for ch in unit)):
+        return False  # folding would change it, or it could be part of a date
+    for num in ("1", "12.5"):
+        m = _QTY.match(num + unit)
+        if (m is None or m.end() != len(num) + len(unit) or m.group("num") != num
+                or (m.group("unit1") or m.group("unit")) != unit
+                or any(m.group(g) for g in ("sym", "word", "sym2", "rsep", "num2", "between", "per", "suf"))
+                or (m.group("unit1") and m.group("unit"))):
+            return False
+    return True
+
+
+_PLAIN_UNITS = frozenset(
+    u for u in ["%", "‰", *(mag + g + unit for mag in ("", "百万", "千万", "万", "亿", "千", "百")
+                            for g in ("", "个") for unit in _BASE_UNITS)] if _reads_whole(u))
+# The number, then the rest of the cell, which must be "" or a unit of the set (no unit
+# has a digit or a dot, so the number here is the one _QTY reads). Digits are bounded:
+# absurd runs go to the general path, which reports them.
+_PLAIN = re.compile(r"([0-9]{1,15}(?:\.[0-9]{1,12})?)(.*)", re.DOTALL)
+
+
+def _plain_quantity(text: str) -> Target | None:
+    m = _PLAIN.match(text)
+    if m is None:
+        return None
+    num, unit = m.groups()
+    if unit and unit not in _PLAIN_UNITS:
+        return None
+    value = _number(num)
+    factor = MONEY_UNITS.get(unit) if unit else None
+    unit = unit or None
+    return Target(text=text, kind="quantitative", comparator="=", values=(value,), unit=unit,
+                  is_money=factor is not None, yuan=(_to_yuan(value, factor),) if factor is not None else ())
+
+
 # --- entry points -------------------------------------------------------------------
 
 
 def normalize_target(text: str, *, fiscal_year: int | None = None) -> Target:
     """Read one printed target value. Never raises on any text; ``text`` is kept as is."""
+    return _plain_quantity(text) or _normalize(text, fiscal_year)
+
+
+def _normalize(text: str, fiscal_year: int | None) -> Target:
+    """The general reading of a value (every shape the module docstring lists)."""
     folded, origin = _fold(text)
     body = folded.rstrip(_TRAILING)
     lead = len(body) - len(body.lstrip(_TRAILING))
