@@ -534,9 +534,18 @@ def _stop(proc: subprocess.Popen[Any]) -> None:
             proc.wait()
 
 
+_PREPARED: dict[tuple[str, str], requests.PreparedRequest] = {}
+
+
 def http_get(session: requests.Session, url: str, query: str, timeout: float | None = None) -> int:
-    r = session.get(url, params={"query": query}, headers={"Accept": "application/sparql-results+json"},
-                    timeout=timeout)
+    # The request is encoded once and sent again as it is: requests' own URL encoding is
+    # Python code, ~0.6 ms per KB of query text, which is the client's time, not the
+    # service's (an 8 KB query took 5 ms to encode).
+    prepared = _PREPARED.get((url, query))
+    if prepared is None:
+        prepared = _PREPARED[(url, query)] = requests.Request(
+            "GET", url, params={"query": query}, headers={"Accept": "application/sparql-results+json"}).prepare()
+    r = session.send(prepared.copy(), timeout=timeout)
     if r.status_code != 200:
         raise RuntimeError(f"HTTP {r.status_code}: {r.text[:300]}")
     return len(r.content)
