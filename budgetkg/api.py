@@ -193,18 +193,18 @@ def open(target: str | Path, *, timeout: float = 120.0) -> Connection:  # noqa: 
     text = str(target)
     if text.startswith(("http://", "https://")):
         return Connection(_EndpointBackend(text, timeout))
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import open_store
 
-    return Connection(_StoreBackend(OxigraphStore(Path(target), read_only=True)))
+    return Connection(_StoreBackend(open_store({"data_dir": Path(target)}, read_only=True, create=False)))
 
 
 def open_seed(*extra: str | Path) -> Connection:
     """An in-memory store with the embedded default dataset (and ``extra`` files)."""
     from budgetkg import pipeline
     from budgetkg.loader.iris import DEFAULT_BASE
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import open_store
 
-    store = OxigraphStore(None)
+    store = open_store({"data_dir": None})
     pipeline.load_seed(store, base=DEFAULT_BASE)
     for path in extra:
         pipeline.load_path(store, path, base=DEFAULT_BASE)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from budgetkg.loader.records import Document, Problem
-from budgetkg.service.store import N_QUADS, N_TRIPLES, Store
+from budgetkg.store import N_QUADS, N_TRIPLES, Store
 
 SEED_NAME = "000_aa5de0a37e870aea.txt"
 TABLE_SUFFIXES: frozenset[str] = frozenset({".txt"})
@@ -84,13 +84,13 @@ def load_ontology(store: Store, *, base: str) -> LoadReport:
 
     import hashlib
 
-    from budgetkg.catalog import Catalog
+    from budgetkg.store.journal import LoadJournal
 
     started = time.perf_counter()
     name = str(rdf.ontology_graph_name(base))
     data = _ntriples(rdf.ontology_graph())
     sha = hashlib.sha256(data).hexdigest()
-    catalog = Catalog.of(store)
+    catalog = LoadJournal.of(store)
     if catalog.graph_hashes.get(name) == sha and store.has_graph(name):
         # Unchanged: leave the store (and its version, hence caches and dumps) alone.
         return LoadReport("ontology", {name: data.count(b"\n")}, seconds=time.perf_counter() - started)
@@ -122,7 +122,7 @@ def load_document(store: Store, doc: Document, *, base: str, step: Step | None =
 def load_path(store: Store, path: str | Path, *, base: str, step: Step | None = None) -> LoadReport:
     """Load one table file or RDF file.
 
-    Raises OSError (unreadable), ``budgetkg.service.store.DataError`` (invalid RDF)
+    Raises OSError (unreadable), ``budgetkg.store.DataError`` (invalid RDF)
     or ``ConversionError`` (a table file without what its IRIs need).
     """
     p = Path(path)
@@ -294,10 +294,10 @@ def default_workers() -> int:
 
 
 def recover(store: Store) -> str | None:
-    """Finish or undo a load interrupted by a crash (see ``budgetkg.catalog``)."""
-    from budgetkg.catalog import Catalog
+    """Finish or undo a load interrupted by a crash (see ``budgetkg.store.journal``)."""
+    from budgetkg.store.journal import LoadJournal
 
-    return Catalog.of(store).recover(store)
+    return LoadJournal.of(store).recover(store)
 
 
 def load_corpus(
@@ -319,13 +319,13 @@ def load_corpus(
     it is refused and the path keeps what it had. ``on_outcome`` sees every file as it
     is done (progress bars, messages). Raises ``StoreError`` if the store fails.
     """
-    from budgetkg.catalog import Catalog, Entry
+    from budgetkg.store.journal import Entry, LoadJournal
     from budgetkg.loader import iris
 
     started = time.perf_counter()
     files = [Path(p) for p in paths]
     summary = CorpusSummary(documents=len(files), validated=validate)
-    catalog = Catalog.of(store)
+    catalog = LoadJournal.of(store)
     summary.recovered = catalog.recover(store)
 
     def finish(path: Path, action: str, res: DocumentResult) -> None:

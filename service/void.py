@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 
 from . import page_data as data
-from .dumps import DumpInfo, dump_folder
+from budgetkg.store.dumps import DumpInfo, dump_folder
 from .errors import ApiError
 from .formats import GRAPH_FORMATS, negotiate, serialize_graph
 from .querying import select_py

@@ -51,7 +51,8 @@ class WebState:
 
 
 def init_web(app: Flask) -> None:
-    from . import dumps
+    from budgetkg.store import dumps
+
     from .linked_data import bp as linked_data_bp
     from .pages import bp as pages_bp
     from .void import bp as void_bp

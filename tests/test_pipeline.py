@@ -20,10 +20,10 @@ import requests
 from click.testing import CliRunner
 
 from budgetkg import pipeline
-from budgetkg.catalog import JOURNAL_FILE, Catalog, Entry
+from budgetkg.store.journal import JOURNAL_FILE, Entry, LoadJournal
 from budgetkg.cli import main
 from budgetkg.loader.iris import DEFAULT_BASE
-from budgetkg.service.store import N_TRIPLES, OxigraphStore
+from budgetkg.store import N_TRIPLES, OxigraphStore
 from budgetkg.synthetic import department_catalog, generate_document
 
 BASE = DEFAULT_BASE
@@ -195,15 +195,15 @@ def test_replacing_a_document_keeps_the_others(tmp_path):
     assert (first.loaded, second.loaded) == (1, 1)
     before = graph_sizes(store)
     assert len(before) == 2
-    old_a = Catalog.of(store).get(a).graph
+    old_a = LoadJournal.of(store).get(a).graph
     a.write_bytes(generate_document(99, department=department_catalog()[0][0], tables=2).encode())
     outcomes: list[pipeline.Outcome] = []
     pipeline.load_corpus(store, [a], base=BASE, workers=0, on_outcome=outcomes.append)
     assert outcomes[0].action == "replaced"
     after = graph_sizes(store)
-    new_a = Catalog.of(store).get(a).graph
+    new_a = LoadJournal.of(store).get(a).graph
     assert old_a not in after and new_a in after and new_a != old_a
-    b_graph = Catalog.of(store).get(b).graph
+    b_graph = LoadJournal.of(store).get(b).graph
     assert after[b_graph] == before[b_graph]  # the other document untouched
     again = pipeline.load_corpus(store, [a, b], base=BASE, workers=0)
     assert (again.loaded, again.unchanged) == (0, 2)
@@ -213,19 +213,19 @@ def test_replacing_a_document_keeps_the_others(tmp_path):
 def test_recover_undoes_a_half_done_bulk_load_and_finishes_a_loaded_one(tmp_path, docs):
     store = OxigraphStore(tmp_path / "data")
     pipeline.load_corpus(store, docs[:1], base=BASE, workers=0)
-    catalog = Catalog.of(store)
+    catalog = LoadJournal.of(store)
     old = catalog.get(docs[0]).graph
     res = pipeline.process_document(docs[1], BASE, validate=False)
     # Crash during the bulk load: part of the new graph is there, the journal says "adding".
     half = b"".join(res.ntriples.splitlines(keepends=True)[:50])
     catalog._journal({"state": "adding", "add": res.graph, "existed": False, "drop": [old]})
     store.add_graph_bulk(res.graph, half, N_TRIPLES)
-    assert "undid" in Catalog.of(store).recover(store)
+    assert "undid" in LoadJournal.of(store).recover(store)
     assert store.has_graph(old) and not store.has_graph(res.graph)
     # Crash after the new graph was complete ("added"): the old one is dropped.
     catalog._journal({"state": "added", "add": res.graph, "existed": False, "drop": [old]})
     store.add_graph_bulk(res.graph, res.ntriples, N_TRIPLES)
-    assert "finished" in Catalog.of(store).recover(store)
+    assert "finished" in LoadJournal.of(store).recover(store)
     assert store.has_graph(res.graph) and not store.has_graph(old)
     assert not (tmp_path / "data" / JOURNAL_FILE).exists()
     store.close()
@@ -239,7 +239,7 @@ def test_a_load_killed_mid_way_recovers_at_the_next_start(tmp_path):
     data = tmp_path / "data"
     with OxigraphStore(data) as store:
         pipeline.load_corpus(store, paths, base=BASE, workers=0)
-        old = {str(p.resolve()): Catalog.of(store).get(p).graph for p in paths}
+        old = {str(p.resolve()): LoadJournal.of(store).get(p).graph for p in paths}
     paths = write_docs(folder, 6, tables=4, seed=4)  # new content for every path
     new = {str(p.resolve()): pipeline.process_document(p, BASE, validate=False) for p in paths}
     cmd = [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()", "load", str(folder),
@@ -257,7 +257,7 @@ def test_a_load_killed_mid_way_recovers_at_the_next_start(tmp_path):
         assert (recovered is None) == (journal is None)
         print(f"killed with journal {journal}: {recovered}")
         sizes = graph_sizes(store)
-        catalog = Catalog.of(store)
+        catalog = LoadJournal.of(store)
         replaced = 0
         for key, res in new.items():
             has_old, has_new = old[key] in sizes, res.graph in sizes
@@ -304,12 +304,12 @@ def test_serve_a_folder_of_documents_over_http(tmp_path, docs):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
-    catalog = Catalog(data)
+    catalog = LoadJournal(data)
     assert {Path(k).name for k in catalog.entries} == {p.name for p in docs}
 
 
 def test_catalog_entry_round_trips(tmp_path):
-    c = Catalog(tmp_path)
+    c = LoadJournal(tmp_path)
     c.entries["x"] = Entry("x", "ab" * 32, "urn:g", 3, 30)
     c._save()
-    assert Catalog(tmp_path).entries["x"] == c.entries["x"]
+    assert LoadJournal(tmp_path).entries["x"] == c.entries["x"]

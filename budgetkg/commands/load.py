@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from budgetkg.service.settings import SettingsError, load_settings
-from budgetkg.service.store import Store, StoreError
+from budgetkg.settings import SettingsError, load_settings
+from budgetkg.store import Store, StoreError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -63,12 +63,12 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
         sys.exit(_write(paths, out, settings.base_iri))
     from tqdm import tqdm
 
-    from budgetkg.service.remote_store import store_from_settings
+    from budgetkg.store import open_store
 
     if rebuild:
         if settings.store_url:
             raise click.UsageError("--rebuild is for the embedded store; a remote store is rebuilt on its server")
-        from budgetkg.rebuild import wipe_store
+        from budgetkg.store.rebuild import wipe_store
 
         try:
             if wipe_store(settings.data_dir):
@@ -80,7 +80,7 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
     sent = tqdm(desc="sending", unit="triple", file=sys.stderr, disable=None if settings.store_url else True,
                 position=1, leave=False)
     try:
-        store = store_from_settings(settings, progress=sent.update)
+        store = open_store(settings, progress=sent.update)
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -170,7 +170,7 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
     if summary_out is not None:
         summary_out.append(summary)
     loaded = summary.loaded + summary.unchanged
-    from budgetkg.service.dumps import refresh_dump
+    from budgetkg.store.dumps import refresh_dump
 
     refresh_dump(store)  # the full dump follows the store (docs/linked-data.md)
     return status, loaded, tables, triples
