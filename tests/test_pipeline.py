@@ -20,10 +20,11 @@ import requests
 from click.testing import CliRunner
 
 from budgetkg import pipeline
-from budgetkg.store.journal import JOURNAL_FILE, Entry, LoadJournal
 from budgetkg.cli import main
+from budgetkg.documents import located
 from budgetkg.loader.iris import DEFAULT_BASE
 from budgetkg.store import N_TRIPLES, OxigraphStore
+from budgetkg.store.journal import JOURNAL_FILE, Entry, LoadJournal
 from budgetkg.synthetic import department_catalog, generate_document
 
 BASE = DEFAULT_BASE
@@ -67,12 +68,12 @@ def test_parallel_load_equals_serial_load(docs):
 
 
 def test_progress_and_summary(docs):
-    seen: list[pipeline.Outcome] = []
+    seen: list[tuple[Path, pipeline.DocumentResult]] = []
     store = OxigraphStore(None)
-    summary = pipeline.load_corpus(store, docs, base=BASE, workers=0, on_outcome=seen.append)
-    assert [o.path for o in seen] == docs  # one report per document, in order
-    assert all(o.action == "loaded" and o.result.tables > 0 and o.result.triples > 0 for o in seen)
-    assert summary.tables == sum(o.result.tables for o in seen)
+    summary = pipeline.load_corpus(store, docs, base=BASE, workers=0, on_result=lambda p, r: seen.append((p, r)))
+    assert [p for p, _ in seen] == docs  # one report per document, in order
+    assert all(r.action == "loaded" and r.tables > 0 and r.triples > 0 for _, r in seen)
+    assert summary.tables == sum(r.tables for _, r in seen)
     assert summary.triples == sum(graph_sizes(store).values())
     assert set(summary.stage_seconds) == {"parse", "convert", "validate", "store"}
     text = summary.text()
@@ -106,7 +107,7 @@ def test_documents_are_processed_and_stored_one_at_a_time(docs, monkeypatch):
 
     monkeypatch.setattr(pipeline, "process_document", process)
     pipeline.load_corpus(OxigraphStore(None), docs, base=BASE, workers=0,
-                         on_outcome=lambda o: events.append(("stored", o.path.name)))
+                         on_result=lambda path, res: events.append(("stored", path.name)))
     assert events == [e for p in docs for e in (("process", p.name), ("stored", p.name))]
 
 
@@ -137,14 +138,14 @@ class RecordingExecutor:
 def test_parallel_loader_keeps_at_most_two_documents_per_worker_in_flight(tmp_path, monkeypatch):
     many = write_docs(tmp_path / "many", 8, tables=1)
     pool = RecordingExecutor()
-    monkeypatch.setattr(pipeline, "make_executor", lambda workers: pool)
+    monkeypatch.setattr(pipeline, "make_process_pool", lambda workers: pool)
     stored: list[Path] = []
 
-    def on_outcome(o: pipeline.Outcome) -> None:
+    def on_result(path: Path, res: pipeline.DocumentResult) -> None:
         pool.in_flight -= 1
-        stored.append(o.path)
+        stored.append(path)
 
-    pipeline.load_corpus(OxigraphStore(None), many, base=BASE, workers=2, on_outcome=on_outcome)
+    pipeline.load_corpus(OxigraphStore(None), many, base=BASE, workers=2, on_result=on_result)
     assert stored == many
     # 2 per worker queued, plus the one being written: bounded, whatever the number of documents
     assert pool.most == 2 * 2 + 1 < len(many)
@@ -172,19 +173,22 @@ def test_violations_are_reported_and_refused_with_strict(docs, monkeypatch):
 
     real = validate.validate_graph
 
+    bad = Finding("violation", "missing project total", "urn:x", None, None, 12)
+
     def with_violation(data, **kwargs):
         r = real(data, **kwargs)
-        bad = Finding("violation", "missing project total", "urn:x", None, None, 12)
         return ValidationResult(False, r.report, [*r.findings, bad])
 
     monkeypatch.setattr(validate, "validate_graph", with_violation)
     loose, strict = OxigraphStore(None), OxigraphStore(None)
     s1 = pipeline.load_corpus(loose, docs[:1], base=BASE, workers=0)
     assert (s1.loaded, s1.violations) == (1, 1) and len(graph_sizes(loose)) == 1
-    seen: list[pipeline.Outcome] = []
-    s2 = pipeline.load_corpus(strict, docs[:1], base=BASE, workers=0, strict=True, on_outcome=seen.append)
+    seen: list[pipeline.DocumentResult] = []
+    s2 = pipeline.load_corpus(strict, docs[:1], base=BASE, workers=0, strict=True,
+                              on_result=lambda path, res: seen.append(res))
     assert (s2.loaded, s2.refused) == (0, 1) and graph_sizes(strict) == {}
-    assert seen[0].result.violations == [f"{docs[0]}:12: violation: missing project total"]
+    assert seen[0].action == "refused" and seen[0].violations == [bad]  # structured, not text
+    assert [located(docs[0], v) for v in seen[0].violations] == [f"{docs[0]}:12: violation: missing project total"]
 
 
 def test_replacing_a_document_keeps_the_others(tmp_path):
@@ -197,8 +201,8 @@ def test_replacing_a_document_keeps_the_others(tmp_path):
     assert len(before) == 2
     old_a = LoadJournal.of(store).get(a).graph
     a.write_bytes(generate_document(99, department=department_catalog()[0][0], tables=2).encode())
-    outcomes: list[pipeline.Outcome] = []
-    pipeline.load_corpus(store, [a], base=BASE, workers=0, on_outcome=outcomes.append)
+    outcomes: list[pipeline.DocumentResult] = []
+    pipeline.load_corpus(store, [a], base=BASE, workers=0, on_result=lambda path, res: outcomes.append(res))
     assert outcomes[0].action == "replaced"
     after = graph_sizes(store)
     new_a = LoadJournal.of(store).get(a).graph

@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+from budgetkg.commands.status import EXIT_OK, EXIT_INVALID, EXIT_USAGE
+
 DEFAULT_ENDPOINT = "http://127.0.0.1:5000/sparql"
 
 

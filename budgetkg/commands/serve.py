@@ -10,10 +10,9 @@ from typing import Any
 
 import click
 
+from budgetkg.commands.status import EXIT_OK, EXIT_INVALID, EXIT_USAGE
 from budgetkg.settings import SETTINGS, Settings, SettingsError, load_settings
 from budgetkg.store import StoreError
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def settings_options(command: Any) -> Any:
