@@ -13,17 +13,16 @@
 ``open(path)`` opens a data folder (the on-disk store that ``budgetkg load`` fills,
 read-only) and ``open(url)`` a SPARQL endpoint (``budgetkg serve``'s ``/sparql``, or any
 SPARQL 1.1 endpoint holding the same data). ``Rows.to_pandas()`` needs pandas, which is
-optional. Values come back as Python values: integers as ``int``, decimals as
-``Decimal``, booleans as ``bool``, dates as ``datetime.date``, years (``xsd:gYear``) as
-``int``, IRIs and other literals as ``str``; unbound values are ``None``.
+optional. Values come back as Python values (``budgetkg.store.terms.to_python``, the
+same mapping the web pages use): integers as ``int``, decimals as ``Decimal``, doubles
+as ``float``, booleans as ``bool``, dates as ``datetime.date``, years (``xsd:gYear``)
+as ``int``, IRIs and other literals as ``str``; unbound values are ``None``.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,34 +34,9 @@ from budgetkg.queries.catalog import (
     StoreFacts,
     strip_comments,
 )
+from budgetkg.store.terms import to_python
 
-__all__ = ["Connection", "Rows", "open", "open_seed"]
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {f"{_XSD}{t}" for t in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-
-
-def to_python(value: str, datatype: str | None) -> Any:
-    """A literal's lexical form as a Python value (the form itself when not convertible)."""
-    try:
-        if datatype in _INTEGERS:
-            return int(value)
-        if datatype == _XSD + "decimal":
-            return Decimal(value)
-        if datatype in (_XSD + "double", _XSD + "float"):
-            return float(value)
-        if datatype == _XSD + "boolean":
-            return value in ("true", "1")
-        if datatype == _XSD + "date":
-            return datetime.date.fromisoformat(value)
-        if datatype == _XSD + "gYear":
-            return int(value)
-    except ValueError:
-        pass
-    return value
-
+__all__ = ["Connection", "Rows", "open", "open_seed", "to_python"]
 
 class Rows(list):  # type: ignore[type-arg]
     """Query results: a list of dicts (column -> Python value), with the column order."""
