@@ -142,13 +142,10 @@ class _EndpointBackend(_Backend):
         self.timeout = timeout
 
     def select(self, text: str) -> Rows:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from budgetkg.store.transport import sparql_client
 
-        client = SPARQLWrapper(self.url)
-        client.setMethod(POST)
-        client.setTimeout(int(self.timeout))
-        client.setQuery(strip_comments(text))  # SPARQLWrapper guesses the form from the text
-        client.setReturnFormat(JSON)
+        # SPARQLWrapper guesses the form from the text, comments included.
+        client = sparql_client(self.url, strip_comments(text), timeout=int(self.timeout))
         body = json.loads(client.query().response.read())
         columns = body["head"]["vars"]
         return Rows(columns, ({c: _json_value(b.get(c)) for c in columns} for b in body["results"]["bindings"]))

@@ -69,21 +69,16 @@ class SparqlTransport:
 
     def query(self, sparql: str, form: str, dataset: Dataset | None) -> QueryResults:
         """Send a query of ``form`` (the lexer's) with ``dataset``; pyoxigraph results."""
-        from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper import BASIC, DIGEST, JSON, TURTLE
 
-        client = SPARQLWrapper(self.query_url, agent="budgetkg")
-        client.setMethod(POST)
-        client.setOnlyConneg(True)  # no format=/output= parameters, just Accept
-        client.setQuery(sparql)
-        # SPARQLWrapper guesses the form with a regular expression that words such as
-        # "load" in comments fool; the service's scanner already knows it.
-        client.queryType = form
         is_graph = form in {"CONSTRUCT", "DESCRIBE"}
-        client.setReturnFormat(TURTLE if is_graph else JSON)
+        # The form is the lexer's: SPARQLWrapper's own guess is fooled by comments.
+        client = sparql_client(self.query_url, sparql, timeout=max(1, round(self.timeout + GRACE_SECONDS)),
+                               return_format=TURTLE if is_graph else JSON, form=form, agent="budgetkg")
+        client.setOnlyConneg(True)  # no format=/output= parameters, just Accept
         client.addCustomHttpHeader(
             "Accept", "application/n-triples, text/turtle;q=0.9" if is_graph
             else "application/sparql-results+json")
-        client.setTimeout(max(1, round(self.timeout + GRACE_SECONDS)))
         if self.virtuoso:
             for name, value in virtuoso.timeout_parameter(self.timeout).items():
                 client.addParameter(name, value)
@@ -171,6 +166,30 @@ class SparqlTransport:
                              f"{virtuoso.first_line(text)}") from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             raise Transient(_reason(exc)) from None
+
+
+def sparql_client(url: str, query: str, *, timeout: int, return_format: str = "json",
+                  form: str | None = None, agent: str | None = None) -> Any:
+    """A SPARQLWrapper client set up the way every caller wants it: POST (no query in
+    the URL), a timeout in whole seconds, the query, the results format.
+
+    ``form`` overrides SPARQLWrapper's guess of the query form (a regular expression that
+    words such as "load" in comments fool); without it the guess is made quietly (the
+    endpoint's parser says what is wrong with a query)."""
+    import warnings
+
+    from SPARQLWrapper import POST, SPARQLWrapper
+
+    client = SPARQLWrapper(url, agent=agent) if agent else SPARQLWrapper(url)
+    client.setMethod(POST)
+    client.setTimeout(timeout)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        client.setQuery(query)
+    if form is not None:
+        client.queryType = form
+    client.setReturnFormat(return_format)
+    return client
 
 
 def make_opener(url: str, user: str, password: str) -> urllib.request.OpenerDirector:
