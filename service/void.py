@@ -26,7 +26,7 @@ from .errors import ApiError
 from .formats import GRAPH_FORMATS, negotiate, serialize_graph
 from .querying import select_py
 from .state import get_state
-from .web import get_web
+from .web_state import get_web
 
 bp = Blueprint("void", __name__)
 
