@@ -13,7 +13,8 @@ from __future__ import annotations
 import sys
 from multiprocessing.connection import Connection
 
-from budgetkg.store import OxigraphStore
+from budgetkg.store import open_store
+
 from .tasks import execute
 
 
@@ -31,7 +32,7 @@ def limit_memory(megabytes: int) -> None:
 
 def serve(reader: Connection, writer: Connection, folder: str) -> None:
     try:
-        store = OxigraphStore(folder, read_only=True)
+        store = open_store({"data_dir": folder}, read_only=True, create=False)
     except Exception as exc:  # reported to the server, which answers 503
         writer.send(("failed", f"{type(exc).__name__}: {exc}"))
         return

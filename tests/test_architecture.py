@@ -202,3 +202,21 @@ def test_the_file_check_sees_a_folder_probe(tmp_path):
     probe.write_text('from pathlib import Path\n\ndef f(d):\n    return (Path(d) / "oxigraph").is_dir()\n')
     assert store_file_touches(Module("x.probe", probe, False)) == [
         'x.probe:4: (Path(d) / \'oxigraph\').is_dir()']
+
+
+BACKENDS = {"OxigraphStore", "RemoteStore", "SparqlTransport", "FolderLock"}
+BACKEND_MODULES = {f"budgetkg.store.{m}" for m in ("oxigraph", "remote", "transport", "staging", "virtuoso")}
+#: The SPARQL client set-up, shared with the API and `budgetkg query` (one home for it).
+SHARED = {("budgetkg.store.transport", "sparql_client")}
+
+
+def test_backends_are_chosen_only_by_open_store():
+    """A new storage backend touches only budgetkg.store: outside it, code opens a store
+    with ``open_store(settings)`` and talks to the ``Store`` interface, never to a
+    backend class or module."""
+    modules = installed_modules()
+    outside = [f"{name} imports {target}.{imported}"
+               for name, mod in modules.items() if not name.startswith("budgetkg.store")
+               for target, imported in imports_of(mod, modules)
+               if (target, imported) not in SHARED and (imported in BACKENDS or target in BACKEND_MODULES)]
+    assert outside == []
