@@ -104,6 +104,12 @@ def search() -> Response:
     return page("search.html", q=q, **results)
 
 
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    # Browsers ask for /favicon.ico before reading the page's <link rel="icon">.
+    return redirect(url_for("static", filename="budgetkg/favicon.svg"), code=301)  # type: ignore[return-value]
+
+
 @bp.route("/editor")
 def editor() -> Response:
     state = get_state()
@@ -139,7 +145,8 @@ def render_resource(iri: str) -> Response:
         return page("not_found.html", status=404, iri=iri)
     res = data.resource(state, iri)
     context: dict[str, Any] = {"iri": iri, "res": res, "types": sorted(types),
-                               "rdf_links": _rdf_links(iri), "title": res.own_label or _prefixed(iri)}
+                               "rdf_links": _rdf_links(iri),
+                               "title": res.own_label or res.first(BKG + "fileName") or _prefixed(iri)}
     for type_iri, kind in TYPE_PAGES:
         if type_iri in types:
             if kind == "project_year":
@@ -151,10 +158,31 @@ def render_resource(iri: str) -> Response:
                 context.update(data.organisation(state, iri, res, is_department=kind == "department"))
                 kind = "organisation"
             return page(f"{kind}.html", kind=kind, **context)
+    if "http://www.w3.org/2002/07/owl#Ontology" in types and iri == BKG:
+        return _ontology_page(context)
     if BKG + "IndicatorNameScheme" in schemes:
         context.update(data.indicator_concept(state, iri))
         return page("indicator_concept.html", kind="concept", **context)
     return page("resource.html", kind="resource", **context)
+
+
+def _ontology_page(context: dict[str, Any]) -> Response:
+    """``/def/``: the ontology documented from its packaged files (``ontology_doc``)."""
+    from .ontology_doc import diagram, ontology_doc
+
+    doc = ontology_doc()
+    used_by: dict[str, list[str]] = {}
+    for prop in doc.properties:
+        for alternatives in prop.domains:
+            for cls in alternatives:
+                used_by.setdefault(cls, []).append(prop.iri)
+    anchors = {t.anchor for t in doc.classes + doc.properties + doc.schemes}
+    used = {str(ns) for ns in LOADER_PREFIXES.values()}
+    prefixes = sorted((name, ns) for name, ns in doc.prefixes.items()
+                      if ns in used or name in {"owl", "rdf", "rdfs", "xsd", "skos", "qb", "dcat", "void", "qudt"})
+    return page("ontology.html", kind="ontology", doc=doc, diagram=diagram(), used_by=used_by,
+                anchors=anchors, prefixes=prefixes, version=context["res"].first(
+                    "http://www.w3.org/2002/07/owl#versionInfo"), **context)
 
 
 def _rdf_links(iri: str) -> list[tuple[str, str]]:

@@ -42,14 +42,14 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def _endpoint_years(endpoint: str, timeout: float) -> StoreFacts | None:
+def _endpoint_years(endpoint: str, timeout: float, text: str = YEARS_QUERY) -> StoreFacts | None:
     """The endpoint's years and first project (for the defaults the store decides), or None."""
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setTimeout(int(timeout))
-    client.setQuery(YEARS_QUERY)
+    client.setQuery(text)
     client.setReturnFormat(JSON)
     try:
         body = json.loads(client.query().response.read())
@@ -73,7 +73,7 @@ def bind_canned(source: str, text: str, params: tuple[str, ...], endpoint: str, 
         raise click.UsageError(str(exc)) from None
     try:
         query.resolve(values)  # report bad parameters before asking the endpoint anything
-        years = _endpoint_years(endpoint, timeout) if query.uses_years else None
+        years = _endpoint_years(endpoint, timeout, query.facts_query) if query.uses_years else None
         # SPARQLWrapper guesses the query form from the text, comments included.
         return strip_comments(query.bind(values, years))
     except ParameterError as exc:

@@ -1,0 +1,43 @@
+"""Resource descriptions written for people as well as programs.
+
+Turtle: grouped by subject (the described resource first, ``rdf:type`` first in each
+group) with the service's prefixes, which pyoxigraph then writes with ``;`` and ``,``.
+JSON-LD: compacted with an ``@context`` of the same prefixes (rdflib's serializer;
+pyoxigraph writes expanded JSON-LD). Other formats are pyoxigraph's own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from .formats import Format, serialize_graph
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def grouped(triples: list[ox.Triple], first: str | None = None) -> list[ox.Triple]:
+    """The triples ordered by subject (``first`` before the others), type first."""
+    def key(t: ox.Triple) -> tuple[bool, str, bool, str]:
+        subject = t.subject.value
+        return (subject != first, subject, t.predicate.value != RDF_TYPE, t.predicate.value)
+    return sorted(triples, key=key)  # stable: objects keep the store's order
+
+
+def serialize_description(triples: list[ox.Triple], fmt: Format, prefixes: Mapping[str, str],
+                          about: str | None = None) -> bytes:
+    ordered = grouped(triples, about)
+    if fmt.name != "jsonld":
+        return serialize_graph(ordered, fmt, prefixes)
+    from rdflib import Graph
+
+    graph = Graph()
+    graph.parse(data=serialize_graph(ordered, _NT, {}).decode("utf-8"), format="nt")
+    context = dict(prefixes)
+    body = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    return (json.dumps(json.loads(body), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+_NT = Format("ntriples", ("application/n-triples",), ("nt",), "")
