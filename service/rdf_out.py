@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from .formats import Format, serialize_graph
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def grouped(triples: list[ox.Triple], first: str | None = None) -> list[ox.Triple]:
@@ -34,10 +35,24 @@ def serialize_description(triples: list[ox.Triple], fmt: Format, prefixes: Mappi
     from rdflib import Graph
 
     graph = Graph()
-    graph.parse(data=serialize_graph(ordered, _NT, {}).decode("utf-8"), format="nt")
+    for t in ordered:  # term by term: blank nodes keep their labels (the same answer twice)
+        graph.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
     context = dict(prefixes)
     body = graph.serialize(format="json-ld", context=context, auto_compact=True)
     return (json.dumps(json.loads(body), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-_NT = Format("ntriples", ("application/n-triples",), ("nt",), "")
+def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)  # lexical form kept
+    raise TypeError(f"unexpected term {term!r}")
