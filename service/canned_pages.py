@@ -97,7 +97,10 @@ def _cell(term: dict[str, Any] | None) -> dict[str, str]:
     value = term.get("value", "")
     if term.get("type") == "uri":
         mapper = get_web().mapper
-        return {"text": value, "href": mapper.local_url(value) if mapper.is_local(value) else value}
-    return {"text": value, "lang": term.get("xml:lang", "")}
+        if mapper.is_local(value):
+            local = mapper.local_url(value)
+            return {"text": local, "href": local, "iri": "1"}  # a path: shorter than the IRI
+        return {"text": value, "href": value, "iri": "1"}
+    return {"text": value, "lang": term.get("xml:lang", ""), "long": "1" if len(value) > 6 else ""}
 
 

@@ -72,7 +72,12 @@ def rows_to_bars(columns: Columns, rows: Sequence[Mapping[str, Any]]) -> list[tu
         value = _number(r.get(columns.measure))
         if value is None:
             continue
-        label = " · ".join(r[v]["value"] for v in columns.labels if r.get(v) and r[v].get("value"))
+        parts: list[str] = []
+        for v in columns.labels:  # nameA and nameB are mostly one name: write it once
+            text = r[v]["value"] if r.get(v) else ""
+            if text and text not in parts:
+                parts.append(text)
+        label = " · ".join(parts)
         series = r[columns.series]["value"] if columns.series and r.get(columns.series) else ""
         out.append((label, series, value))
     return out
@@ -98,7 +103,7 @@ def bars_svg(bars: Sequence[tuple[str, str, Decimal]], *, title: str = "", unit:
     series = sorted({s for _, s, _ in bars})
     colour = {s: COLOURS[i % len(COLOURS)] for i, s in enumerate(series)}
     top = max((abs(v) for _, _, v in bars), default=Decimal(1)) or Decimal(1)
-    label_w = int(min(max(_width(label) for label, _, _ in bars) + 12, 560))
+    label_w = int(max(_width(label) for label, _, _ in bars) + 12)  # in full: the SVG scales down
     bar_h, head = 20, (24 if title else 6)
     legend = len(series) > 1 or (series and series[0])
     legend_h = 22 if legend else 0

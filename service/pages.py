@@ -141,6 +141,10 @@ def render_resource(iri: str) -> Response:
     """The HTML page of ``iri`` (404 page when the store does not know it)."""
     state = get_state()
     exists, types, schemes = data.kind_of(state, iri)
+    if iri == BKG:  # documented from the packaged ontology, loaded or not
+        res = data.resource(state, iri)
+        return _ontology_page({"iri": iri, "res": res, "types": sorted(types), "rdf_links": _rdf_links(iri),
+                               "title": "预算绩效目标知识图谱本体 budgetkg ontology"})
     if not exists:
         return page("not_found.html", status=404, iri=iri)
     res = data.resource(state, iri)
@@ -158,8 +162,6 @@ def render_resource(iri: str) -> Response:
                 context.update(data.organisation(state, iri, res, is_department=kind == "department"))
                 kind = "organisation"
             return page(f"{kind}.html", kind=kind, **context)
-    if "http://www.w3.org/2002/07/owl#Ontology" in types and iri == BKG:
-        return _ontology_page(context)
     if BKG + "IndicatorNameScheme" in schemes:
         context.update(data.indicator_concept(state, iri))
         return page("indicator_concept.html", kind="concept", **context)

@@ -76,8 +76,12 @@
     var values = rows.map(function (r) { return r[cols.measure] ? Number(r[cols.measure].value) : 0; });
     var max = Math.max.apply(null, values.concat([0])) || 1;
     var texts = rows.map(function (r) {
-      return cols.labels.map(function (v) { return r[v] ? shorten(r[v].value, prefixes) : ""; })
-        .filter(Boolean).join(" · ");
+      var parts = [];
+      cols.labels.forEach(function (v) {  // nameA and nameB are mostly one name: once
+        var text = r[v] ? shorten(r[v].value, prefixes) : "";
+        if (text && parts.indexOf(text) < 0) { parts.push(text); }
+      });
+      return parts.join(" · ");
     });
     // Labels in full: the label column is as wide as the longest (CJK twice as wide).
     var widest = texts.reduce(function (w, t) {
@@ -85,7 +89,7 @@
       for (var i = 0; i < t.length; i++) { n += /[\u2e80-\uffef]/.test(t[i]) ? 12 : 6.8; }
       return Math.max(w, n);
     }, 0);
-    var barH = 22, labelW = Math.min(Math.max(widest + 12, 80), 640), plotW = 420, top = 24;
+    var barH = 22, labelW = Math.max(widest + 12, 80), plotW = 420, top = 24;
     var svg = el("svg", { width: labelW + plotW + 90, height: top + rows.length * barH + 10, class: "bkg-chart", role: "img" });
     svg.appendChild(el("text", { x: labelW + 4, y: 14, class: "bkg-chart-title" }, cols.measure));
     rows.forEach(function (r, i) {
