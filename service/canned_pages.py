@@ -75,6 +75,12 @@ def query_page(query: CannedQuery, params: dict[str, str]) -> Response:
     if columns is not None:
         chart = charts.bars_svg(charts.rows_to_bars(columns, rows), title=columns.measure, chart_id="query-chart")
     shown = {name: lexical(term) for name, term in terms.items()}
+    if error and years:  # the form still offers the store's defaults
+        for p in query.parameters:
+            if p.default == "latest":
+                shown.setdefault(p.name, str(years[-1]))
+            elif p.default == "previous" and len(years) > 1:
+                shown.setdefault(p.name, str(years[-2]))
     given = {k: v for k, v in params.items() if v != ""}
     downloads = [(label, url_for("canned.run_query", name=query.name, format=fmt, **given)) for fmt, label in DOWNLOADS]
     body = render_template(

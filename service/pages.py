@@ -39,7 +39,19 @@ TYPE_PAGES = (
 
 def vocab() -> dict[str, dict[str, str]]:
     state = get_state()
-    return get_web().cached("vocab_labels", lambda: data.vocab_labels(state))
+    return get_web().cached("vocab_labels", lambda: _with_packaged_labels(data.vocab_labels(state)))
+
+
+def _with_packaged_labels(labels: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The store's vocabulary labels, completed from the packaged ontology (a store loaded
+    without it still shows 年度 · fiscal year, not bkg:fiscalYear)."""
+    from .ontology_doc import ontology_doc
+
+    doc = ontology_doc()
+    for term in doc.classes + doc.properties + doc.schemes + [c for s in doc.schemes for c in s.members]:
+        if term.labels:
+            labels[term.iri] = {**term.labels, **labels.get(term.iri, {})}
+    return labels
 
 
 #: (prefix, namespace), longest namespace first, so ``fund:`` wins over ``bkg:``.

@@ -72,7 +72,7 @@ def shots(tmp_path_factory) -> Path:
 def _shot(driver, folder: Path, name: str) -> None:
     # The whole page, not just the window: size the window to the document first.
     height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 4000)")
-    driver.set_window_size(1280, max(height, 800))
+    driver.set_window_size(1280, max(height + 120, 800))  # the window's frame takes some of it
     assert driver.save_screenshot(str(folder / f"{name}.png"))
     driver.set_window_size(1280, 1000)
 
@@ -247,7 +247,7 @@ def test_every_page_type(two_years, browser, shots):
         funds = browser.execute_script("return document.querySelector('table.funds').getBoundingClientRect().right")
         assert width[0] <= width[1] and funds <= width[1], (width, funds)
         height = browser.execute_script("return Math.min(document.documentElement.scrollHeight, 4000)")
-        browser.set_window_size(400, max(height, 800))
+        browser.set_window_size(400, max(height + 120, 800))
         browser.save_screenshot(str(shots / "project-phone.png"))
     finally:
         browser.set_window_size(1280, 1000)

@@ -89,8 +89,12 @@
       for (var i = 0; i < t.length; i++) { n += /[\u2e80-\uffef]/.test(t[i]) ? 12 : 6.8; }
       return Math.max(w, n);
     }, 0);
-    var barH = 22, labelW = Math.max(widest + 12, 80), plotW = 420, top = 24;
-    var svg = el("svg", { width: labelW + plotW + 90, height: top + rows.length * barH + 10, class: "bkg-chart", role: "img" });
+    var barH = 22, labelW = Math.max(widest + 12, 80), top = 24;
+    // the bars take the room the labels leave; a very wide chart scales down (viewBox)
+    var plotW = Math.max(160, Math.min(420, (host.clientWidth || 900) - labelW - 110));
+    var width = labelW + plotW + 100, height = top + rows.length * barH + 10;
+    var svg = el("svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height,
+      style: "max-width: 100%; height: auto", class: "bkg-chart", role: "img" });
     svg.appendChild(el("text", { x: labelW + 4, y: 14, class: "bkg-chart-title" }, cols.measure));
     rows.forEach(function (r, i) {
       var y = top + i * barH;
