@@ -205,6 +205,11 @@ def test_landing_editor_one_click_compare_lines_on_other_years(two_years, browse
         "return Array.from(arguments[0].querySelectorAll('text[text-anchor=end]')).map(t => t.textContent)", svg)
     assert any(longest in label for label in labels)
     _shot(browser, shots, "editor-chart")
+    # fund-sources: money (sumWanYuan), not the count of projects printed before it
+    browser.find_element(By.CSS_SELECTOR, "button.canned[data-name='fund-sources']").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr_results svg.bkg-chart .bkg-chart-title")
+               and d.find_element(By.CSS_SELECTOR, ".yasr_results svg.bkg-chart .bkg-chart-title").text != title)
+    assert browser.find_element(By.CSS_SELECTOR, ".yasr_results svg.bkg-chart .bkg-chart-title").text == "sumWanYuan"
 
 
 def test_query_page_in_a_browser(two_years, browser, shots, compare_rows):
