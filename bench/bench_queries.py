@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from budgetkg import pipeline
 from budgetkg.loader.iris import DEFAULT_BASE
-from budgetkg.queries.catalog import YEARS_QUERY, YearsError, load_catalog, years_from_values
+from budgetkg.queries.catalog import YEARS_QUERY, load_catalog, years_from_values
 from budgetkg.service.store import OxigraphStore
 
 
@@ -29,6 +29,8 @@ def main(path: str, names: list[str]) -> None:
     print(f"loaded {len(store._store)} quads in {time.perf_counter() - started:.1f} s", flush=True)
     years = years_from_values([row[0].value for row in store.query(YEARS_QUERY)])
     catalog = load_catalog()
+    from budgetkg.queries.catalog import YearsError
+
     for name in names or list(catalog):
         try:
             text = catalog[name].bind({}, years)

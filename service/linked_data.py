@@ -29,10 +29,11 @@ from budgetkg.loader.namespaces import PREFIXES as LOADER_PREFIXES
 from .errors import ApiError
 from .formats import FORMATS_BY_NAME, GRAPH_FORMATS, Format, serialize_graph
 from .iri_map import FORMAT_EXTENSIONS, split_extension
-from .rdf_out import serialize_description
 from .querying import construct, iri as iri_term
 from .state import get_state
 from .web import get_web
+# Descriptions are written for people too: Turtle grouped by subject, JSON-LD compacted.
+from .rdf_out import serialize_description as serialize_graph  # noqa: E402,F811
 
 bp = Blueprint("linked_data", __name__)
 
@@ -157,7 +158,7 @@ def _rdf_answer(iri: str, fmt: Format) -> Response:
     if not triples:
         raise ApiError(404, "Not found", f"The dataset says nothing about <{iri}>.")
     state = get_state()
-    body = serialize_description(triples, fmt, rdf_prefixes(state.settings.base_iri), iri)
+    body = serialize_graph(triples, fmt, rdf_prefixes(state.settings.base_iri))
     response = Response(body, status=200, content_type=fmt.content_type)
     if truncated:
         response.headers["X-Results-Truncated"] = "true"

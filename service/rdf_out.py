@@ -20,7 +20,13 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def grouped(triples: list[ox.Triple], first: str | None = None) -> list[ox.Triple]:
-    """The triples ordered by subject (``first`` before the others), type first."""
+    """The triples ordered by subject (``first``, else the subject of the most triples,
+    before the others), type first."""
+    if first is None and triples:
+        counts: dict[str, int] = {}
+        for t in triples:
+            counts[t.subject.value] = counts.get(t.subject.value, 0) + 1
+        first = max(counts, key=lambda s: (counts[s], s))
     def key(t: ox.Triple) -> tuple[bool, str, bool, str]:
         subject = t.subject.value
         return (subject != first, subject, t.predicate.value != RDF_TYPE, t.predicate.value)

@@ -42,14 +42,14 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def _endpoint_years(endpoint: str, timeout: float, text: str = YEARS_QUERY) -> StoreFacts | None:
+def _endpoint_years(endpoint: str, timeout: float) -> StoreFacts | None:
     """The endpoint's years and first project (for the defaults the store decides), or None."""
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setTimeout(int(timeout))
-    client.setQuery(text)
+    client.setQuery(YEARS_QUERY)
     client.setReturnFormat(JSON)
     try:
         body = json.loads(client.query().response.read())
@@ -73,8 +73,20 @@ def bind_canned(source: str, text: str, params: tuple[str, ...], endpoint: str, 
         raise click.UsageError(str(exc)) from None
     try:
         query.resolve(values)  # report bad parameters before asking the endpoint anything
-        years = _endpoint_years(endpoint, timeout, query.facts_query) if query.uses_years else None
+        years = _endpoint_facts(endpoint, timeout, query) if query.uses_years else None
         # SPARQLWrapper guesses the query form from the text, comments included.
         return strip_comments(query.bind(values, years))
     except ParameterError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _endpoint_facts(endpoint: str, timeout: float, query: CannedQuery) -> StoreFacts | None:
+    """What the endpoint's store decides for ``query``'s defaults (its pre-query: years,
+    first project, and the top indicator and word when the query has those defaults)."""
+    from budgetkg import api
+
+    try:
+        with api.open(endpoint, timeout=timeout) as kg:
+            return kg.store_facts(query.facts_query)
+    except Exception:  # the real query reports an unreachable endpoint clearly
+        return None
