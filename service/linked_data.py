@@ -32,13 +32,14 @@ from .iri_map import FORMAT_EXTENSIONS, split_extension
 from .querying import construct, iri as iri_term
 from .state import get_state
 from .web import get_web
-# Descriptions are written for people too: Turtle grouped by subject, JSON-LD compacted.
-from .rdf_out import serialize_description as serialize_graph  # noqa: E402,F811
 
 bp = Blueprint("linked_data", __name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 INBOUND_LIMIT = 500
+
+# Descriptions are written for people too: Turtle grouped by subject, JSON-LD compacted.
+from .rdf_out import serialize_description as serialize_graph  # noqa: E402,F811
 
 DESCRIBE = """\
 CONSTRUCT {{
