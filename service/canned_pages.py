@@ -13,12 +13,12 @@ import json
 import re
 from typing import Any
 
-from flask import Response, render_template, request, url_for
+from flask import Response, render_template, url_for
 
 from budgetkg.queries.catalog import CannedQuery, Catalog, ParameterError, YearsError
 
 from . import charts
-from .canned import run_bound, store_facts
+from .canned_run import run_bound, store_facts
 from .errors import ApiError
 from .state import get_state
 from .web import get_web
