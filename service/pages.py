@@ -17,6 +17,7 @@ from budgetkg.loader.iris import fold_text
 from budgetkg.loader.namespaces import DEF, PREFIXES as LOADER_PREFIXES
 
 from . import page_data as data
+from .iri_map import document_path
 from .state import get_state
 from .web_state import get_web
 
@@ -195,7 +196,7 @@ def _ontology_page(context: dict[str, Any]) -> Response:
     prefixes = sorted((name, ns) for name, ns in doc.prefixes.items()
                       if ns in used or name in {"owl", "rdf", "rdfs", "xsd", "skos", "qb", "dcat", "void", "qudt"})
     return page("ontology.html", kind="ontology", doc=doc, diagram=diagram(), used_by=used_by,
-                anchors=anchors, prefixes=prefixes, version=context["res"].first(
+                anchors=anchors, prefixes=prefixes, def_ns=DEF, version=context["res"].first(
                     "http://www.w3.org/2002/07/owl#versionInfo"), **context)
 
 
@@ -204,6 +205,6 @@ def _rdf_links(iri: str) -> list[tuple[str, str]]:
     path = mapper.path_for_iri(iri)
     names = (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdf", "RDF/XML"))
     if path is not None:
-        return [(f"{path}.{ext}", label) for ext, label in names]
+        return [(document_path(path, "." + ext), label) for ext, label in names]
     return [(f"/resource?iri={quote(iri, safe='')}&format={ext}", label) for ext, label in names]
 

@@ -15,7 +15,7 @@ from web_seed import BASE, seeded_data_dir
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
-BKG = rdflib.Namespace("https://budgetkg.example.org/def/")
+BKG = rdflib.Namespace("https://w3id.org/budgetkg/def/")
 ROOT = "http://localhost/"
 DATASET = rdflib.URIRef(ROOT + ".well-known/void#dataset")
 
