@@ -91,6 +91,14 @@ def negotiate_resource_format(requested: str | None) -> str | None:
 def dereference(rest: str) -> Response:
     """A resource under a served namespace (``/id/…``, ``/def/…``)."""
     web = get_web()
+    if request.path.endswith(".csv"):  # a project year's table as CSV
+        from .pages import table_csv
+
+        iri = web.mapper.iri_for_path(request.path[: -len(".csv")])
+        table = table_csv(iri) if iri else None
+        if table is None:
+            raise ApiError(404, "Not found", f"No table at {request.path}.")
+        return table
     stem, ext_format = split_extension(request.path)
     iri = web.mapper.iri_for_path(stem)
     if iri is None:

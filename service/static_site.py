@@ -55,6 +55,9 @@ SELECT DISTINCT ?x WHERE {
 }"""
 
 
+TABLES = "SELECT ?x WHERE { ?x a bkg:ProjectYear }"
+
+
 class PublishError(Exception):
     """The site cannot be written (a page failed to render, the folder is unusable)."""
 
@@ -105,6 +108,9 @@ def publish(app: Flask, out: Path, base_url: str, *, progress: Callable[[int], N
         target.write_bytes(data)
         report.files += 1
 
+    state = app.extensions[EXTENSION]
+    mapper = app.extensions[WEB_EXTENSION].mapper
+    tables = {mapper.path_for_iri(row["x"]) for row in select_py(state, TABLES)}
     for path in resource_paths(app):
         answers = []
         for ext, accept in FORMATS:
@@ -117,6 +123,8 @@ def publish(app: Flask, out: Path, base_url: str, *, progress: Callable[[int], N
         if len(answers) < len(FORMATS):
             report.skipped.append(path)
             continue
+        if path in tables:  # a project year's table as CSV, linked from its page
+            answers.append((path + ".csv", _ok(fetch(path + ".csv", "text/csv"), path + ".csv")))
         for rel, data in answers:
             write(rel, data)
         report.resources += 1
@@ -190,7 +198,7 @@ MEDIA_TYPES = {
     "html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
     "json": "application/json", "xml": "application/xml", "css": "text/css", "js": "application/javascript",
     "svg": "image/svg+xml", "png": "image/png", "ico": "image/x-icon", "gz": "application/gzip",
-    "txt": "text/plain",
+    "txt": "text/plain", "csv": "text/csv",
 }
 # Accept -> extension, checked in this order (later wins): RDF when asked for, HTML when
 # it comes first (browsers), HTML by default.
@@ -210,7 +218,7 @@ def server_rules() -> dict[str, str]:
     default_type application/octet-stream;
     charset utf-8;
     charset_types text/turtle application/ld+json application/n-triples application/json
-                  application/xml text/css application/javascript text/plain;
+                  application/xml text/css application/javascript text/plain text/csv;
     set $bkg_ext .html;
 {choose}
     location / {{
