@@ -101,7 +101,7 @@ def test_documents_are_processed_and_stored_one_at_a_time(docs, monkeypatch):
     events: list[tuple[str, str]] = []
     real = pipeline.process_document
 
-    def process(path, base, validate=True):
+    def process(path, base, validate=True, **options):
         events.append(("process", Path(path).name))
         return real(path, base, validate)
 

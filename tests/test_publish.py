@@ -130,20 +130,21 @@ def test_the_site_holds_every_iri_of_both_years(nginx, live):
         assert (site / name).is_file(), name
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's JSON-LD parser, once per IRI
 def test_every_iri_answers_in_three_formats_with_the_live_triples(nginx, live):
     site, base, _ = nginx
     paths = [p for p in ("/" + p for p in _iri_paths(site)) if p.startswith(("/id/", "/def/"))]
     for path in paths:
+        expected = live.get(path, headers={"Accept": "text/turtle"})  # what `budgetkg serve` says
+        assert expected.status_code == 200, path
+        want = rdflib.Graph().parse(data=expected.data, format="turtle")
         for name, (accept, parser) in FORMATS.items():
             status, ctype, body, vary = _get(base.rstrip("/") + path, accept)
             assert status == 200 and ctype == accept, (path, name, status, ctype)
             assert "Accept" in vary
             if parser is None:
                 continue
-            expected = live.get(path, headers={"Accept": accept})
-            assert expected.status_code == 200, path
             got = rdflib.Graph().parse(data=body, format=parser)
-            want = rdflib.Graph().parse(data=expected.data, format=parser)
             assert len(got) > 0 and isomorphic(got, want), (path, name)
 
 
