@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
+from .grid import Locator
 from .values import Target
 
 Severity = Literal["error", "warning", "info"]
@@ -40,13 +41,18 @@ class Problem:
     line: int | None = None
     text: str | None = None
     severity: Severity = "error"
+    #: where the row is printed, for sources other than text (``line`` is its number)
+    locator: Locator | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.locator is not None and self.locator.kind != "line":
+            where = f"{self.file}:{self.locator}"
+        else:
+            where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d = {
             "code": self.code,
             "severity": self.severity,
             "file": self.file,
@@ -54,6 +60,14 @@ class Problem:
             "message": self.message,
             "text": self.text,
         }
+        return _with_locator(d, self.locator)
+
+
+def _with_locator(d: dict[str, Any], locator: Locator | None) -> dict[str, Any]:
+    """A ``"locator"`` key only where it says more than the line number (not for text)."""
+    if locator is not None and locator.kind != "line":
+        d["locator"] = locator.to_json()
+    return d
 
 
 class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of a dataclass to build
@@ -63,14 +77,16 @@ class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of 
     status: LineStatus
     reason: str  # e.g. "indicator", "fund block", "title", "stray text between tables"
     project_seq: int | None = None
+    locator: Locator | None = None  # None for text: the line is the row
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d = {
             "line": self.line,
             "status": self.status,
             "reason": self.reason,
             "project": self.project_seq,
         }
+        return d if self.locator is None else _with_locator(d, self.locator)
 
 
 @dataclass(frozen=True)
@@ -154,9 +170,10 @@ class Indicator:
     #: (the value's kind decided between two groups), "order" (no label at all)
     level2_basis: str = "label"
     printed_level2: str | None = None  # the label as printed, when on this row
+    locator: Locator | None = None  # None for text: ``line`` is the line
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return _with_locator({
             "level1": self.level1,
             "level2": self.level2,
             "name": self.name,
@@ -165,7 +182,7 @@ class Indicator:
             "level2_basis": self.level2_basis,
             "printed_level2": self.printed_level2,
             "target": self.target.to_json(),
-        }
+        }, self.locator)
 
 
 @dataclass(frozen=True)
@@ -198,9 +215,10 @@ class Project:
     carryover: Carryover
     indicators: list[Indicator] = field(default_factory=list)
     empty_groups: list[EmptyGroup] = field(default_factory=list)
+    locator: Locator | None = None  # of the 项目名称 row; None for text
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return _with_locator({
             "seq": self.seq,
             "line": self.line,
             "end_line": self.end_line,
@@ -215,7 +233,7 @@ class Project:
             "carryover": self.carryover.to_json(),
             "indicators": [i.to_json() for i in self.indicators],
             "empty_groups": [g.to_json() for g in self.empty_groups],
-        }
+        }, self.locator)
 
 
 @dataclass
