@@ -124,3 +124,19 @@ def test_a_new_source_module_is_discovered_by_itself(tmp_path: Path, monkeypatch
         sources.sources.cache_clear()
         sys.modules.pop("budgetkg.loader.sources.semicolons", None)
     assert sources.source_for("semicolons") is None
+
+
+def test_a_source_whose_library_is_missing_does_not_stop_the_others(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "fancy.py").write_text("import no_such_library_for_tests\nFORMAT = 'fancy'\n", encoding="utf-8")
+    monkeypatch.setattr(sources, "__path__", [*sources.__path__, str(tmp_path)])
+    monkeypatch.setattr(sources, "sniff_format", lambda data: "fancy" if data.startswith(b"FANCY") else "text")
+    sources.sources.cache_clear()
+    try:
+        assert read_grid(CASE).format == "text"
+        with pytest.raises(UnsupportedFormat, match="no_such_library_for_tests") as err:
+            read_grid(b"FANCY file", "f.fancy")
+        assert str(err.value).startswith("f.fancy: a fancy file")
+    finally:
+        monkeypatch.undo()
+        sources.sources.cache_clear()
