@@ -1,0 +1,29 @@
+"""Which family a table is, from its content: marker phrases on the folded, joined text.
+
+Joining all tokens without spaces first makes the markers immune to wrapping
+(``年度资金申`` / ``请总额``) and to vertical labels.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Sequence
+
+
+class Detection(NamedTuple):
+    family: str
+    score: float  # share of the family's marker groups found, 0..1
+    missing: tuple[str, ...]  # the marker groups not found (first alternative of each)
+
+
+#: a table is of a family when at least this share of its markers is found
+THRESHOLD = 0.75
+
+
+def score_markers(family: str, text: str, groups: Sequence[Sequence[str]], vetoes: Sequence[str] = ()) -> Detection:
+    """Share of marker groups (each a tuple of alternatives) present in ``text``."""
+    found = [g for g in groups if any(alt in text for alt in g)]
+    missing = tuple(g[0] for g in groups if g not in found)
+    score = len(found) / len(groups) if groups else 0.0
+    if any(v in text for v in vetoes):
+        score *= 0.5
+    return Detection(family, score, missing)

@@ -1,0 +1,115 @@
+"""A whole file through the family templates: cut into tables, detect each, read it.
+
+A table starts at its title (``…绩效目标表``, ``…申报表``, ``…审批表``); text before the
+first title, or a part without a project-name label (a page heading repeating the
+title), is the preamble of the next table. Each table is matched to the family whose
+markers it has; ``template=NAME`` forces one. A table matching no family, and a blank
+form (labels but no project name and no values), give a problem and no table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from ..records import FamilyDocument, Problem
+from ..text import cells, decode_bytes, fold, split_lines
+from . import families
+from .detect import THRESHOLD, Detection
+from .tokens import TokRow, Tokens, text_rows
+
+_TITLE = re.compile(r"绩效目标(?:申报|审批)?表(?:\(\d{4}年度?\))?$")
+_NAME_LABELS = ("项目名称", "项目支出名称", "二级项目名称")
+
+
+class UnknownTemplate(ValueError):
+    """``--template`` named no family."""
+
+
+def is_title(text: str) -> bool:
+    k = fold(text).rstrip("|")
+    return len(k) < 90 and bool(_TITLE.search(k))
+
+
+def regions(tokens: Tokens) -> list[list[TokRow]]:
+    """The document's rows cut at table titles; title-only parts join the next table."""
+    parts: list[list[TokRow]] = [[]]
+    for r in tokens.rows:
+        if r.toks and is_title(" ".join(t.text for t in r.toks[:1])) and parts[-1]:
+            parts.append([])
+        parts[-1].append(r)
+    out: list[list[TokRow]] = []
+    carry: list[TokRow] = []
+    for p in parts:
+        text = flat_text(p)
+        if not any(n in text for n in _NAME_LABELS):
+            carry += p
+            continue
+        out.append(carry + p)
+        carry = []
+    if carry and out:
+        out[-1] += carry
+    elif carry:
+        out.append(carry)
+    return out
+
+
+def flat_text(rows: list[TokRow]) -> str:
+    return fold("".join(t.text for r in rows for t in r.toks)).replace("|", "")
+
+
+def currency_of(text: str) -> str | None:
+    if re.search(r"单位:?元|\(元\)|金额单位:元", text):
+        return "元"
+    if "万元" in text:
+        return "万元"
+    return None
+
+
+def best_family(text: str) -> Detection:
+    found = [mod.detect(text) for mod in families().values()]
+    return max(found, key=lambda d: d.score)
+
+
+def read_text(text: str, source: str = "<text>", *, template: str | None = None, encoding: str = "utf-8") -> FamilyDocument:
+    fams = families()
+    if template is not None and template not in fams:
+        raise UnknownTemplate(f"no template {template!r}; known: {', '.join(sorted(fams))}")
+    lines = [(i, cells(line)) for i, line in enumerate(split_lines(text), 1)]
+    tokens = text_rows(lines)
+    doc = FamilyDocument(source=source, encoding=encoding)
+    for part in regions(tokens):
+        ftext = flat_text(part)
+        line = part[0].line if part else None
+        if template is not None:
+            det = fams[template].detect(ftext)
+        else:
+            det = best_family(ftext)
+        if template is None and det.score < THRESHOLD:
+            doc.problems.append(Problem(
+                "no-family",
+                f"a table matches no template family; closest is {det.family} "
+                f"({det.score:.0%} of its markers), missing: {', '.join(det.missing)}",
+                source, line, severity="error"))
+            continue
+        for table in fams[det.family].read(part, tokens.rowwise, currency_of(ftext)):
+            if not table.name and not table.indicators and not any(a.value is not None for a in table.amounts):
+                doc.problems.append(Problem(
+                    "blank-form", f"a blank {det.family} form (labels, no values): no table",
+                    source, table.line, severity="warning"))
+                continue
+            if not table.name:
+                doc.problems.append(Problem("no-project-name", "a table without a project name", source, table.line))
+            doc.tables.append(table)
+    if not doc.tables and not doc.problems:
+        doc.problems.append(Problem("no-table", "no performance-target table found", source, None))
+    return doc
+
+
+def read_file(path: str | Path, *, template: str | None = None) -> FamilyDocument:
+    data = Path(path).read_bytes()
+    text, encoding = decode_bytes(data)
+    doc = read_text(text, str(path), template=template, encoding=encoding)
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    return doc

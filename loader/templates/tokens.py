@@ -1,0 +1,133 @@
+"""Rows of cells -> the table's *tokens*, whatever form its text came in.
+
+Performance-target tables reach us flattened in several ways (TEMPLATES.md):
+
+- ``pipe``: a markdown-style table, one table row per line, cells between ``|``;
+- ``cellbar``: one cell per line ending in `` |`` (a cell may wrap over lines without
+  the bar), runs of bars on a line of their own mark a row break;
+- ``rows``: one table row per line, cells separated by spaces (the column header
+  ``一级指标 二级指标 …`` is on one line);
+- ``fragments``: one cell fragment per line, no row boundaries (PDF text): a cell may
+  wrap over several lines, and labels may be printed one character per line.
+
+Each form becomes a list of ``TokRow`` (a table row, or for ``fragments`` one fragment)
+of ``Tok`` (text and line). Whether rows are real table rows is the form's ``rowwise``.
+A source that already knows cells (several tab-separated cells on a row) is ``rows``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple, Sequence
+
+from ..text import Row, fold
+
+
+class Tok(NamedTuple):
+    text: str
+    line: int
+
+
+class TokRow(NamedTuple):
+    line: int
+    toks: tuple[Tok, ...]
+    #: for ``pipe`` rows, every cell including the empty ones, in column order
+    raw: tuple[str, ...] = ()
+
+
+class Tokens(NamedTuple):
+    form: str  # "pipe", "cellbar", "rows", "fragments"
+    rows: list[TokRow]
+
+    @property
+    def rowwise(self) -> bool:
+        """Whether each ``TokRow`` is one table row (else a fragment of the stream)."""
+        return self.form != "fragments"
+
+
+# Column-header labels of the indicator block: a line holding two of them is a
+# table row printed on one line (``rows`` form).
+_HEADER_KEYS = ("一级指标", "二级指标", "三级指标", "指标值")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|.*\|")
+_BARS = re.compile(r"^\s*\|+\s*$")
+_SPLIT = re.compile(r"[ \u3000\xa0]+")
+
+
+def text_rows(lines: Sequence[tuple[int, Row]]) -> Tokens:
+    """Tokens of a document given as (line number, cells) rows (``text.cells`` output)."""
+    texts = [(n, "\t".join(c.text for c in row)) for n, row in lines]
+    multi = sum(1 for _, row in lines if len(row) > 1)
+    nonblank = [(n, t) for n, t in texts if t.strip()]
+    if not nonblank:
+        return Tokens("rows", [])
+    if multi >= 3:  # a source with real cells (tab-separated, a spreadsheet)
+        return Tokens("rows", [TokRow(n, tuple(Tok(c.text, n) for c in row)) for n, row in lines if row])
+    pipe = sum(1 for _, t in nonblank if _PIPE_ROW.match(t))
+    bar = sum(1 for _, t in nonblank if t.rstrip().endswith("|"))
+    if pipe >= 3 and pipe >= len(nonblank) // 3:
+        return Tokens("pipe", _pipe_rows(nonblank))
+    if bar >= len(nonblank) // 3:
+        rows = _cellbar_rows(texts)
+        if len(rows) > 1:
+            return Tokens("cellbar", rows)
+        # no row breaks printed: a stream of cells
+        return Tokens("fragments", [TokRow(t.line, (t,)) for r in rows for t in r.toks])
+    if any(sum(k in fold(t) for k in _HEADER_KEYS) >= 2 and " " in t.strip() for _, t in nonblank):
+        return Tokens("rows", [TokRow(n, _words(t, n)) for n, t in texts if t.strip()])
+    rows = [TokRow(n, _words(t, n)) for n, t in texts if t.strip()]
+    # fragments: every space-separated piece is its own fragment of the stream
+    return Tokens("fragments", [TokRow(t.line, (t,)) for r in rows for t in r.toks])
+
+
+def _words(text: str, n: int) -> tuple[Tok, ...]:
+    return tuple(Tok(w, n) for w in _SPLIT.split(text.replace("\t", " ").strip()) if w)
+
+
+def _pipe_rows(lines: list[tuple[int, str]]) -> list[TokRow]:
+    out = []
+    for n, t in lines:
+        if not _PIPE_ROW.match(t):
+            out.append(TokRow(n, (Tok(t.strip(), n),), (t.strip(),)))
+            continue
+        cells = [c.strip() for c in t.strip().strip("|").split("|")]
+        out.append(TokRow(n, tuple(Tok(c, n) for c in cells if c), tuple(cells)))
+    return out
+
+
+def _cellbar_rows(lines: list[tuple[int, str]]) -> list[TokRow]:
+    rows: list[TokRow] = []
+    cur: list[Tok] = []
+    part: list[str] = []
+    start = 0
+
+    def end_row() -> None:
+        nonlocal cur
+        if cur:
+            rows.append(TokRow(cur[0].line, tuple(cur)))
+        cur = []
+
+    for n, t in lines:
+        s = t.strip()
+        if not s:
+            continue
+        if _BARS.match(s):
+            if part:  # a wrapped cell closed by a lone bar
+                cur.append(Tok("".join(part), start))
+                part = []
+            if len(s) >= 2:
+                end_row()
+            continue
+        if not part:
+            start = n
+        if s.endswith("|"):
+            part.append(s[:-1].strip())
+            text = "".join(part)
+            part = []
+            if text:
+                cur.append(Tok(text, start))
+        else:
+            part.append(s)
+    if part:
+        cur.append(Tok("".join(part), start))
+    end_row()
+    return rows
