@@ -112,7 +112,7 @@ def read_table(rows: list[TokRow], rowwise: bool, spec: Spec, currency: str) -> 
     vocab = spec.vocabulary()
     item_rows = _rows_of_items(rows, rowwise, vocab)
     # where the indicator part starts: the first 一级指标 header (else the first indicator label)
-    start = _indicator_start(item_rows)
+    start = _indicator_start(item_rows, {L.key(b) for b in spec.blocks})
     head = [r[:] for r in item_rows[: start[0]]] + [item_rows[start[0]][: start[1]]] if item_rows else []
     body = [item_rows[start[0]][start[1] :]] + item_rows[start[0] + 1 :] if item_rows else []
     first = rows[0].line if rows else 0
@@ -127,12 +127,12 @@ def read_table(rows: list[TokRow], rowwise: bool, spec: Spec, currency: str) -> 
     return table
 
 
-def _indicator_start(item_rows: list[list[Item]]) -> tuple[int, int]:
+def _indicator_start(item_rows: list[list[Item]], blocks: set[str]) -> tuple[int, int]:
     fallback = None
     for ri, row in enumerate(item_rows):
         for ii, it in enumerate(row):
             if isinstance(it, Label):
-                if L.COLUMN_ROLES.get(it.key) == "l1":
+                if L.COLUMN_ROLES.get(it.key) == "l1" or it.key in blocks:
                     return ri, ii
                 if fallback is None and L.group_of(it.key):
                     fallback = (ri, ii)

@@ -1,0 +1,235 @@
+"""The layout-family templates: the six real examples against their answer keys, and
+small hand-made tables for each quirk of text as it really comes (TEMPLATES.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from template_truth import score
+
+from budgetkg.loader.templates import families
+from budgetkg.loader.templates.document import UnknownTemplate, read_file, read_text
+
+HERE = Path(__file__).parent / "templates"
+EXAMPLES = sorted(HERE.glob("*.txt"))
+
+
+def test_all_examples_found():
+    assert len(EXAMPLES) == 6  # a suite that shrinks silently tests nothing
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_matches_truth_exactly(path: Path):
+    truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    doc = read_file(path).to_json()
+    s = score(doc, truth)
+    assert s.tables[0] == s.tables[1], s
+    assert s.amounts[0] == s.amounts[1], s
+    assert (s.fp, s.fn) == (0, 0), s
+    fam = truth["template_family"].split()[0]
+    assert {t["family"] for t in doc["tables"]} == {fam}
+
+
+def test_families_are_discovered():
+    names = set(families())
+    assert {"shanghai_caizheng_shenbao", "central_xmzc", "chongqing_shenpi", "hunan_shenbao_2023",
+            "shenbao_legacy", "sichuan_flatlist"} <= names
+
+
+def rows(doc) -> list[tuple[str, str, str, str]]:
+    return [(i.l1, i.l2, i.l3, i.value) for t in doc.tables for i in t.indicators]
+
+
+# --- hand-made tables, one quirk each ------------------------------------------------
+
+CENTRAL_HEAD = "项目支出绩效目标表\n(2024年度)\n项目名称 {name}\n主管部门及代码 [101]某某局\n实施单位 某某中心\n项目资金(万元) 年度资金总额: 50\n其中:财政拨款 50\n其他资金 0\n年度目标 完成任务\n"
+
+
+def test_rows_form_with_new_cost_framework_decided_by_what_follows():
+    text = CENTRAL_HEAD.format(name="甲项目") + (
+        "绩效指标 一级指标 二级指标 三级指标 指标值\n"
+        "成本指标 经济成本指标 单位成本 ≤5万元\n"
+        "产出指标 数量指标 培训人次 120人次\n"
+        "满意度指标 服务对象满意度指标 学员满意度 ≥90%\n"
+    )
+    doc = read_text(text)
+    assert doc.tables[0].framework == "2021"
+    assert rows(doc) == [
+        ("成本指标", "经济成本指标", "单位成本", "≤5万元"),
+        ("产出指标", "数量指标", "培训人次", "120人次"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%"),
+    ]
+
+
+def test_old_cost_label_is_level2_under_output():
+    text = CENTRAL_HEAD.format(name="乙项目") + (
+        "绩效指标 一级指标 二级指标 三级指标 指标值\n"
+        "产出指标 数量指标 场次 3场\n"
+        "成本指标 总成本 ≤50万元\n"
+    )
+    doc = read_text(text)
+    assert rows(doc)[-1] == ("产出指标", "成本指标", "总成本", "≤50万元")
+    assert doc.tables[0].framework == "old"
+
+
+def test_fragments_wrapped_mid_word_and_vertical_labels():
+    # one fragment per line: labels wrapped (满意度指/标), a vertical 绩/效/指/标, a
+    # level-1 label never printed (生态环境/成本指标 says it is 成本指标)
+    text = "\n".join([
+        "项目支出绩效目标表", "(2024年度)", "项目名称", "丙项", "目", "主管部门及代码", "某某局",
+        "项目资金", "(万元)", "年度资金总额:", "30", "其中:财政拨款", "30", "其他资金", "0",
+        "年度", "目标", "做好工作", "绩", "效", "指", "标", "一级指标", "二级指标", "三级指标", "指标值",
+        "生态环境", "成本指标", "扬尘控制", "可控",
+        "效益指标", "社会效", "益指标", "群众受益", "提升",
+        "满意度指", "标", "服务对象", "满意度指", "标", "群众满意度", "≥95%",
+    ]) + "\n"
+    doc = read_text(text)
+    t = doc.tables[0]
+    assert t.name == "丙项目"
+    assert rows(doc) == [
+        ("成本指标", "生态环境成本指标", "扬尘控制", "可控"),
+        ("效益指标", "社会效益指标", "群众受益", "提升"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥95%"),
+    ]
+    assert t.indicators[0].l1_printed is False and t.indicators[1].l1_printed is True
+
+
+def test_fragments_wrapped_indicator_name_is_joined():
+    text = "\n".join([
+        "项目支出绩效目标表", "项目名称", "丁项目", "主管部门", "某局", "年度资金总额:", "10", "其中:财政拨款", "10",
+        "年度目标", "目标", "一级指标", "二级指标", "三级指标", "指标值",
+        "产出指标", "数量指标", "完成老旧小区改造的楼栋", "数量", "12栋", "质量指标", "验收合格率", "100%",
+    ]) + "\n"
+    assert rows(read_text(text)) == [
+        ("产出指标", "数量指标", "完成老旧小区改造的楼栋数量", "12栋"),
+        ("产出指标", "质量指标", "验收合格率", "100%"),
+    ]
+
+
+def test_cell_bar_rows_with_empty_level2_and_satisfaction_label_only():
+    text = "\n".join([
+        "2024年项目支出绩效目标申报表", "|", "填报单位:(盖章) 单位:万元 |", "||||", "|",
+        "项目支出名称 |", "戊服务 |", "预算部门 |", "某处 |", "|||", "|",
+        "年度本级 预算金额 |", "80万 |", "该项目支出上级资金 |", "0 |", "|||", "|",
+        "本年度绩效指标 |", "一级指标 |", "二级指标 |", "三级指标 |", "指标值及单位 |", "绩效标准 |",
+        "产出指标 |", "数量指标 |", "车辆数 |", "4辆 |", "计划标准 |", "||", "|",
+        "效益指标 |", "经济效益指标 |", "|", "|", "||", "|",
+        "社会公众或服务对象满意度指标 |", "市民满意度 |", "≥90% |", "计划标准 |", "|||",
+        "财政部门审核意见 |",
+    ]) + "\n"
+    doc = read_text(text)
+    t = doc.tables[0]
+    assert t.family == "hunan_shenbao_2023"
+    assert [(a.label, a.value) for a in t.amounts] == [("年度本级 预算金额", 80), ("该项目支出上级资金", 0)]
+    assert rows(doc) == [
+        ("产出指标", "数量指标", "车辆数", "4辆"),
+        ("满意度指标", "社会公众或服务对象满意度指标", "市民满意度", "≥90%"),
+    ]
+    assert t.indicators[0].extra == {"standard": "计划标准"}
+    assert [l for l, _ in t.non_indicator_rows] == ["经济效益指标"]
+
+
+def test_legacy_blocks_and_placeholder_rows():
+    text = "\n".join([
+        "2016年项目绩效目标表",
+        "填报单位(盖章) 某局",
+        "项目名称 己项目",
+        "项目属性 新增项目□ 延续项目√",
+        "主管部门及其编码 某市某局 308001",
+        "项目资金申请(万元) 年度资金总额及构成",
+        "资金总额 20",
+        "一、财政拨款 20",
+        "长期目标 长期做好",
+        "年度目标 当年做好",
+        "长期绩效指标",
+        "一级指标 二级指标 指标内容 指标值 备注",
+        "产出指标 数量指标 培训场次 10场",
+        "… …",
+        "年度绩效指标",
+        "一级指标 二级指标 指标内容 指标值 备注",
+        "产出指标 数量指标 培训场次 2场",
+        "具体指标…… ……",
+        "其他需说明的问题 无",
+    ]) + "\n"
+    doc = read_text(text)
+    t = doc.tables[0]
+    assert t.family == "shenbao_legacy"
+    assert (t.department, t.department_code) == ("某市某局", "308001")
+    assert [(i.block, i.l3, i.value) for i in t.indicators] == [("长期", "培训场次", "10场"), ("年度", "培训场次", "2场")]
+
+
+def test_score_range_glued_to_level1_labels():
+    text = "\n".join([
+        "某某项目支出绩效目标审批表",
+        "项目名称 庚项目 项目分类 运转类",
+        "建设周期 2024年 业务主管部门 某委",
+        "项目总预算 12",
+        "当年年度预算 12",
+        "年度绩效目标(90分) 一级指标 二级指标 三级指标 指标值 分值 指标解释",
+        "成本指标(0-20)分 经济成本指标 建设成本 ≤12万元 10 控制成本",
+        "社会成本指标",
+        "产出指标",
+        "(40-50)分",
+        "数量指标 新建厕所 1个 20",
+    ]) + "\n"
+    t = read_text(text).tables[0]
+    assert t.family == "chongqing_shenpi"
+    assert [(i.l1, i.l2, i.l3, i.value, i.extra) for i in t.indicators] == [
+        ("成本指标", "经济成本指标", "建设成本", "≤12万元", {"score": "10", "explanation": "控制成本"}),
+        ("产出指标", "数量指标", "新建厕所", "1个", {"score": "20", "explanation": ""}),
+    ]
+    assert [l for l, _ in t.non_indicator_rows] == ["社会成本指标"]
+
+
+def test_shifted_levels_of_ezhou():
+    text = "\n".join([
+        "主管部门审核意见 单位公章: 年 月 日",
+        "鄂州市2024年市直部门预算项目支出绩效目标表",
+        "项目名称 辛项目 项目类别 本级支出项目",
+        "项目预算 成本构成 金额 测算(公式)依据",
+        "合计 30",
+        "绩效指标 一级指标 二级指标 绩效标准 当年预期实现值",
+        "数量指标 宣传场次 反映宣传的场次 5场",
+        "成本指标 宣传成本 反映成本控制 ≤30万元",
+    ]) + "\n"
+    t = read_text(text).tables[0]
+    assert t.family == "ezhou_shizhi"
+    assert [(i.l1, i.l2, i.l3, i.value, i.extra.get("standard"), i.l1_printed) for i in t.indicators] == [
+        ("产出指标", "数量指标", "宣传场次", "5场", "反映宣传的场次", False),
+        ("产出指标", "成本指标", "宣传成本", "≤30万元", "反映成本控制", False),
+    ]
+
+
+def test_blank_form_yields_no_table():
+    text = "\n".join([
+        "项目支出绩效目标表", "(    年度)", "项目名称", "主管部门及代码", "实施单位",
+        "项目资金(万元) 年度资金总额:", "其中:财政拨款", "其他资金", "年度目标",
+        "绩效指标 一级指标 二级指标 三级指标 指标值", "产出指标 数量指标", "效益指标 社会效益指标",
+    ]) + "\n"
+    doc = read_text(text)
+    assert doc.tables == []
+    assert [p.code for p in doc.problems] == ["blank-form"]
+
+
+def test_unknown_layout_names_closest_family_and_what_is_missing():
+    doc = read_text("某某绩效目标表\n项目名称 壬项目\n年度资金总额 3\n")
+    assert doc.tables == []
+    (p,) = doc.problems
+    assert p.code == "no-family" and "closest is" in p.message and "missing:" in p.message
+
+
+def test_forced_template_and_unknown_name():
+    text = CENTRAL_HEAD.format(name="癸项目") + "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 场次 3场\n"
+    assert read_text(text, template="central_xmzc").tables[0].family == "central_xmzc"
+    with pytest.raises(UnknownTemplate):
+        read_text(text, template="nope")
+
+
+def test_two_tables_in_one_file_each_detected():
+    a = CENTRAL_HEAD.format(name="子项目") + "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 场次 3场\n"
+    b = CENTRAL_HEAD.format(name="丑项目") + "一级指标 二级指标 三级指标 指标值\n产出指标 时效指标 完成时间 年底前\n"
+    doc = read_text(a + b)
+    assert [t.name for t in doc.tables] == ["子项目", "丑项目"]
+    assert rows(doc)[1] == ("产出指标", "时效指标", "完成时间", "年底前")
