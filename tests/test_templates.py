@@ -233,3 +233,43 @@ def test_two_tables_in_one_file_each_detected():
     doc = read_text(a + b)
     assert [t.name for t in doc.tables] == ["子项目", "丑项目"]
     assert rows(doc)[1] == ("产出指标", "时效指标", "完成时间", "年底前")
+
+
+# --- the command line ----------------------------------------------------------------
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from budgetkg.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_lists_templates():
+    r = _cli("templates")
+    assert r.exit_code == 0
+    names = [line.split("\t")[0] for line in r.output.splitlines()]
+    assert names[0] == "ningxia" and set(families()) <= set(names)
+
+
+def test_cli_parse_detects_family_per_file_and_forces_one():
+    path = str(HERE / "08_hunan_xiangtan_2023_shenbao.txt")
+    r = _cli("parse", "--json", path)
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)["documents"][0]
+    assert doc["families"] == ["hunan_shenbao_2023"] and len(doc["tables"][0]["indicators"]) == 7
+    r = _cli("parse", "--template", "hunan_shenbao_2023", path)
+    assert r.exit_code == 0 and "family hunan_shenbao_2023" in r.output
+    r = _cli("parse", "--template", "no_such_family", path)
+    assert r.exit_code == 2 and "no template" in r.output
+
+
+def test_cli_blank_form_says_so(tmp_path):
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n".join([
+        "项目支出绩效目标表", "(    年度)", "项目名称", "主管部门及代码", "实施单位",
+        "项目资金(万元) 年度资金总额:", "其中:财政拨款", "其他资金", "年度目标",
+        "绩效指标 一级指标 二级指标 三级指标 指标值", "产出指标 数量指标",
+    ]) + "\n", encoding="utf-8")
+    r = _cli("parse", str(blank))
+    assert "blank" in r.output and "0 tables" in r.output

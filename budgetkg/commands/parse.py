@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from budgetkg.loader.reader import read_document
-from budgetkg.loader.records import Document
+from budgetkg.loader.records import Document, FamilyDocument
+from budgetkg.loader.templates.document import UnknownTemplate
+from budgetkg.loader.templates.document import read_file as read_family_file
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -18,22 +20,31 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON (schema in README).")
 @click.option("--quiet", "-q", is_flag=True, help="Only print problems of severity error.")
-def parse(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
+@click.option(
+    "--template", "template", metavar="NAME", default=None,
+    help="Read every table with this layout family (see `budgetkg templates`); "
+    "default: the Ningxia reader, then the families detected per table.",
+)
+def parse(files: tuple[Path, ...], as_json: bool, quiet: bool, template: str | None) -> None:
     """Read performance-target tables and report what was found.
 
     Exit status: 0 all good, 1 some file or table had errors (the good tables still
     come out), 2 a file could not be read at all.
     """
-    docs: list[Document] = []
+    docs: list[Document | FamilyDocument] = []
     status = EXIT_OK
     for path in files:
         try:
-            doc = read_document(path)
+            doc, notes = _read(path, template)
+        except UnknownTemplate as exc:
+            raise click.UsageError(str(exc)) from exc
         except OSError as exc:
             click.echo(f"{path}: error: cannot read: {exc.strerror or exc}", err=True)
             status = EXIT_USAGE
             continue
         docs.append(doc)
+        for p in notes:
+            click.echo(str(p), err=True)
         for p in doc.problems:
             if p.severity == "error" or not (quiet or p.severity == "info"):
                 click.echo(str(p), err=True)
@@ -44,6 +55,11 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
         sys.stdout.write("\n")
     else:
         for d in docs:
+            if isinstance(d, FamilyDocument):
+                n_ind = sum(len(t.indicators) for t in d.tables)
+                fams = ", ".join(sorted({t.family for t in d.tables})) or "none"
+                click.echo(f"{d.source}: {len(d.tables)} tables, {n_ind} indicators, family {fams}, encoding {d.encoding}")
+                continue
             n_ind = sum(len(p.indicators) for p in d.projects)
             counts = d.to_json()["line_report"]["counts"]
             click.echo(
@@ -52,3 +68,25 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
                 + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
             )
     sys.exit(status)
+
+
+def _read(path: Path, template: str | None) -> tuple[Document | FamilyDocument, list]:
+    """The Ningxia reader unless a family is asked for or it finds no table.
+
+    Returns the document and, when neither reader found a table, what the family
+    detection said (the closest family and what it missed), for the user.
+    """
+    if template == "ningxia":
+        return read_document(path), []
+    if template is not None:
+        return read_family_file(path, template=template), []
+    doc = read_document(path)
+    if any(p.indicators for p in doc.projects):
+        return doc, []
+    try:
+        fam = read_family_file(path)
+    except ValueError:  # undecodable: the Ningxia reader's problems already say why
+        return doc, []
+    if fam.tables or any(p.code == "blank-form" for p in fam.problems):
+        return fam, []
+    return doc, [p for p in fam.problems if p.code == "no-family"]
