@@ -181,6 +181,7 @@ def test_score_range_glued_to_level1_labels():
         ("产出指标", "数量指标", "新建厕所", "1个", {"score": "20", "explanation": ""}),
     ]
     assert [l for l, _ in t.non_indicator_rows] == ["社会成本指标"]
+    assert [i.l1_printed for i in t.indicators] == [True, True]  # 成本指标(0-20)分 is its printed label
 
 
 def test_shifted_levels_of_ezhou():
