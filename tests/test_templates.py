@@ -274,3 +274,23 @@ def test_cli_blank_form_says_so(tmp_path):
     ]) + "\n", encoding="utf-8")
     r = _cli("parse", str(blank))
     assert "blank" in r.output and "0 tables" in r.output
+
+
+def test_laid_out_pdf_text_wrapped_cells_above_and_below_their_row():
+    # pdftotext -layout style: wrapped parts of a cell on the lines above and below its
+    # row; the level-1 label of a merged group printed on a middle row, or not at all
+    doc = read_file(Path(__file__).parent / "templates_quirks" / "shanghai_layout.txt")
+    (t,) = doc.tables
+    assert t.family == "shanghai_caizheng_shenbao"
+    assert t.name == "某某路-某某路改建工程"
+    assert t.department == "某某区绿化和市容管理局"
+    assert [(a.label, a.column) for a in t.amounts if a.label == "其他资金"] == [("其他资金", "project"), ("其他资金", "annual")]
+    assert rows(doc) == [
+        ("成本指标", "经济成本指标", "养护成本", "≤120万元"),
+        ("产出指标", "数量指标", "养护面积", "=5000(平方米)"),
+        ("产出指标", "质量指标", "苗木成活率", "≥95.00(%)"),
+        ("效益指标", "社会效益指标", "绿化覆盖情况", "改善"),
+        ("效益指标", "社会效益指标", "市容环境改善情况", "提升"),
+        ("效益指标", "可持续影响指标", "养护管理长效性", "长效"),
+        ("满意度指标", "服务对象满意度指标", "市民满意度", "≥90.00(%)"),
+    ]

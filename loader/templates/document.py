@@ -76,8 +76,9 @@ def read_text(text: str, source: str = "<text>", *, template: str | None = None,
     fams = families()
     if template is not None and template not in fams:
         raise UnknownTemplate(f"no template {template!r}; known: {', '.join(sorted(fams))}")
-    lines = [(i, cells(line)) for i, line in enumerate(split_lines(text), 1)]
-    tokens = text_rows(lines)
+    raw = split_lines(text)
+    lines = [(i, cells(line)) for i, line in enumerate(raw, 1)]
+    tokens = text_rows(lines, raw)
     doc = FamilyDocument(source=source, encoding=encoding)
     for part in regions(tokens):
         ftext = flat_text(part)

@@ -104,6 +104,8 @@ def split_department(printed: str) -> tuple[str, str | None]:
 
 def _rows_of_items(rows: list[TokRow], rowwise: bool, vocab: Vocabulary) -> list[list[Item]]:
     if rowwise:
+        if any(t.col >= 0 for r in rows for t in r.toks):  # laid-out text: wrapped labels
+            return [vocab.join(r) for r in vocab.join_vertical([list(r.toks) for r in rows])]
         return [vocab.join(list(r.toks)) for r in rows]
     return [vocab.join([t for r in rows for t in r.toks])]
 
@@ -140,52 +142,67 @@ def _indicator_start(item_rows: list[list[Item]], blocks: set[str]) -> tuple[int
 
 
 def _read_head(head: list[list[Item]], spec: Spec, table: FamilyTable, currency: str) -> None:
-    flat: list[Item | None] = []  # None marks a row end in row forms
-    for r in head:
-        flat.extend(r)
-        flat.append(None)
     amount_slots = list(spec.amounts)
     amount_keys = {L.key(a) for a, _ in spec.amounts}
     fields = {L.key(k): v for k, v in spec.fields.items()}
     names = {L.key(n) for n in spec.name_labels}
     goals = {L.key(g) for g in spec.goals}
-    i = 0
+    used: set[int] = set()  # ids of value tokens taken
+
+    def free_row(ri: int) -> list[Tok]:
+        """A row of words only (no label), none taken: a wrapped value's line."""
+        if 0 <= ri < len(head) and head[ri] and all(isinstance(x, Tok) and id(x) not in used for x in head[ri]):
+            return head[ri]  # type: ignore[return-value]
+        return []
+
     waiting_goals: list[Label] = []
-    while i < len(flat):
-        it = flat[i]
-        if not isinstance(it, Label):
-            i += 1
-            continue
-        k = it.key
-        if k in amount_keys:
-            slot = next((s for s in amount_slots if L.key(s[0]) == k), None)
-            if slot is not None:
-                amount_slots.remove(slot)
-            nxt = flat[i + 1] if i + 1 < len(flat) else None
-            if nxt is None and i + 2 < len(flat):  # the figure on the next row
-                nxt = flat[i + 2]
-                i += 1 if isinstance(nxt, Tok) and _AMOUNT.match(nxt.text.replace(" ", "")) else 0
-            if isinstance(nxt, Tok) and _AMOUNT.match(nxt.text.replace(" ", "")):
-                printed = nxt.text.strip()
-                table.amounts.append(PrintedAmount(it.printed, printed, amount_value(printed), currency, it.line, slot[1] if slot else None))
-                i += 2
-            else:
-                table.amounts.append(PrintedAmount(it.printed, "", None, currency, it.line, slot[1] if slot else None))
-                i += 1
-            continue
-        j = i + 1
-        vals: list[Tok] = []
-        if j + 1 < len(flat) and flat[j] is None and isinstance(flat[j + 1], Tok):
-            j += 1  # a label alone on its row: its value is the next row
-        while j < len(flat) and isinstance(flat[j], Tok):
-            vals.append(flat[j])  # type: ignore[arg-type]
-            j += 1
-        if k in goals:
-            waiting_goals.append(it)
-            if vals:
-                _assign_goals(waiting_goals, vals, table)
-                waiting_goals = []
-        elif vals:
+    for ri, row in enumerate(head):
+        for ii, it in enumerate(row):
+            if not isinstance(it, Label):
+                continue
+            k = it.key
+            vals: list[Tok] = []
+            for x in row[ii + 1 :]:
+                if not isinstance(x, Tok):
+                    break
+                if id(x) not in used:
+                    vals.append(x)
+            alone = not vals
+            if alone and ii == len(row) - 1:
+                # the value is on the next row, or wrapped around the label's row
+                below = free_row(ri + 1)
+                above = free_row(ri - 1) if below and len(row) == 1 and k not in amount_keys else []
+                vals = above + below
+            elif vals and vals[-1].col >= 0 and k not in amount_keys:
+                # laid-out text: a value wrapped onto the next line, in its column
+                below = free_row(ri + 1)
+                lone_label_next = ri + 2 < len(head) and len(head[ri + 2]) == 1 and isinstance(head[ri + 2][0], Label)
+                if below and not lone_label_next and all(abs(b.col - vals[-1].col) <= 2 for b in below):
+                    vals = vals + below
+            if k in amount_keys:
+                slot = next((sl for sl in amount_slots if L.key(sl[0]) == k), None)
+                if slot is not None:
+                    amount_slots.remove(slot)
+                col = slot[1] if slot else None
+                first = vals[0] if vals else None
+                if first is not None and _AMOUNT.match(first.text.replace(" ", "")):
+                    used.add(id(first))
+                    printed = first.text.strip()
+                    table.amounts.append(PrintedAmount(it.printed, printed, amount_value(printed), currency, it.line, col))
+                else:
+                    table.amounts.append(PrintedAmount(it.printed, "", None, currency, it.line, col))
+                continue
+            if k in goals:
+                waiting_goals.append(it)
+                if vals:
+                    used.update(id(v) for v in vals)
+                    _assign_goals(waiting_goals, vals, table)
+                    waiting_goals = []
+                continue
+            if not vals:
+                continue
+            if k in names or k in fields:
+                used.update(id(v) for v in vals)
             value = joined(vals)
             if k in names and not table.name:
                 table.name = value
@@ -199,7 +216,6 @@ def _read_head(head: list[list[Item]], spec: Spec, table: FamilyTable, currency:
                     table.unit = value
                 else:
                     table.header_fields.setdefault(role, value)
-        i = j
 
 
 def _assign_goals(goal_labels: list[Label], vals: list[Tok], table: FamilyTable) -> None:
@@ -325,6 +341,10 @@ def _resolve(lab: Label, nxt: Item | None, st: _State, close_l2) -> None:
 
 
 def _set_l1(text: str, st: _State, close_l2) -> None:
+    if st.l2 and st.l1 == text and not st.l1_printed and L.group_of(text) != L.SATISFACTION:
+        # a merged level-1 label printed on a middle row of its group: the group goes on
+        st.l1_printed = True
+        return
     close_l2()
     st.l1, st.l1_printed, st.l2 = text, True, ""
 

@@ -135,6 +135,52 @@ class Vocabulary:
         return out
 
 
+    def join_vertical(self, rows: list[list[Tok]], reach: int = 2) -> list[list[Tok]]:
+        """Labels wrapped over the lines above and below their row (laid-out PDF text).
+
+        A word that is the start of a label but no label is joined with the nearest
+        word (by column) on the next ``reach`` rows that continues it, until a label is
+        complete; the label goes to the row among those with the most words (the row
+        the wrapped cell belongs to), in column order.
+        """
+        rows = [list(r) for r in rows]
+        for ri in range(len(rows)):
+            ti = 0
+            while ti < len(rows[ri]):
+                t = rows[ri][ti]
+                k = key(t.text)
+                if k in self.labels or k not in self.prefixes or len(k) < 1:
+                    ti += 1
+                    continue
+                acc, used, r = k, [(ri, t)], ri
+                while acc not in self.labels:
+                    cand = [
+                        (abs(u.col - t.col), rj, u)
+                        for rj in range(r + 1, min(len(rows), r + 1 + reach))
+                        for u in rows[rj]
+                        if (acc + key(u.text)) in self.prefixes
+                    ]
+                    if not cand:
+                        break
+                    _, rj, u = min(cand, key=lambda c: (c[0], c[1]))
+                    acc += key(u.text)
+                    used.append((rj, u))
+                    r = rj
+                if acc not in self.labels or len(used) == 1:
+                    ti += 1
+                    continue
+                span = range(used[0][0], used[-1][0] + 1)
+                home = max(span, key=lambda j: (len(rows[j]), -abs(j - (span[0] + span[-1]) / 2)))
+                mine = {id(u) for _, u in used}
+                home_line = next((u.line for u in rows[home] if id(u) not in mine), t.line)
+                for rj, u in used:
+                    rows[rj].remove(u)
+                rows[home].append(Tok("".join(u.text for _, u in used), home_line, t.col))
+                rows[home].sort(key=lambda u: u.col)
+                ti = 0 if home == ri else ti
+        return rows
+
+
 INDICATOR_LABELS = tuple(LEVEL1_LABELS) + tuple(LEVEL2_PARENT)
 
 

@@ -18,6 +18,7 @@ A source that already knows cells (several tab-separated cells on a row) is ``ro
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple, Sequence
 
 from ..text import Row, fold
@@ -26,6 +27,7 @@ from ..text import Row, fold
 class Tok(NamedTuple):
     text: str
     line: int
+    col: int = -1  # display column where the token starts (space-laid-out text), else -1
 
 
 class TokRow(NamedTuple):
@@ -53,8 +55,12 @@ _BARS = re.compile(r"^\s*\|+\s*$")
 _SPLIT = re.compile(r"[ \u3000\xa0]+")
 
 
-def text_rows(lines: Sequence[tuple[int, Row]]) -> Tokens:
-    """Tokens of a document given as (line number, cells) rows (``text.cells`` output)."""
+def text_rows(lines: Sequence[tuple[int, Row]], raw: Sequence[str] | None = None) -> Tokens:
+    """Tokens of a document given as (line number, cells) rows (``text.cells`` output).
+
+    ``raw``: the lines as printed (with their leading spaces), when the source is
+    text: laid-out text keeps its columns in them.
+    """
     texts = [(n, "\t".join(c.text for c in row)) for n, row in lines]
     multi = sum(1 for _, row in lines if len(row) > 1)
     nonblank = [(n, t) for n, t in texts if t.strip()]
@@ -73,14 +79,32 @@ def text_rows(lines: Sequence[tuple[int, Row]]) -> Tokens:
         # no row breaks printed: a stream of cells
         return Tokens("fragments", [TokRow(t.line, (t,)) for r in rows for t in r.toks])
     if any(sum(k in fold(t) for k in _HEADER_KEYS) >= 2 and " " in t.strip() for _, t in nonblank):
+        if raw is not None and len(raw) == len(texts):
+            texts = [(n, r.expandtabs(4)) for (n, _), r in zip(texts, raw)]
         return Tokens("rows", [TokRow(n, _words(t, n)) for n, t in texts if t.strip()])
     rows = [TokRow(n, _words(t, n)) for n, t in texts if t.strip()]
     # fragments: every space-separated piece is its own fragment of the stream
     return Tokens("fragments", [TokRow(t.line, (t,)) for r in rows for t in r.toks])
 
 
+_WORD = re.compile(r"[^ \u3000\xa0\t]+")
+
+
 def _words(text: str, n: int) -> tuple[Tok, ...]:
-    return tuple(Tok(w, n) for w in _SPLIT.split(text.replace("\t", " ").strip()) if w)
+    """Space-separated words with their display columns (a wide character counts 2)."""
+    out = []
+    col = 0
+    pos = 0
+    for m in _WORD.finditer(text):
+        col += _width(text[pos : m.start()])
+        out.append(Tok(m.group(), n, col))
+        col += _width(m.group())
+        pos = m.end()
+    return tuple(out)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (4 if ch == "\t" else 1) for ch in s)
 
 
 def _pipe_rows(lines: list[tuple[int, str]]) -> list[TokRow]:
