@@ -220,8 +220,17 @@ def _read_head(head: list[list[Item]], spec: Spec, table: FamilyTable, currency:
 
 def _assign_goals(goal_labels: list[Label], vals: list[Tok], table: FamilyTable) -> None:
     """Goal texts under one or more goal labels printed side by side (stacked, in order)."""
+    period = re.compile(r"^[(（]\s*\d{4}\s*年?\s*[-—–~至]\s*\d{4}\s*年?\s*[)）]\s*")
+    if vals and period.match(joined(vals)):  # 项目总体目标 (2024 年-2026 年): the period is no goal text
+        text = joined(vals)
+        m = period.match(text)
+        table.header_fields.setdefault(f"{goal_labels[0].key}期间", m.group().strip())
+        rest = text[m.end():]
+        vals = [Tok(rest, vals[-1].line)] if rest else []
+        if not vals:
+            return
     if len(goal_labels) == 1:
-        table.goals.setdefault(goal_labels[0].printed, joined(vals))
+        table.goals.setdefault(goal_labels[0].key, joined(vals))
         return
     parts: list[list[Tok]] = [[] for _ in goal_labels]
     gi = 0
@@ -230,7 +239,7 @@ def _assign_goals(goal_labels: list[Label], vals: list[Tok], table: FamilyTable)
         if t.text.rstrip().endswith(("。", ".", "；", ";")) and gi < len(parts) - 1:
             gi += 1
     for g, p in zip(goal_labels, parts):
-        table.goals.setdefault(g.printed, joined(p))
+        table.goals.setdefault(g.key, joined(p))
 
 
 class _State:
@@ -241,6 +250,9 @@ class _State:
         self.l2_label: Label | None = None
         self.l2_used = True
         self.block: str | None = None
+        #: two target blocks side by side on each row (中期, 年度): records alternate
+        self.pair_blocks: tuple[str, str] | None = None
+        self.pair_index = 0
 
 
 def _read_indicators(body: list[list[Item]], rowwise: bool, spec: Spec, table: FamilyTable) -> None:
@@ -253,6 +265,9 @@ def _read_indicators(body: list[list[Item]], rowwise: bool, spec: Spec, table: F
     in_header = False
 
     def data_roles() -> list[str]:
+        if roles.count("value") >= 2:  # 中期 variant: 中期 then 年度 triple on each row
+            rs = [r for r in roles[: roles.index("value") + 1] if r not in ("l1", "l2")]
+            return rs or ["l3", "value"]
         rs = [r for r in roles if r not in ("l1", "l2")]
         if spec.shifted_levels:
             rs = [r for r in roles[1:] if r != "l1"]  # 一级=level 2, 二级=name
@@ -267,6 +282,8 @@ def _read_indicators(body: list[list[Item]], rowwise: bool, spec: Spec, table: F
     def flush() -> None:
         nonlocal pending
         if pending:
+            if roles.count("value") >= 2:
+                st.pair_blocks = ("中期", "年度")
             _emit(pending, data_roles(), rowwise, st, table)
             st.l2_used = True
         pending = []
@@ -275,6 +292,8 @@ def _read_indicators(body: list[list[Item]], rowwise: bool, spec: Spec, table: F
     for row in body:
         if done:
             break
+        if rowwise:
+            st.pair_index = 0
         for idx, it in enumerate(row):
             if isinstance(it, Label):
                 k = it.key
@@ -383,8 +402,12 @@ def _emit(toks: list[Tok], roles: list[str], rowwise: bool, st: _State, table: F
         if not cells.get("value") and len(ch) < 2:
             continue  # a name without its value: the text was cut
         extra = {r: v for r, v in cells.items() if r not in ("l3", "value", "l1", "l2")}
+        block = st.block
+        if st.pair_blocks:
+            block = st.pair_blocks[st.pair_index % 2]
+            st.pair_index += 1
         table.indicators.append(
-            TargetRow(st.l1, st.l2, cells.get("l3", ""), cells.get("value", ""), ch[0].line, st.l1_printed, st.block, extra)
+            TargetRow(st.l1, st.l2, cells.get("l3", ""), cells.get("value", ""), ch[0].line, st.l1_printed, block, extra)
         )
 
 

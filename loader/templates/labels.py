@@ -66,6 +66,8 @@ COLUMN_ROLES: dict[str, str] = {
 }
 
 _SCORE_RANGE = re.compile(r"\(?\d+(?:-\d+)?\)?分$")
+# a goal label's period: 中期目标(2023年-2025年), 项目总体目标(2024年-2026年)
+_PERIOD = re.compile(r"\(\d{4}年?(?:度)?-\d{4}年?(?:度)?\)$")
 
 
 def key(text: str) -> str:
@@ -77,15 +79,15 @@ def key(text: str) -> str:
 def split_score(text: str) -> tuple[str, str | None]:
     """``成本指标(0-20)分`` -> (``成本指标``, ``(0-20)分``); other text unchanged."""
     k = key(text)
-    m = _SCORE_RANGE.search(k)
+    m = _SCORE_RANGE.search(k) or _PERIOD.search(k)
     if m and m.start() > 0 and k[: m.start()].endswith(("指标", "目标")):
         return k[: m.start()], m.group()
     return k, None
 
 
 def is_score_range(text: str) -> bool:
-    """A score range printed on its own (``(40-50)分``), under a level-1 label."""
-    return bool(re.fullmatch(r"\(\d+-\d+\)分", key(text)))
+    """A score range printed on its own (``(40-50)分``, ``分``), under a level-1 label."""
+    return bool(re.fullmatch(r"\(?\d+-\d+\)?分?|分", key(text)))
 
 
 class Label(NamedTuple):
