@@ -320,3 +320,32 @@ def test_central_medium_term_variant_two_columns_and_two_triples_per_row():
         ("中期", "数量指标", "30个"), ("年度", "数量指标", "10个"),
         ("中期", "社会效益指标", "≥3万人次"), ("年度", "社会效益指标", "≥1万人次"),
     ]
+
+
+def test_explanation_with_spaces_and_score_split_from_its_label():
+    text = "\n".join([
+        "某某项目支出绩效目标审批表",
+        "项目名称 卯项目 项目分类 运转类",
+        "业务主管部门 某委",
+        "项目总预算 8",
+        "当年年度预算 8",
+        "年度绩效目标(90分) 一级指标 二级指标 三级指标 指标值 分值 指标解释",
+        "成本指标(0-20) 分 经济成本指标 设备购置成本 ≤8万元 10 反映 设备 购置成本",
+    ]) + "\n"
+    (t,) = read_text(text).tables
+    (i,) = t.indicators
+    assert (i.l1, i.l2, i.l3, i.value, i.extra, i.l1_printed) == (
+        "成本指标", "经济成本指标", "设备购置成本", "≤8万元", {"score": "10", "explanation": "反映 设备 购置成本"}, True)
+
+
+def test_flat_list_row_without_its_level1_cell():
+    text = "\n".join([
+        "| 部门预算项目绩效目标申报表(2024年度) | | |",
+        "| 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 权重 | 指标方向性 |",
+        "| 301001-某某局 | 辰项目 | 1,000.00 | 做好 | 产出指标 | 数量指标 | 场次 | ≥ | 3 | 场 | 20 | 正向指标 |",
+        "| 质量指标 | 合格率 | = | 100 | % | 20 | 正向指标 |",
+    ]) + "\n"
+    (t,) = read_text(text).tables
+    assert t.family == "sichuan_flatlist" and t.unit == "301001-某某局"
+    assert [(i.l1, i.l2, i.l3, i.value, i.l1_printed) for i in t.indicators] == [
+        ("产出指标", "数量指标", "场次", "≥3场", True), ("产出指标", "质量指标", "合格率", "=100%", False)]

@@ -315,7 +315,7 @@ def _read_indicators(body: list[list[Item]], rowwise: bool, spec: Spec, table: F
                     continue
                 if L.group_of(k):
                     flush()
-                    nxt = row[idx + 1] if idx + 1 < len(row) else None
+                    nxt = next((x for x in row[idx + 1 :] if not (isinstance(x, Tok) and L.is_score_range(x.text))), None)
                     _resolve(it, nxt, st, close_l2)
                     continue
                 if k in other:
@@ -387,8 +387,7 @@ def _emit(toks: list[Tok], roles: list[str], rowwise: bool, st: _State, table: F
         ) if "value" in roles else False:
             chunks = [toks[i : i + w] for i in range(0, len(toks), w)]
         elif len(toks) > w:
-            n = len(toks) - w + 1  # the name took the extra words
-            chunks = [[Tok(" ".join(t.text for t in toks[:n]), toks[0].line)] + toks[n:]]
+            chunks = [_fit_row(toks, roles)]
         else:
             chunks = [toks]
     else:
@@ -409,6 +408,32 @@ def _emit(toks: list[Tok], roles: list[str], rowwise: bool, st: _State, table: F
         table.indicators.append(
             TargetRow(st.l1, st.l2, cells.get("l3", ""), cells.get("value", ""), ch[0].line, st.l1_printed, block, extra)
         )
+
+
+def _strong_value(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and (t[0] in _COMPARATOR or t[0].isdigit() or t.endswith(("%", "％")))
+
+
+def _fit_row(toks: list[Tok], roles: list[str]) -> list[Tok]:
+    """More words than columns on a space-separated row: find the value, widen the rest.
+
+    The name takes the words before the value; the last column (an explanation, a
+    note) takes the words left over after the other columns.
+    """
+    w = len(roles)
+    vi = roles.index("value") if "value" in roles else -1
+    if vi == 1:
+        for v in range(1, len(toks)):
+            if _strong_value(toks[v].text) and len(toks) - v >= w - 1:
+                name = Tok(" ".join(t.text for t in toks[:v]), toks[0].line)
+                rest = toks[v:]
+                if len(rest) > w - 1:
+                    tail = Tok(" ".join(t.text for t in rest[w - 2 :]), rest[w - 2].line)
+                    rest = rest[: w - 2] + [tail]
+                return [name] + rest
+    n = len(toks) - w + 1  # the name took the extra words
+    return [Tok(" ".join(t.text for t in toks[:n]), toks[0].line)] + toks[n:]
 
 
 def _merge_one(run: list[list[Tok]], w: int, vi: int) -> list[list[Tok]]:

@@ -65,7 +65,7 @@ COLUMN_ROLES: dict[str, str] = {
     "度量单位": "measure_unit",
 }
 
-_SCORE_RANGE = re.compile(r"\(?\d+(?:-\d+)?\)?分$")
+_SCORE_RANGE = re.compile(r"(?:\(\d+(?:-\d+)?\)分?|\(\d+分\)|\d+(?:-\d+)?分)$")
 # a goal label's period: 中期目标(2023年-2025年), 项目总体目标(2024年-2026年)
 _PERIOD = re.compile(r"\(\d{4}年?(?:度)?-\d{4}年?(?:度)?\)$")
 

@@ -42,6 +42,13 @@ def read(rows: list[TokRow], rowwise: bool, currency: str | None) -> list[Family
         while cells and not cells[-1]:
             cells.pop()
         p = next((i for i, c in enumerate(cells) if L.key(c) in L.LEVEL1_LABELS), None)
+        inferred = None
+        if p is None:  # a level-1 cell dropped: start at the level-2 label, level 1 by meaning
+            q = next((i for i, c in enumerate(cells) if L.key(c) in L.LEVEL2_PARENT), None)
+            if q is not None:
+                inferred = L.LEVEL2_PARENT[L.key(cells[q])]
+                cells = cells[:q] + [inferred] + cells[q:]
+                p = q
         before = [c for c in (cells[:p] if p is not None else cells) if c]
         if p is None:
             if len(before) == 2 and _CODE_NAME.match(before[0]) and _is_amount(before[1]):
@@ -77,7 +84,7 @@ def read(rows: list[TokRow], rowwise: bool, currency: str | None) -> list[Family
         if not l3:
             continue
         value = extra["comparator"] + extra["value"] + extra["measure_unit"]
-        t.indicators.append(TargetRow(l1, l2, l3, value, r.line, True, None, extra))
+        t.indicators.append(TargetRow(l1, l2, l3, value, r.line, inferred is None, None, extra))
         t.end_line = r.line
     for t in tables:
         if any(i.l1 == L.COST for i in t.indicators):
