@@ -349,3 +349,22 @@ def test_flat_list_row_without_its_level1_cell():
     assert t.family == "sichuan_flatlist" and t.unit == "301001-某某局"
     assert [(i.l1, i.l2, i.l3, i.value, i.l1_printed) for i in t.indicators] == [
         ("产出指标", "数量指标", "场次", "≥3场", True), ("产出指标", "质量指标", "合格率", "=100%", False)]
+
+
+def test_grid_rows_from_a_source_with_real_cells():
+    from budgetkg.loader.grid import Grid, GridRow, Locator
+    from budgetkg.loader.templates.document import detect_grid, read_grid
+    from budgetkg.loader.text import cells
+
+    lines = [
+        "项目支出绩效目标表", "项目名称\t巳项目", "主管部门及代码\t[101]某某局", "实施单位\t某某中心",
+        "项目资金(万元)\t年度资金总额:\t40", "\t其中:财政拨款\t40", "\t其他资金\t0", "年度目标\t做好",
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值",
+        "\t产出指标\t数量指标\t培训 场次\t4场",
+        "\t\t时效指标\t完成时间\t年底前",
+    ]
+    grid = Grid("x.xlsx", "xlsx", [GridRow(i, cells(l), Locator("sheet", row=i, sheet="S1")) for i, l in enumerate(lines, 1)])
+    assert [d.family for d in detect_grid(grid)] == ["central_xmzc"]
+    (t,) = read_grid(grid).tables
+    assert [(i.l2, i.l3, i.value) for i in t.indicators] == [("数量指标", "培训 场次", "4场"), ("时效指标", "完成时间", "年底前")]
+    assert [(a.label, str(a.value)) for a in t.amounts][0] == ("年度资金总额:", "40")

@@ -13,8 +13,9 @@ import hashlib
 import re
 from pathlib import Path
 
+from ..grid import Grid
 from ..records import FamilyDocument, Problem
-from ..text import cells, decode_bytes, fold, split_lines
+from ..text import Row, cells, decode_bytes, fold, split_lines
 from . import families
 from .detect import THRESHOLD, Detection
 from .tokens import TokRow, Tokens, text_rows
@@ -73,11 +74,33 @@ def best_family(text: str) -> Detection:
 
 
 def read_text(text: str, source: str = "<text>", *, template: str | None = None, encoding: str = "utf-8") -> FamilyDocument:
+    raw = split_lines(text)
+    lines = [(i, cells(line)) for i, line in enumerate(raw, 1)]
+    return read_rows(lines, source, raw=raw, template=template, encoding=encoding)
+
+
+def read_grid(grid: Grid, *, template: str | None = None) -> FamilyDocument:
+    """The seam's entry: a source's ``Grid`` (rows of cells with locators) to tables."""
+    lines = [(r.number, r.cells) for r in grid.rows if r.boilerplate is None]
+    doc = read_rows(lines, grid.source, template=template, encoding=grid.encoding)
+    doc.sha256 = grid.sha256
+    return doc
+
+
+def detect_grid(grid: Grid) -> list[Detection]:
+    """The best family of each table of a grid (a file may hold several)."""
+    tokens = text_rows([(r.number, r.cells) for r in grid.rows if r.boilerplate is None])
+    return [best_family(flat_text(p)) for p in regions(tokens)]
+
+
+def read_rows(
+    lines: list[tuple[int, Row]], source: str, *, raw: list[str] | None = None,
+    template: str | None = None, encoding: str = "utf-8",
+) -> FamilyDocument:
+    """Rows of cells (line or row number, cells) to a family document."""
     fams = families()
     if template is not None and template not in fams:
         raise UnknownTemplate(f"no template {template!r}; known: {', '.join(sorted(fams))}")
-    raw = split_lines(text)
-    lines = [(i, cells(line)) for i, line in enumerate(raw, 1)]
     tokens = text_rows(lines, raw)
     doc = FamilyDocument(source=source, encoding=encoding)
     for part in regions(tokens):
