@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
+from .grid import Locator
 from .values import Target
 
 Severity = Literal["error", "warning", "info"]
@@ -40,13 +41,18 @@ class Problem:
     line: int | None = None
     text: str | None = None
     severity: Severity = "error"
+    #: where the row is printed, for sources other than text (``line`` is its number)
+    locator: Locator | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.locator is not None and self.locator.kind != "line":
+            where = f"{self.file}:{self.locator}"
+        else:
+            where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d = {
             "code": self.code,
             "severity": self.severity,
             "file": self.file,
@@ -54,6 +60,14 @@ class Problem:
             "message": self.message,
             "text": self.text,
         }
+        return _with_locator(d, self.locator)
+
+
+def _with_locator(d: dict[str, Any], locator: Locator | None) -> dict[str, Any]:
+    """A ``"locator"`` key only where it says more than the line number (not for text)."""
+    if locator is not None and locator.kind != "line":
+        d["locator"] = locator.to_json()
+    return d
 
 
 class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of a dataclass to build
@@ -63,14 +77,16 @@ class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of 
     status: LineStatus
     reason: str  # e.g. "indicator", "fund block", "title", "stray text between tables"
     project_seq: int | None = None
+    locator: Locator | None = None  # None for text: the line is the row
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d = {
             "line": self.line,
             "status": self.status,
             "reason": self.reason,
             "project": self.project_seq,
         }
+        return d if self.locator is None else _with_locator(d, self.locator)
 
 
 @dataclass(frozen=True)
@@ -154,9 +170,10 @@ class Indicator:
     #: (the value's kind decided between two groups), "order" (no label at all)
     level2_basis: str = "label"
     printed_level2: str | None = None  # the label as printed, when on this row
+    locator: Locator | None = None  # None for text: ``line`` is the line
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return _with_locator({
             "level1": self.level1,
             "level2": self.level2,
             "name": self.name,
@@ -165,7 +182,7 @@ class Indicator:
             "level2_basis": self.level2_basis,
             "printed_level2": self.printed_level2,
             "target": self.target.to_json(),
-        }
+        }, self.locator)
 
 
 @dataclass(frozen=True)
@@ -198,9 +215,10 @@ class Project:
     carryover: Carryover
     indicators: list[Indicator] = field(default_factory=list)
     empty_groups: list[EmptyGroup] = field(default_factory=list)
+    locator: Locator | None = None  # of the 项目名称 row; None for text
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return _with_locator({
             "seq": self.seq,
             "line": self.line,
             "end_line": self.end_line,
@@ -215,7 +233,7 @@ class Project:
             "carryover": self.carryover.to_json(),
             "indicators": [i.to_json() for i in self.indicators],
             "empty_groups": [g.to_json() for g in self.empty_groups],
-        }
+        }, self.locator)
 
 
 @dataclass
@@ -230,6 +248,8 @@ class Document:
     lines: list[LineEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
+    #: tables read by a layout-family template other than Ningxia (loader/templates)
+    tables: list[FamilyTable] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -239,7 +259,7 @@ class Document:
         counts: dict[str, int] = {}
         for e in self.lines:
             counts[e.status] = counts.get(e.status, 0) + 1
-        return {
+        d = {
             "source": self.source,
             "sha256": self.sha256,
             "encoding": self.encoding,
@@ -252,6 +272,10 @@ class Document:
             "problems": [p.to_json() for p in self.problems],
             "projects": [p.to_json() for p in self.projects],
         }
+        if self.tables:  # only where a family template read the file: Ningxia output unchanged
+            d["families"] = sorted({t.family for t in self.tables})
+            d["tables"] = [t.to_json() for t in self.tables]
+        return d
 
 
 # --- records of the other layout families (loader/templates) -----------------------
@@ -355,6 +379,7 @@ class FamilyDocument:
     source: str
     encoding: str
     sha256: str = ""
+    year: int | None = None
     tables: list[FamilyTable] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -362,11 +387,20 @@ class FamilyDocument:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
+    def to_document(self) -> Document:
+        """The common ``Document`` (its ``tables``), as every template returns."""
+        units = {t.currency_unit for t in self.tables}
+        return Document(
+            source=self.source, year=self.year, currency_unit=units.pop() if len(units) == 1 else "万元",
+            encoding=self.encoding, problems=list(self.problems), sha256=self.sha256, tables=list(self.tables),
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "sha256": self.sha256,
             "encoding": self.encoding,
+            "year": self.year,
             "families": sorted({t.family for t in self.tables}),
             "problems": [p.to_json() for p in self.problems],
             "tables": [t.to_json() for t in self.tables],

@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 from budgetkg.loader.reader import read_document
-from budgetkg.loader.records import Document, FamilyDocument
-from budgetkg.loader.templates.document import UnknownTemplate
+from budgetkg.loader.records import Document, Problem
+from budgetkg.loader.templates import UnknownTemplate, get_template
+from budgetkg.loader.templates.document import UnknownTemplate as UnknownFamily
+from budgetkg.loader.templates.document import families
 from budgetkg.loader.templates.document import read_file as read_family_file
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -31,12 +33,12 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool, template: str | N
     Exit status: 0 all good, 1 some file or table had errors (the good tables still
     come out), 2 a file could not be read at all.
     """
-    docs: list[Document | FamilyDocument] = []
+    docs: list[Document] = []
     status = EXIT_OK
     for path in files:
         try:
             doc, notes = _read(path, template)
-        except UnknownTemplate as exc:
+        except (UnknownTemplate, UnknownFamily) as exc:
             raise click.UsageError(str(exc)) from exc
         except OSError as exc:
             click.echo(f"{path}: error: cannot read: {exc.strerror or exc}", err=True)
@@ -55,10 +57,11 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool, template: str | N
         sys.stdout.write("\n")
     else:
         for d in docs:
-            if isinstance(d, FamilyDocument):
+            if d.tables or not d.projects and any(p.code in _FAMILY_CODES for p in d.problems):
                 n_ind = sum(len(t.indicators) for t in d.tables)
                 fams = ", ".join(sorted({t.family for t in d.tables})) or "none"
-                click.echo(f"{d.source}: {len(d.tables)} tables, {n_ind} indicators, family {fams}, encoding {d.encoding}")
+                click.echo(f"{d.source}: {len(d.tables)} tables, {n_ind} indicators, family {fams}, "
+                           f"year {d.year}, unit {d.currency_unit}, encoding {d.encoding}")
                 continue
             n_ind = sum(len(p.indicators) for p in d.projects)
             counts = d.to_json()["line_report"]["counts"]
@@ -70,23 +73,30 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool, template: str | N
     sys.exit(status)
 
 
-def _read(path: Path, template: str | None) -> tuple[Document | FamilyDocument, list]:
-    """The Ningxia reader unless a family is asked for or it finds no table.
+_FAMILY_CODES = ("blank-form", "no-family")
 
-    Returns the document and, when neither reader found a table, what the family
-    detection said (the closest family and what it missed), for the user.
+
+def _read(path: Path, template: str | None) -> tuple[Document, list[Problem]]:
+    """Read with the template named, else the one each file's content shows.
+
+    A layout family named is forced on every table of the file. When the chosen
+    template finds no indicator, the family detection's word (the closest family and
+    what it missed, or a blank form) is returned for the user.
     """
-    if template == "ningxia":
-        return read_document(path), []
     if template is not None:
-        return read_family_file(path, template=template), []
+        get_template(template)  # unknown name: a usage error
+        if template in families():
+            return read_family_file(path, template=template).to_document(), []
+        return read_document(path, template=template), []
     doc = read_document(path)
-    if any(p.indicators for p in doc.projects):
+    if any(p.indicators for p in doc.projects) or any(t.indicators for t in doc.tables):
+        return doc, []
+    if doc.tables or any(p.code in _FAMILY_CODES for p in doc.problems):
         return doc, []
     try:
         fam = read_family_file(path)
-    except ValueError:  # undecodable: the Ningxia reader's problems already say why
+    except ValueError:  # not readable as a document: the reader's problems say why
         return doc, []
     if fam.tables or any(p.code == "blank-form" for p in fam.problems):
-        return fam, []
+        return fam.to_document(), []
     return doc, [p for p in fam.problems if p.code == "no-family"]

@@ -1,15 +1,14 @@
-"""`budgetkg templates`: list the layout families the reader knows."""
+"""`budgetkg templates`: list the table layouts (templates) the reader knows."""
 
 from __future__ import annotations
 
 import click
 
-from budgetkg.loader.templates import families
+from budgetkg.loader.templates import DEFAULT, templates as known
 
 
 @click.command()
 def templates() -> None:
-    """List the table layout families (names for `parse --template`)."""
-    click.echo("ningxia\tthe Ningxia 部门项目支出预算绩效目标表 (the default reader)")
-    for name, mod in sorted(families().items()):
-        click.echo(f"{name}\t{mod.TITLE}")
+    """List the table layout families: their names (for `parse --template`) and titles."""
+    for name, t in sorted(known().items(), key=lambda kv: (kv[0] != DEFAULT, kv[0])):
+        click.echo(f"{name}\t{t.title}")

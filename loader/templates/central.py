@@ -6,6 +6,7 @@ import dataclasses
 
 from ..records import FamilyTable
 from .detect import Detection, score_markers
+from .document import FamilyTemplate
 from .form import Spec, read_table
 from .tokens import TokRow
 
@@ -60,3 +61,6 @@ def read(rows: list[TokRow], rowwise: bool, currency: str | None) -> list[Family
         # annual-only form: one column, so no column names
         table.amounts = [dataclasses.replace(a, column=None) for a in table.amounts]
     return [table]
+
+
+TEMPLATE = FamilyTemplate(NAME, TITLE)

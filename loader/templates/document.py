@@ -13,12 +13,69 @@ import hashlib
 import re
 from pathlib import Path
 
+import importlib
+import pkgutil
+from functools import lru_cache
+from types import ModuleType
+
 from ..grid import Grid
-from ..records import FamilyDocument, Problem
-from ..text import Row, cells, decode_bytes, fold, split_lines
-from . import families
+from ..records import Document, FamilyDocument, Problem
+from ..text import Row, cells, fold, split_lines
+from . import base
 from .detect import THRESHOLD, Detection
 from .tokens import TokRow, Tokens, text_rows
+
+#: the shared machinery of the family templates: modules that are no family
+_SHARED = {"tokens", "labels", "form", "detect", "document", "base"}
+
+
+@lru_cache(maxsize=1)
+def families() -> dict[str, ModuleType]:
+    """The family modules of this package (``NAME``, ``TITLE``, ``detect``, ``read``)."""
+    from . import __path__ as pkg_path
+
+    out: dict[str, ModuleType] = {}
+    for info in sorted(pkgutil.iter_modules(pkg_path), key=lambda m: m.name):
+        if info.name in _SHARED or info.name.startswith("_") or info.ispkg:
+            continue
+        mod = importlib.import_module(f"{__package__}.{info.name}")
+        if all(hasattr(mod, a) for a in ("NAME", "TITLE", "detect", "read")):
+            out[mod.NAME] = mod
+    return out
+
+
+class FamilyTemplate(base.Template):
+    """A family module as a seam ``Template``: detection per table, the best table's score.
+
+    Its scores are kept a little under a perfect match (``_MARGIN``) and at zero below
+    the detection threshold, so that a layout with its own complete landmarks (Ningxia)
+    keeps its documents.
+    """
+
+    _MARGIN = 0.95
+
+    def __init__(self, name: str, title: str) -> None:
+        self._name, self._title = name, title
+
+    @property  # type: ignore[override]
+    def name(self) -> str:  # type: ignore[override]
+        return self._name
+
+    @property  # type: ignore[override]
+    def title(self) -> str:  # type: ignore[override]
+        return self._title
+
+    def detect(self, grid: Grid) -> base.Detection:
+        mod = families()[self._name]
+        tokens = text_rows([(r.number, r.cells) for r in grid.rows if r.boilerplate is None])
+        best = max((mod.detect(flat_text(p)) for p in regions(tokens)), key=lambda d: d.score, default=None)
+        if best is None:
+            return base.Detection(self._name, 0.0, (), tuple(g[0] for g in getattr(mod, "MARKERS", ())))
+        score = best.score * self._MARGIN if best.score >= THRESHOLD else 0.0
+        return base.Detection(self._name, score, (), best.missing)
+
+    def read(self, grid: Grid) -> Document:
+        return read_grid(grid, fallback=self._name).to_document()
 
 _TITLE = re.compile(r"绩效目标(?:申报|审批)?表(?:\(\d{4}年度?\))?$")
 _NAME_LABELS = ("项目名称", "项目支出名称", "二级项目名称")
@@ -56,6 +113,10 @@ def regions(tokens: Tokens) -> list[list[TokRow]]:
     return out
 
 
+def _has_name_label(text: str) -> bool:
+    return any(n in text for n in _NAME_LABELS)
+
+
 def flat_text(rows: list[TokRow]) -> str:
     return fold("".join(t.text for r in rows for t in r.toks)).replace("|", "")
 
@@ -79,10 +140,12 @@ def read_text(text: str, source: str = "<text>", *, template: str | None = None,
     return read_rows(lines, source, raw=raw, template=template, encoding=encoding)
 
 
-def read_grid(grid: Grid, *, template: str | None = None) -> FamilyDocument:
+def read_grid(grid: Grid, *, template: str | None = None, fallback: str | None = None) -> FamilyDocument:
     """The seam's entry: a source's ``Grid`` (rows of cells with locators) to tables."""
-    lines = [(r.number, r.cells) for r in grid.rows if r.boilerplate is None]
-    doc = read_rows(lines, grid.source, template=template, encoding=grid.encoding)
+    rows = [r for r in grid.rows if r.boilerplate is None]
+    raw = [grid.lines[r.number - 1] for r in rows] if grid.lines is not None else None
+    doc = read_rows([(r.number, r.cells) for r in rows], grid.source, raw=raw, template=template,
+                    fallback=fallback, encoding=grid.encoding)
     doc.sha256 = grid.sha256
     return doc
 
@@ -95,9 +158,13 @@ def detect_grid(grid: Grid) -> list[Detection]:
 
 def read_rows(
     lines: list[tuple[int, Row]], source: str, *, raw: list[str] | None = None,
-    template: str | None = None, encoding: str = "utf-8",
+    template: str | None = None, fallback: str | None = None, encoding: str = "utf-8",
 ) -> FamilyDocument:
-    """Rows of cells (line or row number, cells) to a family document."""
+    """Rows of cells (line or row number, cells) to a family document.
+
+    ``template`` forces a family on every table; ``fallback`` reads with that family
+    the tables that match none (a template chosen for the whole file).
+    """
     fams = families()
     if template is not None and template not in fams:
         raise UnknownTemplate(f"no template {template!r}; known: {', '.join(sorted(fams))}")
@@ -110,7 +177,9 @@ def read_rows(
             det = fams[template].detect(ftext)
         else:
             det = best_family(ftext)
-        if template is None and det.score < THRESHOLD:
+        if template is None and det.score < THRESHOLD and fallback is not None and _has_name_label(ftext):
+            det = fams[fallback].detect(ftext)
+        elif template is None and det.score < THRESHOLD:
             doc.problems.append(Problem(
                 "no-family",
                 f"a table matches no template family; closest is {det.family} "
@@ -126,14 +195,19 @@ def read_rows(
             if not table.name:
                 doc.problems.append(Problem("no-project-name", "a table without a project name", source, table.line))
             doc.tables.append(table)
+    if doc.year is None:
+        m = re.search(r"(20\d{2})年度?", flat_text(tokens.rows[:40]))
+        doc.year = int(m.group(1)) if m else None
     if not doc.tables and not doc.problems:
         doc.problems.append(Problem("no-table", "no performance-target table found", source, None))
     return doc
 
 
 def read_file(path: str | Path, *, template: str | None = None) -> FamilyDocument:
+    """A file of any format a source reads, through the family templates."""
+    from ..sources import read_grid as source_grid
+
     data = Path(path).read_bytes()
-    text, encoding = decode_bytes(data)
-    doc = read_text(text, str(path), template=template, encoding=encoding)
+    doc = read_grid(source_grid(data, str(path)), template=template)
     doc.sha256 = hashlib.sha256(data).hexdigest()
     return doc

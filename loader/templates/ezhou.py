@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..records import FamilyTable
 from .detect import Detection, score_markers
+from .document import FamilyTemplate
 from .form import Spec, read_table
 from .tokens import TokRow
 
@@ -32,3 +33,6 @@ def detect(text: str) -> Detection:
 
 def read(rows: list[TokRow], rowwise: bool, currency: str | None) -> list[FamilyTable]:
     return [read_table(rows, rowwise, SPEC, currency or SPEC.default_currency)]
+
+
+TEMPLATE = FamilyTemplate(NAME, TITLE)

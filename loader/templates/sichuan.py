@@ -14,6 +14,7 @@ import re
 from ..records import FamilyTable, PrintedAmount, TargetRow
 from . import labels as L
 from .detect import Detection, score_markers
+from .document import FamilyTemplate
 from .form import _AMOUNT, amount_value, split_department
 from .tokens import TokRow
 
@@ -92,3 +93,6 @@ def read(rows: list[TokRow], rowwise: bool, currency: str | None) -> list[Family
         elif any(i.l2 == L.COST for i in t.indicators):
             t.framework = "old"
     return tables
+
+
+TEMPLATE = FamilyTemplate(NAME, TITLE)

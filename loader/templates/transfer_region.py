@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..records import FamilyTable
 from .detect import Detection, score_markers
+from .document import FamilyTemplate
 from .form import Spec, read_table
 from .tokens import TokRow
 
@@ -32,3 +33,6 @@ def read(rows: list[TokRow], rowwise: bool, currency: str | None) -> list[Family
             for ind in t.indicators:
                 ind.region_values[regions[0]] = ind.value
     return tables
+
+
+TEMPLATE = FamilyTemplate(NAME, TITLE)
