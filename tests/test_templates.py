@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from template_truth import score
 
-from budgetkg.loader.templates.document import families
-from budgetkg.loader.templates.document import UnknownTemplate, read_file, read_text
+from budgetkg.loader.reader import read_document
+from budgetkg.loader.templates.document import UnknownTemplate, families, read_file, read_text
 
 HERE = Path(__file__).parent / "templates"
 EXAMPLES = sorted(HERE.glob("*.txt"))

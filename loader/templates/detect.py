@@ -13,6 +13,7 @@ class Detection(NamedTuple):
     family: str
     score: float  # share of the family's marker groups found, 0..1
     missing: tuple[str, ...]  # the marker groups not found (first alternative of each)
+    found: tuple[str, ...] = ()  # the markers seen
 
 
 #: a table is of a family when at least this share of its markers is found
@@ -26,4 +27,5 @@ def score_markers(family: str, text: str, groups: Sequence[Sequence[str]], vetoe
     score = len(found) / len(groups) if groups else 0.0
     if any(v in text for v in vetoes):
         score *= 0.5
-    return Detection(family, score, missing)
+    seen = tuple(next(alt for alt in g if alt in text) for g in found)
+    return Detection(family, score, missing, seen)

@@ -72,7 +72,7 @@ class FamilyTemplate(base.Template):
         if best is None:
             return base.Detection(self._name, 0.0, (), tuple(g[0] for g in getattr(mod, "MARKERS", ())))
         score = best.score * self._MARGIN if best.score >= THRESHOLD else 0.0
-        return base.Detection(self._name, score, (), best.missing)
+        return base.Detection(self._name, score, best.found, best.missing)
 
     def read(self, grid: Grid) -> Document:
         return read_grid(grid, fallback=self._name).to_document()
