@@ -348,6 +348,8 @@ class FamilyTable:
     unit: str | None = None
     currency_unit: str = "万元"
     header_fields: dict[str, str] = field(default_factory=dict)
+    #: personal contact fields (项目负责人, 联系电话): read, kept apart, never published as RDF
+    contacts: dict[str, str] = field(default_factory=dict)
     amounts: list[PrintedAmount] = field(default_factory=list)
     goals: dict[str, str] = field(default_factory=dict)
     indicators: list[TargetRow] = field(default_factory=list)
@@ -365,6 +367,7 @@ class FamilyTable:
             "unit": self.unit,
             "currency_unit": self.currency_unit,
             "header_fields": dict(self.header_fields),
+            **({"contacts": dict(self.contacts)} if self.contacts else {}),
             "amounts": [a.to_json() for a in self.amounts],
             "goals": dict(self.goals),
             "indicators": [i.to_json() for i in self.indicators],

@@ -49,6 +49,12 @@ def _col(c: Any) -> str:
     return _k(c).split("(")[0]
 
 
+def _block(name: Any) -> str | None:
+    """A block's kind (长期, 中期, 年度) whatever the words around it (长期绩效指标)."""
+    k = _k(name)
+    return next((w for w in ("长期", "中期", "年度") if w in k), k or None)
+
+
 def _val(v: Any) -> Decimal | None:
     return None if v is None or v == "" else Decimal(str(v))
 
@@ -63,9 +69,13 @@ def _truth_rows(p: dict) -> tuple[list[tuple], list[tuple]]:
 
     for r in p.get("indicators", []):
         rows.append(key(r, None))
-    for b in p.get("indicator_blocks", []):
-        for r in b.get("indicators", []):
-            rows.append(key(r, _k(b.get("block"))))
+    blocks = p.get("indicator_blocks", [])
+    if isinstance(blocks, dict):  # {"长期": [rows], "年度": [rows]}
+        blocks = [{"block": k, "indicators": v} for k, v in blocks.items()]
+    for b in blocks:
+        name = b.get("block") or b.get("name") or b.get("label")
+        for r in b.get("indicators", b.get("rows", [])):
+            rows.append(key(r, _block(name)))
     for r in p.get("indicators_cut", []):
         if isinstance(r, dict) and "l3" in r:
             cut.append(key(r, None))
@@ -101,7 +111,7 @@ def score(read: dict, truth: dict) -> Score:
         amb = {w[:3] for w in want if len(w) == 4}
         got_rows = Counter()
         for r in t.get("indicators", []):
-            block = _k(r["block"]) if r.get("block") else None
+            block = _block(r["block"]) if r.get("block") else None
             k4 = (block, _k(r["l1"]), _k(r["l2"]), _k(r["l3"]) + _k(r["value"]))
             got_rows[k4 if k4[:3] in amb and k4 in want else (block, _k(r["l1"]), _k(r["l2"]), _k(r["l3"]), _k(r["value"]))] += 1
         want_c = Counter(want)

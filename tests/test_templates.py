@@ -368,3 +368,22 @@ def test_grid_rows_from_a_source_with_real_cells():
     (t,) = read_grid(grid).tables
     assert [(i.l2, i.l3, i.value) for i in t.indicators] == [("数量指标", "培训 场次", "4场"), ("时效指标", "完成时间", "年底前")]
     assert [(a.label, str(a.value)) for a in t.amounts][0] == ("年度资金总额:", "40")
+
+
+def test_scorer_on_blocks_cut_rows_and_ambiguous_splits():
+    read = {"tables": [{"name": "甲", "amounts": [{"label": "其他资金", "value": "0", "column": "project"}],
+                        "indicators": [
+                            {"l1": "产出指标", "l2": "数量指标", "l3": "场次", "value": "3场", "block": "长期"},
+                            {"l1": "产出指标", "l2": "数量指标", "l3": "场", "value": "次3场", "block": "年度"},
+                            {"l1": "产出指标", "l2": "时效指标", "l3": "完成", "value": "年底"}]}]}
+    truth = {"projects": [{"name": "甲", "amounts": [{"label": "其他资金", "value": 0, "column": "project (left)"}],
+                           "indicator_blocks": [
+                               {"block": "长期绩效指标", "indicators": [{"l1": "产出指标", "l2": "数量指标", "l3": "场次", "value": "3场"}]},
+                               {"block": "年度绩效指标", "indicators": [
+                                   {"l1": "产出指标", "l2": "数量指标", "l3": "场次", "value": "3场", "ambiguous_split": True}]}],
+                           "indicators_cut": [{"l1": "产出指标", "l2": "时效指标", "l3": "完成", "value": "年底"}]}]}
+    s = score(read, truth)
+    assert (s.tables, s.amounts, s.tp, s.fp, s.fn) == ((1, 1), (1, 1), 2, 0, 0)
+    read["tables"][0]["indicators"][0]["value"] = "4场"
+    s = score(read, truth)
+    assert (s.tp, s.fp, s.fn) == (1, 1, 1) and s.f1 == 0.5

@@ -52,6 +52,9 @@ class Spec:
 
 Item = Tok | Label
 
+#: personal contact fields: kept apart from the header fields (not published)
+CONTACT_FIELDS = frozenset({"项目负责人", "项目责任人", "联系电话", "填表人"})
+
 _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|万|元)?$")
 _PLACEHOLDER = re.compile(r"^(?:具体指标)?[…\.。·]{2,}$|^…+$")
 _COMPARATOR = "≥≤=<>＞＜≧≦"
@@ -214,6 +217,8 @@ def _read_head(head: list[list[Item]], spec: Spec, table: FamilyTable, currency:
                         table.department_code = code
                 elif role == "unit":
                     table.unit = value
+                elif role in CONTACT_FIELDS:
+                    table.contacts.setdefault(role, value)
                 else:
                     table.header_fields.setdefault(role, value)
 
