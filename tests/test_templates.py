@@ -387,3 +387,19 @@ def test_scorer_on_blocks_cut_rows_and_ambiguous_splits():
     read["tables"][0]["indicators"][0]["value"] = "4场"
     s = score(read, truth)
     assert (s.tp, s.fp, s.fn) == (1, 1, 1) and s.f1 == 0.5
+
+
+def test_fragment_stream_with_extra_columns_and_empty_cells():
+    # PDF text, one fragment per line, a 绩效标准 column sometimes left empty
+    text = "\n".join([
+        "2024年项目支出绩效目标申报表", "项目支出名称", "午服务", "预算部门", "某处", "年度本级预算金额", "30万",
+        "该项目支出上级资金", "0", "本年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值及单位", "绩效标准",
+        "产出指标", "数量指标", "车辆数", "4辆", "计划标准", "服务次数", "≥20次",
+        "质量指标", "合格率", "100%", "行业标准",
+        "效益指标", "社会效益指标", "市容改善", "明显", "计划标准",
+    ]) + "\n"
+    (t,) = read_text(text).tables
+    assert [(i.l2, i.l3, i.value, i.extra["standard"]) for i in t.indicators] == [
+        ("数量指标", "车辆数", "4辆", "计划标准"), ("数量指标", "服务次数", "≥20次", ""),
+        ("质量指标", "合格率", "100%", "行业标准"), ("社会效益指标", "市容改善", "明显", "计划标准"),
+    ]

@@ -395,6 +395,8 @@ def _emit(toks: list[Tok], roles: list[str], rowwise: bool, st: _State, table: F
             chunks = [_fit_row(toks, roles)]
         else:
             chunks = [toks]
+    elif w > 2 and roles[:2] == ["l3", "value"]:
+        chunks = _greedy(toks, roles)
     else:
         run = [[t] for t in toks]
         vi = roles.index("value") if "value" in roles else 1
@@ -413,6 +415,47 @@ def _emit(toks: list[Tok], roles: list[str], rowwise: bool, st: _State, table: F
         table.indicators.append(
             TargetRow(st.l1, st.l2, cells.get("l3", ""), cells.get("value", ""), ch[0].line, st.l1_printed, block, extra)
         )
+
+
+_FITS = {
+    "score": re.compile(r"^\d+(?:\.\d+)?分?$"),
+    "weight": re.compile(r"^\d+(?:\.\d+)?%?$"),
+    "standard": re.compile(r"标准$|^其他$"),
+    "direction": re.compile(r"向指标$|^[正反]向$"),
+    "comparator": re.compile(r"^[≥≤=<>＞＜≧≦]+$"),
+}
+
+
+def _greedy(toks: list[Tok], roles: list[str]) -> list[list[Tok]]:
+    """A stream of cells with extra columns, where empty cells left no fragment.
+
+    Name and value come first; each extra column takes the next fragment only if it
+    fits the column (a score is a number, a standard ends in 标准…); a free-text column
+    (指标解释, 备注) takes it only where the name-value pattern goes on after it.
+    """
+    out: list[list[Tok]] = []
+    i, n = 0, len(toks)
+    blank = Tok("", -1)
+    while i < n:
+        rec = [toks[i]]
+        i += 1
+        if i < n:
+            rec.append(toks[i])
+            i += 1
+        for role in roles[2:]:
+            fit = _FITS.get(role)
+            if i >= n:
+                rec.append(blank)
+            elif fit is not None:
+                ok = bool(fit.search(toks[i].text.strip()))
+                rec.append(toks[i] if ok else blank)
+                i += ok
+            else:
+                ok = i + 1 >= n or (i + 2 < n and _strong_value(toks[i + 2].text) and not _strong_value(toks[i + 1].text))
+                rec.append(toks[i] if ok else blank)
+                i += ok
+        out.append(rec)
+    return out
 
 
 def _strong_value(text: str) -> bool:
