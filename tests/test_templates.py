@@ -403,3 +403,10 @@ def test_fragment_stream_with_extra_columns_and_empty_cells():
         ("数量指标", "车辆数", "4辆", "计划标准"), ("数量指标", "服务次数", "≥20次", ""),
         ("质量指标", "合格率", "100%", "行业标准"), ("社会效益指标", "市容改善", "明显", "计划标准"),
     ]
+
+
+def test_tables_without_titles_split_at_the_next_project_name():
+    a = "项目名称 未项目\n主管部门及代码 某局\n年度资金总额: 5\n其中:财政拨款 5\n年度目标 做好\n一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 场次 3场\n"
+    b = a.replace("未项目", "申项目").replace("3场", "4场")
+    doc = read_text("项 目 支 出 绩 效 目 标 表\n" + a + b)
+    assert [(t.name, t.indicators[0].value) for t in doc.tables] == [("未项目", "3场"), ("申项目", "4场")]

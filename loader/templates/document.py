@@ -91,12 +91,24 @@ def is_title(text: str) -> bool:
 
 
 def regions(tokens: Tokens) -> list[list[TokRow]]:
-    """The document's rows cut at table titles; title-only parts join the next table."""
+    """The document's rows cut into tables.
+
+    A table starts at its title; where titles are missing (cut off, or a page heading
+    only once), a project-name label after a table's indicator header starts the next.
+    Parts without a project-name label (a page heading repeating the title) are the
+    preamble of the next table.
+    """
     parts: list[list[TokRow]] = [[]]
+    seen_name = seen_header = False
     for r in tokens.rows:
-        if r.toks and is_title(" ".join(t.text for t in r.toks[:1])) and parts[-1]:
+        head = fold("".join(t.text for t in r.toks[:3])) if r.toks else ""
+        starts_name = any(head.startswith(n) for n in _NAME_LABELS)
+        if parts[-1] and r.toks and (is_title(" ".join(t.text for t in r.toks[:8])) or (starts_name and seen_name and seen_header)):
             parts.append([])
+            seen_name = seen_header = False
         parts[-1].append(r)
+        seen_name = seen_name or starts_name or any(n in head for n in _NAME_LABELS)
+        seen_header = seen_header or (seen_name and "一级指标" in fold("".join(t.text for t in r.toks)))
     out: list[list[TokRow]] = []
     carry: list[TokRow] = []
     for p in parts:
