@@ -410,3 +410,24 @@ def test_tables_without_titles_split_at_the_next_project_name():
     b = a.replace("未项目", "申项目").replace("3场", "4场")
     doc = read_text("项 目 支 出 绩 效 目 标 表\n" + a + b)
     assert [(t.name, t.indicators[0].value) for t in doc.tables] == [("未项目", "3场"), ("申项目", "4场")]
+
+
+def test_transfer_payment_targets_per_region():
+    text = "\n".join([
+        "某某专项转移支付绩效目标表",
+        "部门(单位)名称 某某厅 部门预算编码 101001",
+        "项目名称 酉专项",
+        "区域 甲县、乙县",
+        "资金情况(万元) 资金总额 300 其中:财政拨款 300 其他资金 0",
+        "总体目标 改善条件",
+        "一级指标 二级指标 三级指标 指标解释 区域目标值",
+        "甲县 乙县",
+        "产出指标 数量指标 改造学校数 反映改造数量 >=3所 >=5所",
+        "满意度指标 服务对象满意度指标 师生满意度 反映满意程度 >=90% >=85%",
+    ]) + "\n"
+    (t,) = read_text(text).tables
+    assert t.family == "transfer_region"
+    assert [(i.l3, i.value, i.extra, i.region_values) for i in t.indicators] == [
+        ("改造学校数", ">=3所", {"explanation": "反映改造数量"}, {"甲县": ">=3所", "乙县": ">=5所"}),
+        ("师生满意度", ">=90%", {"explanation": "反映满意程度"}, {"甲县": ">=90%", "乙县": ">=85%"}),
+    ]

@@ -40,6 +40,8 @@ class Spec:
     #: the form's 一级指标 column holds level 2 and its 二级指标 the indicator name (鄂州)
     shifted_levels: bool = False
     default_currency: str = "万元"
+    #: the header field naming the regions, each with its own target-value column
+    region_field: str | None = None
 
     def vocabulary(self) -> Vocabulary:
         words = (
@@ -124,7 +126,10 @@ def read_table(rows: list[TokRow], rowwise: bool, spec: Spec, currency: str) -> 
     last = max((t.line for r in rows for t in r.toks), default=first)
     table = FamilyTable(family=spec.family, framework="", line=first, end_line=last, name="", currency_unit=currency)
     _read_head(head, spec, table, currency)
-    _read_indicators(body, rowwise, spec, table)
+    regions: list[str] = []
+    if spec.region_field:
+        regions = [r for r in re.split(r"[、,，;；\s]+", table.header_fields.get(spec.region_field, "")) if r]
+    _read_indicators(body, rowwise, spec, table, regions)
     if any(i.l1 == L.COST for i in table.indicators):
         table.framework = "2021"
     elif any(i.l2 == L.COST for i in table.indicators):
@@ -260,7 +265,8 @@ class _State:
         self.pair_index = 0
 
 
-def _read_indicators(body: list[list[Item]], rowwise: bool, spec: Spec, table: FamilyTable) -> None:
+def _read_indicators(body: list[list[Item]], rowwise: bool, spec: Spec, table: FamilyTable,
+                     regions: list[str] = ()) -> None:  # type: ignore[assignment]
     roles: list[str] = []
     st = _State()
     stops = {L.key(s) for s in spec.stops}
@@ -270,6 +276,10 @@ def _read_indicators(body: list[list[Item]], rowwise: bool, spec: Spec, table: F
     in_header = False
 
     def data_roles() -> list[str]:
+        if regions and roles.count("value") == 1:  # one value column per region
+            rs = [r for r in roles if r not in ("l1", "l2")] or ["l3", "value"]
+            vi = rs.index("value")
+            return rs[: vi + 1] + ["region"] * (len(regions) - 1) + rs[vi + 1 :]
         if roles.count("value") >= 2:  # 中期 variant: 中期 then 年度 triple on each row
             rs = [r for r in roles[: roles.index("value") + 1] if r not in ("l1", "l2")]
             return rs or ["l3", "value"]
@@ -289,7 +299,7 @@ def _read_indicators(body: list[list[Item]], rowwise: bool, spec: Spec, table: F
         if pending:
             if roles.count("value") >= 2:
                 st.pair_blocks = ("中期", "年度")
-            _emit(pending, data_roles(), rowwise, st, table)
+            _emit(pending, data_roles(), rowwise, st, table, regions)
             st.l2_used = True
         pending = []
 
@@ -329,6 +339,8 @@ def _read_indicators(body: list[list[Item]], rowwise: bool, spec: Spec, table: F
                 continue
             in_header = False
             if L.is_score_range(it.text) or _PLACEHOLDER.match(it.text.strip()):
+                continue
+            if regions and it.text.strip() in regions:  # the region names under 区域目标值
                 continue
             if _FOOT_NOTE.match(it.text.strip()):
                 done = True
@@ -383,7 +395,8 @@ def _set_l2(lab: Label, group: str | None, st: _State, close_l2) -> None:
     st.l2_used = False
 
 
-def _emit(toks: list[Tok], roles: list[str], rowwise: bool, st: _State, table: FamilyTable) -> None:
+def _emit(toks: list[Tok], roles: list[str], rowwise: bool, st: _State, table: FamilyTable,
+          regions: list[str] = ()) -> None:  # type: ignore[assignment]
     w = len(roles)
     chunks: list[list[Tok]]
     if rowwise:
@@ -407,13 +420,18 @@ def _emit(toks: list[Tok], roles: list[str], rowwise: bool, st: _State, table: F
         cells = {r: (ch[i].text if i < len(ch) else "") for i, r in enumerate(roles)}
         if not cells.get("value") and len(ch) < 2:
             continue  # a name without its value: the text was cut
-        extra = {r: v for r, v in cells.items() if r not in ("l3", "value", "l1", "l2")}
+        extra = {r: v for r, v in cells.items() if r not in ("l3", "value", "l1", "l2", "region")}
+        by_region: dict[str, str] = {}
+        if regions:
+            vals = [ch[i].text if i < len(ch) else "" for i, r in enumerate(roles) if r in ("value", "region")]
+            by_region = dict(zip(regions, vals))
         block = st.block
         if st.pair_blocks:
             block = st.pair_blocks[st.pair_index % 2]
             st.pair_index += 1
         table.indicators.append(
-            TargetRow(st.l1, st.l2, cells.get("l3", ""), cells.get("value", ""), ch[0].line, st.l1_printed, block, extra)
+            TargetRow(st.l1, st.l2, cells.get("l3", ""), cells.get("value", ""), ch[0].line, st.l1_printed, block, extra,
+                      by_region)
         )
 
 

@@ -18,6 +18,7 @@ SPEC = Spec(
     amounts=(("资金总额", None), ("其中:财政拨款", None), ("其他资金", None)),
     goals=("总体目标",),
     sections=("资金情况(万元)", "资金情况"),
+    region_field="区域",
 )
 
 
@@ -26,13 +27,7 @@ def detect(text: str) -> Detection:
 
 
 def read(rows: list[TokRow], rowwise: bool, currency: str | None) -> list[FamilyTable]:
-    tables = [read_table(rows, rowwise, SPEC, currency or SPEC.default_currency)]
-    for t in tables:
-        regions = t.header_fields.get("区域", "").replace("、", " ").replace(",", " ").split()
-        if len(regions) == 1:  # one region: its column is the value column
-            for ind in t.indicators:
-                ind.region_values[regions[0]] = ind.value
-    return tables
+    return [read_table(rows, rowwise, SPEC, currency or SPEC.default_currency)]
 
 
 TEMPLATE = FamilyTemplate(NAME, TITLE)
