@@ -431,3 +431,22 @@ def test_transfer_payment_targets_per_region():
         ("改造学校数", ">=3所", {"explanation": "反映改造数量"}, {"甲县": ">=3所", "乙县": ">=5所"}),
         ("师生满意度", ">=90%", {"explanation": "反映满意程度"}, {"甲县": ">=90%", "乙县": ">=85%"}),
     ]
+
+
+def _fragments(text: str) -> str:
+    """The same table as PDF text would give it: one fragment per line, no bars."""
+    out = []
+    for line in text.splitlines():
+        s = line.strip()
+        if not s or set(s) == {"|"}:
+            continue
+        out.extend(s.rstrip("|").split())
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("path", [p for p in EXAMPLES if "flatlist" not in p.stem], ids=lambda p: p.stem)
+def test_example_as_a_fragment_stream_still_matches_truth(path: Path):
+    # the same tables in another text form: every cell cut into its words, one a line
+    truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    s = score(read_text(_fragments(path.read_text(encoding="utf-8"))).to_json(), truth)
+    assert s.perfect, s

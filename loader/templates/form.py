@@ -457,9 +457,10 @@ def _greedy(toks: list[Tok], roles: list[str]) -> list[list[Tok]]:
     while i < n:
         rec = [toks[i]]
         i += 1
-        if i < n:
-            rec.append(toks[i])
-            i += 1
+        if i >= n:
+            break  # a name without its value: the text was cut
+        rec.append(toks[i])
+        i += 1
         for role in roles[2:]:
             fit = _FITS.get(role)
             if i >= n:
