@@ -450,3 +450,22 @@ def test_example_as_a_fragment_stream_still_matches_truth(path: Path):
     truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
     s = score(read_text(_fragments(path.read_text(encoding="utf-8"))).to_json(), truth)
     assert s.perfect, s
+
+
+def test_web_table_one_cell_a_line_blank_line_after_each_row():
+    text = "\n\n".join([
+        "项目支出绩效目标表", "项目名称\n戌项目", "主管部门及代码\n[101]某某局", "年度资金总额:\n20\n其中:财政拨款\n20",
+        "年度目标\n做好", "一级指标\n二级指标\n三级指标\n指标值\n备注",
+        "产出指标\n数量指标\n场次\n3场\n按年度计划",
+        "服务次数\n多次",
+        "时效指标\n完成时间\n年底前",
+        "效益指标\n生态效益指标",
+        "社会效益指标\n受益人数\n≥100人",
+    ]) + "\n"
+    doc = read_text(text)
+    assert rows(doc) == [
+        ("产出指标", "数量指标", "场次", "3场"), ("产出指标", "数量指标", "服务次数", "多次"),
+        ("产出指标", "时效指标", "完成时间", "年底前"), ("效益指标", "社会效益指标", "受益人数", "≥100人"),
+    ]
+    assert doc.tables[0].indicators[0].extra == {"note": "按年度计划"}
+    assert [l for l, _ in doc.tables[0].non_indicator_rows] == ["生态效益指标"]

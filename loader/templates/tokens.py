@@ -82,12 +82,37 @@ def text_rows(lines: Sequence[tuple[int, Row]], raw: Sequence[str] | None = None
         if raw is not None and len(raw) == len(texts):
             texts = [(n, r.expandtabs(4)) for (n, _), r in zip(texts, raw)]
         return Tokens("rows", [TokRow(n, _words(t, n)) for n, t in texts if t.strip()])
+    blocks = _blank_line_rows(texts)
+    if blocks is not None:
+        return Tokens("blocks", blocks)
     rows = [TokRow(n, _words(t, n)) for n, t in texts if t.strip()]
     # fragments: every space-separated piece is its own fragment of the stream
     return Tokens("fragments", [TokRow(t.line, (t,)) for r in rows for t in r.toks])
 
 
 _WORD = re.compile(r"[^ \u3000\xa0\t]+")
+
+
+def _blank_line_rows(texts: list[tuple[int, str]]) -> list[TokRow] | None:
+    """A web table flattened one cell a line, a blank line after each row, if it is one.
+
+    It is, when the indicator column headers make one block of their own.
+    """
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for n, t in texts:
+        if t.strip():
+            blocks[-1].append((n, t.strip()))
+        elif blocks[-1]:
+            blocks.append([])
+    if len(blocks) < 4:
+        return None
+    header = any(
+        len(b) >= 3 and sum(fold(t) in _HEADER_KEYS for _, t in b) >= 3 and all(len(fold(t)) <= 12 for _, t in b)
+        for b in blocks
+    )
+    if not header:
+        return None
+    return [TokRow(b[0][0], tuple(Tok(t, n) for n, t in b)) for b in blocks if b]
 
 
 def _words(text: str, n: int) -> tuple[Tok, ...]:
