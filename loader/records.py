@@ -385,6 +385,7 @@ class FamilyDocument:
     year: int | None = None
     tables: list[FamilyTable] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    lines: list[LineEntry] = field(default_factory=list)  # every non-blank row accounted
 
     @property
     def errors(self) -> list[Problem]:
@@ -395,7 +396,8 @@ class FamilyDocument:
         units = {t.currency_unit for t in self.tables}
         return Document(
             source=self.source, year=self.year, currency_unit=units.pop() if len(units) == 1 else "万元",
-            encoding=self.encoding, problems=list(self.problems), sha256=self.sha256, tables=list(self.tables),
+            encoding=self.encoding, lines=list(self.lines), problems=list(self.problems), sha256=self.sha256,
+            tables=list(self.tables),
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -217,8 +217,11 @@ def test_blank_form_yields_no_table():
 def test_unknown_layout_names_closest_family_and_what_is_missing():
     doc = read_text("某某绩效目标表\n项目名称 壬项目\n年度资金总额 3\n")
     assert doc.tables == []
-    (p,) = doc.problems
-    assert p.code == "no-family" and "closest is" in p.message and "missing:" in p.message
+    (p,) = [p for p in doc.problems if p.code == "no-family"]
+    assert "closest is" in p.message and "missing:" in p.message
+    # nothing lost silently: every line of it is rejected, with a problem naming the line
+    assert [(e.line, e.status) for e in doc.lines] == [(1, "rejected"), (2, "rejected"), (3, "rejected")]
+    assert sorted(p.line for p in doc.problems if p.code == "not-read") == [1, 2, 3]
 
 
 def test_forced_template_and_unknown_name():
@@ -469,3 +472,13 @@ def test_web_table_one_cell_a_line_blank_line_after_each_row():
     ]
     assert doc.tables[0].indicators[0].extra == {"note": "按年度计划"}
     assert [l for l, _ in doc.tables[0].non_indicator_rows] == ["生态效益指标"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_line_of_a_family_document_is_accounted(path: Path):
+    from reader_mutations import check_document
+
+    data = path.read_bytes()
+    doc = read_document(path)
+    assert check_document(doc, data, str(path)) == []
+    assert {e.status for e in doc.lines} <= {"record", "boilerplate"}

@@ -20,12 +20,16 @@ class Detection(NamedTuple):
 THRESHOLD = 0.75
 
 
+#: landmarks of the Ningxia layout (its own template): a table showing them is no family's
+NINGXIA_MARKS = ("项目总额", "年度总体绩效目标", "1-产出指标", "11-数量指标")
+
+
 def score_markers(family: str, text: str, groups: Sequence[Sequence[str]], vetoes: Sequence[str] = ()) -> Detection:
     """Share of marker groups (each a tuple of alternatives) present in ``text``."""
     found = [g for g in groups if any(alt in text for alt in g)]
     missing = tuple(g[0] for g in groups if g not in found)
     score = len(found) / len(groups) if groups else 0.0
-    if any(v in text for v in vetoes):
+    if any(v in text for v in vetoes) or any(m in text for m in NINGXIA_MARKS):
         score *= 0.5
     seen = tuple(next(alt for alt in g if alt in text) for g in found)
     return Detection(family, score, missing, seen)

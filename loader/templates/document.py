@@ -19,7 +19,7 @@ from functools import lru_cache
 from types import ModuleType
 
 from ..grid import Grid
-from ..records import Document, FamilyDocument, Problem
+from ..records import Document, FamilyDocument, LineEntry, Problem
 from ..text import Row, cells, fold, split_lines
 from . import base
 from .detect import THRESHOLD, Detection
@@ -158,6 +158,9 @@ def read_grid(grid: Grid, *, template: str | None = None, fallback: str | None =
     raw = [grid.lines[r.number - 1] for r in rows] if grid.lines is not None else None
     doc = read_rows([(r.number, r.cells) for r in rows], grid.source, raw=raw, template=template,
                     fallback=fallback, encoding=grid.encoding)
+    flagged = [LineEntry(r.number, "boilerplate", r.boilerplate) for r in grid.rows if r.boilerplate is not None and r.cells]
+    if flagged:
+        doc.lines = sorted(doc.lines + flagged, key=lambda e: e.line)
     doc.sha256 = grid.sha256
     return doc
 
@@ -182,9 +185,10 @@ def read_rows(
         raise UnknownTemplate(f"no template {template!r}; known: {', '.join(sorted(fams))}")
     tokens = text_rows(lines, raw)
     doc = FamilyDocument(source=source, encoding=encoding)
+    outcome: list[tuple[int, str, str, int | None]] = []  # region start line, status, reason, table seq
     for part in regions(tokens):
         ftext = flat_text(part)
-        line = part[0].line if part else None
+        line = min((t.line for r in part for t in r.toks), default=part[0].line if part else 1)
         if template is not None:
             det = fams[template].detect(ftext)
         else:
@@ -197,22 +201,51 @@ def read_rows(
                 f"a table matches no template family; closest is {det.family} "
                 f"({det.score:.0%} of its markers), missing: {', '.join(det.missing)}",
                 source, line, severity="error"))
+            outcome.append((line, "rejected", "a table of no known layout family", None))
             continue
-        for table in fams[det.family].read(part, tokens.rowwise, currency_of(ftext)):
+        read = fams[det.family].read(part, tokens.rowwise, currency_of(ftext))
+        if not read:
+            outcome.append((line, "boilerplate", f"text of a {det.family} form, no table", None))
+        for k, table in enumerate(read):
+            first = line if k == 0 else table.line
             if not table.name and not table.indicators and not any(a.value is not None for a in table.amounts):
                 doc.problems.append(Problem(
                     "blank-form", f"a blank {det.family} form (labels, no values): no table",
                     source, table.line, severity="warning"))
+                outcome.append((first, "boilerplate", f"a blank {det.family} form", None))
                 continue
             if not table.name:
                 doc.problems.append(Problem("no-project-name", "a table without a project name", source, table.line))
             doc.tables.append(table)
+            outcome.append((first, "record", f"{det.family} table", len(doc.tables)))
+    doc.lines = _account(lines, outcome, doc, source)
     if doc.year is None:
         m = re.search(r"(20\d{2})年度?", flat_text(tokens.rows[:40]))
         doc.year = int(m.group(1)) if m else None
     if not doc.tables and not doc.problems:
         doc.problems.append(Problem("no-table", "no performance-target table found", source, None))
     return doc
+
+
+def _account(lines: list[tuple[int, Row]], outcome: list[tuple[int, str, str, int | None]],
+             doc: FamilyDocument, source: str) -> list[LineEntry]:
+    """Every non-blank row, accounted to the table (or rejected part) it falls in."""
+    outcome.sort(key=lambda o: o[0])
+    entries: list[LineEntry] = []
+    k = -1
+    for n, row in lines:
+        if not row:
+            continue
+        while k + 1 < len(outcome) and outcome[k + 1][0] <= n:
+            k += 1
+        if k < 0:
+            entries.append(LineEntry(n, "boilerplate", "text before the first table"))
+            continue
+        _, status, reason, seq = outcome[k]
+        if status == "rejected":
+            doc.problems.append(Problem("not-read", f"not read: {reason}", source, n, severity="warning"))
+        entries.append(LineEntry(n, status, reason, seq))  # type: ignore[arg-type]
+    return entries
 
 
 def read_file(path: str | Path, *, template: str | None = None) -> FamilyDocument:
