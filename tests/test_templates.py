@@ -482,3 +482,21 @@ def test_every_line_of_a_family_document_is_accounted(path: Path):
     doc = read_document(path)
     assert check_document(doc, data, str(path)) == []
     assert {e.status for e in doc.lines} <= {"record", "boilerplate"}
+
+
+def test_gansu_bare_level_names_and_values_glued_to_names():
+    text = "\n".join([
+        "甘肃省省级部门预算项目支出绩效目标表",
+        "一级项目名称 某某专项",
+        "二级项目名称 亥项目",
+        "主管部门 某某厅",
+        "项目总投资 120 省级财政安排 120 预算申报数 120",
+        "年度绩效目标 完成培训",
+        "一级指标 二级指标 三级指标 指标目标值",
+        "产出 数量指标 培训人次=30000人次",
+        "效益 社会效益指标 培训合格率 =100百分比",
+    ]) + "\n"
+    (t,) = read_text(text).tables
+    assert t.family == "gansu_shengji" and t.name == "亥项目"
+    assert rows(read_text(text)) == [
+        ("产出指标", "数量指标", "培训人次", "=30000人次"), ("效益指标", "社会效益指标", "培训合格率", "=100百分比")]

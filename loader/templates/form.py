@@ -42,6 +42,8 @@ class Spec:
     default_currency: str = "万元"
     #: the header field naming the regions, each with its own target-value column
     region_field: str | None = None
+    #: other printed forms of labels -> the label (bare level names: 产出 -> 产出指标)
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def vocabulary(self) -> Vocabulary:
         words = (
@@ -49,7 +51,7 @@ class Spec:
             + list(self.sections) + list(self.blocks) + list(self.stops)
             + list(L.COLUMN_ROLES) + list(L.INDICATOR_LABELS)
         )
-        return Vocabulary(words)
+        return Vocabulary(words, self.aliases)
 
 
 Item = Tok | Label
@@ -61,6 +63,8 @@ _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|万
 _PLACEHOLDER = re.compile(r"^(?:具体指标)?[…\.。·]{2,}$|^…+$")
 _COMPARATOR = "≥≤=<>＞＜≧≦"
 _FOOT_NOTE = re.compile(r"^注[:：]")
+# a value glued to its name: a comparator and a number after at least two characters
+_GLUED_VALUE = re.compile(r"(?<=..)(?:[=≥≤＞＜><]=?|>=|<=)\s*\d")
 
 
 def amount_value(printed: str) -> Decimal | None:
@@ -417,6 +421,10 @@ def _emit(toks: list[Tok], roles: list[str], rowwise: bool, st: _State, table: F
             run = _merge_one(run, w, vi)
         chunks = [[Tok(joined(c), c[0].line) for c in run[i : i + w]] for i in range(0, len(run), w)]
     for ch in chunks:
+        if len(ch) == 1 and "value" in roles:
+            m = _GLUED_VALUE.search(ch[0].text)
+            if m:  # no separator between name and value: the comparator starts the value
+                ch = [Tok(ch[0].text[: m.start()], ch[0].line), Tok(ch[0].text[m.start():], ch[0].line)]
         cells = {r: (ch[i].text if i < len(ch) else "") for i, r in enumerate(roles)}
         if not cells.get("value") and len(ch) < 2:
             continue  # a name without its value: the text was cut

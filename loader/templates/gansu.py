@@ -37,6 +37,8 @@ SPEC = Spec(
     },
     amounts=(("项目总投资", None), ("中央补助安排", None), ("省级财政安排", None), ("其他资金", None), ("预算申报数", None)),
     goals=("年度绩效目标",),
+    # level 1 printed without 指标
+    aliases={"产出": "产出指标", "成本": "成本指标", "效益": "效益指标", "满意度": "满意度指标"},
 )
 
 

@@ -100,8 +100,10 @@ class Label(NamedTuple):
 class Vocabulary:
     """A set of labels and the joiner that finds them in a token stream."""
 
-    def __init__(self, labels: Iterable[str]) -> None:
-        self.labels = frozenset(key(x) for x in labels)
+    def __init__(self, labels: Iterable[str], aliases: dict[str, str] | None = None) -> None:
+        #: other printed forms of a label -> the label (甘肃's bare 产出 for 产出指标)
+        self.aliases = {key(a): key(c) for a, c in (aliases or {}).items()}
+        self.labels = frozenset([key(x) for x in labels] + list(self.aliases))
         self.prefixes = frozenset(l[:i] for l in self.labels for i in range(1, len(l) + 1))
 
     def match(self, text: str) -> str | None:
@@ -132,7 +134,7 @@ class Vocabulary:
             else:
                 j, k, score = best
                 printed = "".join(t.text for t in toks[i : j + 1])
-                out.append(Label(k, printed, score, toks[i].line))
+                out.append(Label(self.aliases.get(k, k), printed, score, toks[i].line))
                 i = j + 1
         return out
 
