@@ -498,5 +498,6 @@ def test_gansu_bare_level_names_and_values_glued_to_names():
     ]) + "\n"
     (t,) = read_text(text).tables
     assert t.family == "gansu_shengji" and t.name == "亥项目"
+    assert [i.l1_printed for i in t.indicators] == [True, True]  # 产出, 效益 are their printed level 1
     assert rows(read_text(text)) == [
         ("产出指标", "数量指标", "培训人次", "=30000人次"), ("效益指标", "社会效益指标", "培训合格率", "=100百分比")]
