@@ -501,3 +501,11 @@ def test_gansu_bare_level_names_and_values_glued_to_names():
     assert [i.l1_printed for i in t.indicators] == [True, True]  # 产出, 效益 are their printed level 1
     assert rows(read_text(text)) == [
         ("产出指标", "数量指标", "培训人次", "=30000人次"), ("效益指标", "社会效益指标", "培训合格率", "=100百分比")]
+
+
+def test_an_amount_under_a_label_the_family_does_not_list_is_kept():
+    text = CENTRAL_HEAD.format(name="乾项目").replace("其他资金 0", "其中:专项经费 12\n其他资金 0") + (
+        "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 场次 3场\n")
+    (t,) = read_text(text).tables
+    assert ("其中:专项经费", "12", None) in [(a.label, a.printed, a.column) for a in t.amounts]
+    assert [a.label for a in t.amounts][-1] == "其他资金"

@@ -63,6 +63,8 @@ _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|万
 _PLACEHOLDER = re.compile(r"^(?:具体指标)?[…\.。·]{2,}$|^…+$")
 _COMPARATOR = "≥≤=<>＞＜≧≦"
 _FOOT_NOTE = re.compile(r"^注[:：]")
+# a label of money the family's list may lack (其中:本级资金, 上年结转, 专项经费…)
+_MONEY_LABEL = re.compile(r"^.{0,10}(?:资金|金额|预算|拨款|总额|经费|收入|结转|预算数)$")
 # a value glued to its name: a comparator and a number after at least two characters
 _GLUED_VALUE = re.compile(r"(?<=..)(?:[=≥≤＞＜><]=?|>=|<=)\s*\d")
 
@@ -171,6 +173,13 @@ def _read_head(head: list[list[Item]], spec: Spec, table: FamilyTable, currency:
     for ri, row in enumerate(head):
         for ii, it in enumerate(row):
             if not isinstance(it, Label):
+                nxt = row[ii + 1] if ii + 1 < len(row) else None
+                if (id(it) not in used and _MONEY_LABEL.search(L.key(it.text)) and isinstance(nxt, Tok)
+                        and id(nxt) not in used and _AMOUNT.match(nxt.text.replace(" ", ""))):
+                    # an amount under a label the family's list lacks: kept, column unknown
+                    used.update((id(it), id(nxt)))
+                    printed = nxt.text.strip()
+                    table.amounts.append(PrintedAmount(it.text, printed, amount_value(printed), currency, it.line))
                 continue
             k = it.key
             vals: list[Tok] = []
