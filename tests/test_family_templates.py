@@ -509,3 +509,18 @@ def test_an_amount_under_a_label_the_family_does_not_list_is_kept():
     (t,) = read_text(text).tables
     assert ("其中:专项经费", "12", None) in [(a.label, a.printed, a.column) for a in t.amounts]
     assert [a.label for a in t.amounts][-1] == "其他资金"
+
+
+def test_family_and_framework_in_the_rdf_of_the_document():
+    import rdflib
+
+    from budgetkg.loader.namespaces import BKG
+    from budgetkg.loader.rdf import convert
+
+    doc = read_document(HERE / "12_anhui_jinan_luan_2025_central.txt")
+    ds = convert(doc)
+    got = {(str(p), str(o)) for _, p, o, _ in ds.quads((None, None, None, None)) if p in (BKG.layoutFamily, BKG.indicatorFramework)}
+    assert got == {(str(BKG.layoutFamily), "central_xmzc"), (str(BKG.indicatorFramework), "old")}
+    seed = convert(read_document(Path(__file__).parent.parent / "budgetkg" / "data" / "000_aa5de0a37e870aea.txt"))
+    assert not list(seed.quads((None, BKG.layoutFamily, None, None)))  # the Ningxia RDF is unchanged
+    assert isinstance(ds, rdflib.Dataset)
