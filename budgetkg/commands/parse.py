@@ -8,14 +8,13 @@ from pathlib import Path
 
 import click
 
+from budgetkg.commands.status import EXIT_OK, EXIT_INVALID, EXIT_USAGE
 from budgetkg.loader.reader import read_document
 from budgetkg.loader.records import Document, Problem
 from budgetkg.loader.templates import UnknownTemplate, get_template
 from budgetkg.loader.templates.document import UnknownTemplate as UnknownFamily
 from budgetkg.loader.templates.document import families
 from budgetkg.loader.templates.document import read_file as read_family_file
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 @click.command()
