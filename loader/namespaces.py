@@ -106,6 +106,8 @@ class BKG(DefinedNamespace):
     sha256: URIRef
     fileName: URIRef
     encoding: URIRef
+    layoutFamily: URIRef
+    indicatorFramework: URIRef
     currencyUnit: URIRef
     # units
     ThousandYuan: URIRef
