@@ -25,6 +25,7 @@ from .iris import DEFAULT_BASE
 from .memgraph import BulkMemory, graph_of
 from .model import ontology_graph, ontology_graph_name
 from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, KIND, LEVEL, QUDT, UNIT, bind_prefixes
+from .rdf_files import RDF_FILES
 from .records import AMOUNT_FIELDS, Document, Indicator, Org, Project
 from .values import Target
 
@@ -74,14 +75,9 @@ COMPARATORS: dict[str, URIRef] = {
     "~": COMPARATOR.approx,
 }
 
-FORMATS: dict[str, str] = {
-    ".trig": "trig",
-    ".nq": "nquads",
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".jsonld": "json-ld",
-}
-QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+#: rdflib's syntax name by extension (the table is ``rdf_files.RDF_FILES``).
+FORMATS: dict[str, str] = {f.extension: f.rdflib_format for f in RDF_FILES if f.loadable}
+QUAD_FORMATS = {f.rdflib_format for f in RDF_FILES if f.quads}
 
 
 class ConversionError(ValueError):
@@ -279,6 +275,11 @@ class _Builder:
         add((d, B.encoding, self._lit(doc.encoding)))
         add((d, B.fiscalYear, self._year(self.year)))
         add((d, B.currencyUnit, self.printed_unit))
+        # tables of another layout family (loader/templates): which, and which framework
+        for family in sorted({t.family for t in doc.tables}):
+            add((d, B.layoutFamily, self._lit(family)))
+        for framework in sorted({t.framework for t in doc.tables if t.framework}):
+            add((d, B.indicatorFramework, self._lit(framework)))
 
     def _dataset(self) -> None:
         """The dataset's triples but void:triples (``build`` adds it, once the count is known)."""
