@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("budgetkg.commands.query", "query"),
     ("budgetkg.commands.publish", "publish"),
     ("budgetkg.commands.generate", "generate"),
+    ("budgetkg.commands.templates", "templates"),
 )
 
 

@@ -107,6 +107,8 @@ class BKG(DefinedNamespace):
     fileName: URIRef
     encoding: URIRef
     retrievedOn: URIRef
+    layoutFamily: URIRef
+    indicatorFramework: URIRef
     currencyUnit: URIRef
     # units
     ThousandYuan: URIRef

@@ -281,6 +281,11 @@ class _Builder:
                 add((d, B.retrievedOn, Literal(self.source.retrieved.isoformat(), datatype=XSD.date)))
         add((d, B.fiscalYear, self._year(self.year)))
         add((d, B.currencyUnit, self.printed_unit))
+        # tables of another layout family (loader/templates): which, and which framework
+        for family in sorted({t.family for t in doc.tables}):
+            add((d, B.layoutFamily, self._lit(family)))
+        for framework in sorted({t.framework for t in doc.tables if t.framework}):
+            add((d, B.indicatorFramework, self._lit(framework)))
 
     def _dataset(self) -> None:
         """The dataset's triples but void:triples (``build`` adds it, once the count is known)."""

@@ -21,7 +21,7 @@ from . import charts
 from .canned_run import run_bound, store_facts
 from .errors import ApiError
 from .state import get_state
-from .web import get_web
+from .web_state import get_web
 
 #: Rows shown in the page's table (the downloads have them all, up to the service's cap).
 MAX_SHOWN = 1000

@@ -178,8 +178,10 @@ def kind_of(state: ServiceState, iri: str) -> tuple[bool, set[str], set[str]]:
 def resource(state: ServiceState, iri: str, inbound_limit: int = 500) -> Resource:
     res = Resource(iri)
     seen: set[tuple[str, str, Term]] = set()
+    inbound_rows = 0  # before removing repeats (a link is kept once per graph holding it)
     for row in select(state, PROPERTIES.format(t=t(iri), limit=inbound_limit)):
         p, o, direction = row["p"].value, row["o"], row["dir"].value
+        inbound_rows += direction == "in"
         if (direction, p, o) not in seen:
             seen.add((direction, p, o))
             (res.out if direction == "out" else res.inbound)[p].append(o)
@@ -187,7 +189,7 @@ def resource(state: ServiceState, iri: str, inbound_limit: int = 500) -> Resourc
             res.labels[o.value][row["label"].lang or ""] = row["label"].value
     for term in res.out.get(RDFS_LABEL, []) + res.out.get(SKOS + "prefLabel", []):
         res.labels[iri].setdefault(term.lang or "", term.value)
-    if res.inbound:
+    if inbound_rows >= inbound_limit:  # the links are a sample: count them all
         res.inbound_total = {row["p"]: int(row["n"]) for row in select_py(state, INBOUND_COUNTS.format(t=t(iri)))}
     return res
 

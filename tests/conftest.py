@@ -74,10 +74,7 @@ def shifted_years_data_dir(tmp_path_factory) -> Path:
     from budgetkg import pipeline
     from budgetkg.loader.iris import DEFAULT_BASE
 
-    try:  # where the store lives moves with the store package (branch arch)
-        from budgetkg.store import OxigraphStore
-    except ImportError:
-        from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import OxigraphStore
 
     root = tmp_path_factory.mktemp("shifted-years")
     folder = root / "data"
