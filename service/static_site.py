@@ -97,8 +97,7 @@ def publish(app: Flask, out: Path, base_url: str, *, progress: Callable[[int], N
     report = PublishReport()
 
     def fetch(path: str, accept: str = "*/*") -> Any:
-        r = client.get(path, base_url=base_url.rstrip("/"), headers={"Accept": accept})
-        return r
+        return client.get(path, base_url=base_url.rstrip("/"), headers={"Accept": accept})
 
     def write(rel: str, data: bytes) -> None:
         target = out / unquote(rel.lstrip("/"))
@@ -108,9 +107,8 @@ def publish(app: Flask, out: Path, base_url: str, *, progress: Callable[[int], N
         target.write_bytes(data)
         report.files += 1
 
-    state = app.extensions[EXTENSION]
     mapper = app.extensions[WEB_EXTENSION].mapper
-    tables = {mapper.path_for_iri(row["x"]) for row in select_py(state, TABLES)}
+    tables = {mapper.path_for_iri(row["x"]) for row in select_py(app.extensions[EXTENSION], TABLES)}
     for path in resource_paths(app):
         answers = []
         for ext, accept in FORMATS:
@@ -133,8 +131,6 @@ def publish(app: Flask, out: Path, base_url: str, *, progress: Callable[[int], N
             progress(1)
     _write_fixed(fetch, write, report)
     _copy_static(app, out, report)
-    write("sitemap.xml", b"")  # replaced below; counted once
-    report.files -= 1
     for name, data in sitemaps(base_url, report.pages):
         write(name, data)
     for name, text in server_rules().items():
