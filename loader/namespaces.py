@@ -107,6 +107,7 @@ class BKG(DefinedNamespace):
     fileName: URIRef
     encoding: URIRef
     currencyUnit: URIRef
+    synthetic: URIRef  # the source is generated data (header marker 合成数据（非真实数据）)
     # units
     ThousandYuan: URIRef
     TenThousandYuan: URIRef

@@ -230,6 +230,9 @@ class Document:
     lines: list[LineEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
+    #: the header block's synthetic-data marker (合成数据（非真实数据）: …) as printed, when
+    #: the document says it was generated, not published
+    synthetic: str | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -245,6 +248,7 @@ class Document:
             "encoding": self.encoding,
             "year": self.year,
             "currency_unit": self.currency_unit,
+            "synthetic": self.synthetic,
             "line_report": {
                 "counts": counts,
                 "lines": [e.to_json() for e in self.lines if e.status != "record"],

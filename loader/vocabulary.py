@@ -185,12 +185,14 @@ _BOILERPLATE = (
     re.compile(r"^\((?P<year>\d{4})年度?\)$"),
     re.compile(r"^(?P<year>\d{4})年度?$"),
     re.compile(r"^(?:金额)?单位:(?P<unit>万元|元|亿元|千元)$"),
+    # A generated document says so in its header block: 合成数据（非真实数据）: how it was made.
+    re.compile(r"^合成(?:测试)?数据\(非真实数据\)(?::(?P<note>.*))?$"),
 )
 
 
 def boilerplate(key: str) -> tuple[str, dict[str, str]] | None:
     """Classify a folded single-cell line of the header block: (kind, captured groups)."""
-    kinds = ("attachment", "title", "year", "year", "currency-unit")
+    kinds = ("attachment", "title", "year", "year", "currency-unit", "synthetic")
     for kind, pat in zip(kinds, _BOILERPLATE):
         m = pat.match(key)
         if m:
