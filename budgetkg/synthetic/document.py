@@ -102,12 +102,13 @@ def marker_line(how: str) -> str:
 
 def continue_document(prev: SyntheticDocument, seed: int, *, year: int | None = None,
                       quirks: bool | Quirks = True, continuity: Continuity | None = None,
-                      how: str | None = None) -> SyntheticDocument:
+                      how: str | None = None, tables: int | None = None) -> SyntheticDocument:
     """The department's next year after ``prev`` (``prev.year + 1`` unless ``year``): most
     lines again with drifting totals, most indicators again with some targets changed,
     lines added and dropped, carry-over tables of kept lines, names drifting in
     punctuation (rates: ``Continuity``). The answer key gives each table's
-    ``predecessor`` (its table in ``prev``) and ``continuity`` the counts."""
+    ``predecessor`` (its table in ``prev``) and ``continuity`` the counts. ``tables``
+    caps the number of tables (a corpus' last document)."""
     if not prev.contents:
         raise ValueError("the previous document has no contents to continue")
     year = prev.year + 1 if year is None else year
@@ -117,7 +118,7 @@ def continue_document(prev: SyntheticDocument, seed: int, *, year: int | None = 
     dept, dept_name = prev.contents[0].dept
     units = sorted({c.unit for c in prev.contents if c.unit is not None})
     b = _DocumentBuilder(seed, dept, dept_name, year, len(prev.contents), q, units=units or None, forced=False)
-    return b.follow(prev, continuity or Continuity(), how)
+    return b.follow(prev, continuity or Continuity(), how, tables)
 
 
 class _DocumentBuilder:
@@ -193,7 +194,8 @@ class _DocumentBuilder:
         how = f"budgetkg generate, seed {self.seed}, department {self.dept}, {self.year}"
         return self._print(tables, how, {})
 
-    def follow(self, prev: SyntheticDocument, c: Continuity, how: str | None) -> SyntheticDocument:
+    def follow(self, prev: SyntheticDocument, c: Continuity, how: str | None,
+               cap: int | None = None) -> SyntheticDocument:
         """The year after ``prev``: its contents evolved, printed afresh."""
         r = self.rng
         no_carry = Quirks(**{**self.q.__dict__, "carryover": 0.0})
@@ -215,6 +217,8 @@ class _DocumentBuilder:
             return new_row(fresh, code, used)
 
         step = evolve(list(prev.contents), prev.year, self.year, r, c, new_line, marker, add_row)
+        if cap is not None and cap < len(step.contents):
+            step.contents[cap:] = []
         self.n = len(step.contents)
         self.must[:] = [set() for _ in range(self.n)]
         tables = [present(self.ctx, i, content) for i, content in enumerate(step.contents)]
