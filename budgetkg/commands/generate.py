@@ -42,9 +42,12 @@ def _years(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @click.option("--years", callback=_years,
               help="Years to write, separated by commas; one document per department and year "
                    "[default: 2021,2022,2023; with --next-year: the year after DOC's].")
-@click.option("--next-year", "next_of", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Write the years after this document instead (its lines continued: totals drifting, "
-                   "targets changed, lines added and dropped, carry-overs).")
+@click.option("--next-year", "next_of", metavar="DOC",
+              help="Write the years after the table file DOC instead (its lines continued: totals drifting, "
+                   "targets changed, lines added and dropped, carry-overs); DOC 'seed' is the embedded "
+                   "2022 document.")
+@click.option("--with-source", is_flag=True,
+              help="With --next-year: copy DOC into OUT_DIR too, so that loading OUT_DIR loads every year.")
 @click.option("--independent-years", is_flag=True,
               help="Draw each year of a department afresh (default: each year continues the last).")
 @click.option("--encoding", type=click.Choice(ENCODINGS), default="utf-8", show_default=True)
@@ -52,7 +55,8 @@ def _years(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @click.option("--truth", is_flag=True, help="Write NAME.truth.json (the answer key) beside each file.")
 @click.option("--progress", is_flag=True, help="Show a progress bar.")
 def generate(out_dir: Path, seed: int, tables: int | None, megabytes: float | None, triples: int | None,
-             years: tuple[int, ...] | None, next_of: Path | None, independent_years: bool, encoding: str,
+             years: tuple[int, ...] | None, next_of: str | None, with_source: bool, independent_years: bool,
+             encoding: str,
              crlf: bool, truth: bool, progress: bool) -> None:
     """Write synthetic performance-target tables into OUT_DIR.
 
@@ -66,8 +70,10 @@ def generate(out_dir: Path, seed: int, tables: int | None, megabytes: float | No
     if next_of is not None:
         if tables is not None or megabytes is not None or triples is not None or independent_years:
             raise click.UsageError("--next-year takes no size options and no --independent-years")
-        _next_years(out_dir, next_of, seed, years, encoding, crlf, truth)
+        _next_years(out_dir, _document(next_of), seed, years, encoding, crlf, truth, with_source)
         return
+    if with_source:
+        raise click.UsageError("--with-source goes with --next-year")
     try:
         paths = generate_corpus(out_dir, seed=seed, tables=tables, megabytes=megabytes, triples=triples,
                                 years=years or (2021, 2022, 2023), encoding=encoding,
@@ -83,8 +89,18 @@ def generate(out_dir: Path, seed: int, tables: int | None, megabytes: float | No
     click.echo(f"{out_dir}: {len(paths)} files, {n_tables} tables, {size / 1_000_000:.2f} MB")
 
 
+def _document(name: str) -> Path:
+    if name == "seed":
+        from importlib import resources  # noqa: PLC0415
+
+        from budgetkg.synthetic import SEED_NAME  # noqa: PLC0415
+
+        return Path(str(resources.files("budgetkg") / "data" / SEED_NAME))
+    return Path(name)
+
+
 def _next_years(out_dir: Path, doc: Path, seed: int, years: tuple[int, ...] | None, encoding: str, crlf: bool,
-                truth: bool) -> None:
+                truth: bool, with_source: bool) -> None:
     from budgetkg.synthetic.next_year import file_name, next_years  # noqa: PLC0415  (reads the reader)
 
     try:
@@ -97,6 +113,9 @@ def _next_years(out_dir: Path, doc: Path, seed: int, years: tuple[int, ...] | No
         sys.exit(EXIT_INVALID)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        if with_source:
+            (out_dir / doc.name).write_bytes(doc.read_bytes())
+            click.echo(f"{out_dir / doc.name}: {docs[0].truth['continuity']['previous']['year']}, a copy of {doc}")
         for d in docs:
             path = out_dir / file_name(doc, d.year)
             path.write_bytes(d.encode(encoding, "\r\n" if crlf else "\n"))
