@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,43 @@ def test_several_years_each_continue_the_last() -> None:
 def test_determinism_by_seed() -> None:
     a, b = next_years(SEED, seed=5), next_years(SEED, seed=5)
     assert a[0].text == b[0].text and a[0].truth == b[0].truth
-    assert next_years(SEED, seed=6)[0].text != a[0].text
+    body = a[0].text.split("\n", 1)[1]  # below the marker line, which names the seed
+    assert next_years(SEED, seed=6)[0].text.split("\n", 1)[1] != body
+
+
+def test_cost_rows_follow_the_total(next_doc) -> None:
+    """Cost rows that added up to last year's total add up to this year's, in the same unit."""
+    seed = seed_truth()["projects"]
+    checked = 0
+    for p in next_doc.truth["projects"]:
+        q = seed[p["predecessor"] - 1] if p["predecessor"] else None
+        if q is None or p["carryover"]["is_carryover"] or p["amounts"]["total"] == q["amounts"]["total"]:
+            continue
+        old = [i["value"] for i in q["indicators"] if i["level2"] == "14"]
+        if not old or not all(v.endswith("万元") and "/" not in v for v in old):
+            continue
+        if sum(Decimal(v[:-2]) for v in old) != Decimal(q["amounts"]["total"]):
+            continue
+        new = [i["value"] for i in p["indicators"] if i["level2"] == "14"]
+        assert sum(Decimal(v[:-2]) for v in new) == Decimal(p["amounts"]["total"]), p["name"]
+        checked += 1
+    assert checked
+
+
+def test_names_drift_in_punctuation_only() -> None:
+    """Some kept lines are printed another way (（ for (, a space before a bracket), and stay
+    the same line; over a few seeds it happens, as the rate says."""
+    seed = seed_truth()["projects"]
+    renamed = 0
+    for n in range(6):
+        (doc,) = next_years(SEED, seed=n)
+        pairs = [(seed[p["predecessor"] - 1]["name"], p["name"]) for p in doc.truth["projects"] if p["predecessor"]]
+        # (a carry-over table added to a line is printed with a marker its predecessor lacks)
+        drifted = [(a, b) for a, b in pairs if a != b and fold_text(a) == fold_text(b)]
+        assert all(project_line_key(a) == project_line_key(b) for a, b in drifted)
+        assert len(drifted) == doc.truth["continuity"]["renamed_tables"]
+        renamed += len(drifted)
+    assert renamed > 0
 
 
 def test_bad_years_and_documents(tmp_path: Path) -> None:
@@ -144,6 +181,7 @@ def test_compare_targets_sees_the_changed_targets(kg, next_doc) -> None:
             if old[k] == 1 and k in new and new[k] != i["value"] and sum(
                     (j["level2"], j["name"]) == k for j in p["indicators"]) == 1:
                 expected.add((p["name"], i["name"], i["value"], new[k]))
+    assert next_doc.truth["continuity"]["indicators"]["changed"] > 0  # the generator changed targets
     rows = kg.run("compare-targets", yearA=2022, yearB=2023)
     got = {(r["projectB"], r["indicator"], r["targetA"], r["targetB"]) for r in rows if r["change"] == "changed"}
     assert expected and expected <= got
@@ -152,7 +190,12 @@ def test_compare_targets_sees_the_changed_targets(kg, next_doc) -> None:
 
 
 def test_carryover_chains_link_to_last_year(kg, next_doc) -> None:
-    carried = [p for p in next_doc.truth["projects"] if p["carryover"]["is_carryover"] and p["predecessor"]]
+    seed = seed_truth()["projects"]
+    # carry-over tables the generator added: their predecessor is last year's table of the line
+    carried = [p for p in next_doc.truth["projects"] if p["carryover"]["is_carryover"] and p["predecessor"]
+               and project_line_key(p["name"]) != fold_text(p["name"])
+               and project_line_key(seed[p["predecessor"] - 1]["name"]) == fold_text(seed[p["predecessor"] - 1]["name"])]
+    assert len(carried) == next_doc.truth["continuity"]["carryover_tables"]
     rows = kg.run("carryover-chains", year=2023)
     linked = {r["project"] for r in rows if r["linked"]}
     assert carried and {p["name"] for p in carried} <= linked
