@@ -291,3 +291,24 @@ def test_corpus_years_continue_each_other(tmp_path: Path) -> None:
                                   continuity=None)
     assert all("continuity" not in json.loads(p.with_suffix(".truth.json").read_text(encoding="utf-8"))
                for p in independent)
+
+
+def test_framework_2021_year_on_request_only(tmp_path: Path) -> None:
+    """--framework-2021 YEAR prints continued years from YEAR on with 成本指标 at level 1. The
+    reader does not read that framework yet: it must say so line by line, never drop rows
+    silently (when it learns the framework, this becomes an exact read-back)."""
+    default = generate_corpus(tmp_path / "a", seed=4, tables=70, years=(2021, 2022))
+    assert not any("\n4-成本指标\t" in p.read_text(encoding="utf-8") for p in default)
+    paths = generate_corpus(tmp_path / "b", seed=4, tables=70, years=(2021, 2022), truth=True, framework_2021=2022)
+    for p in paths:
+        t = json.loads(p.with_suffix(".truth.json").read_text(encoding="utf-8"))
+        cost = [i for q in t["projects"] for i in q["indicators"] if i["level1"] == "4"]
+        old = [i for q in t["projects"] for i in q["indicators"] if i["level2"] == "14"]
+        if t["year"] < 2022:
+            assert not cost and old
+            continue
+        assert cost and not old and {i["level2"] for i in cost} <= {"41", "42", "43"}
+        parsed = read_document(p)
+        rejected = [e for e in parsed.lines if e.status == "rejected"]
+        text = p.read_text(encoding="utf-8").split("\n")
+        assert sum(text[e.line - 1].startswith("4-成本指标") for e in rejected) >= len(cost)

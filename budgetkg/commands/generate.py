@@ -48,6 +48,9 @@ def _years(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
                    "2022 document.")
 @click.option("--with-source", is_flag=True,
               help="With --next-year: copy DOC into OUT_DIR too, so that loading OUT_DIR loads every year.")
+@click.option("--framework-2021", "framework_2021", type=click.IntRange(1990, 2100), metavar="YEAR",
+              help="Print continued years from YEAR on in the 2021 indicator framework (成本指标 at level 1); "
+                   "experimental: the reader does not read it yet.")
 @click.option("--independent-years", is_flag=True,
               help="Draw each year of a department afresh (default: each year continues the last).")
 @click.option("--encoding", type=click.Choice(ENCODINGS), default="utf-8", show_default=True)
@@ -55,7 +58,8 @@ def _years(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @click.option("--truth", is_flag=True, help="Write NAME.truth.json (the answer key) beside each file.")
 @click.option("--progress", is_flag=True, help="Show a progress bar.")
 def generate(out_dir: Path, seed: int, tables: int | None, megabytes: float | None, triples: int | None,
-             years: tuple[int, ...] | None, next_of: str | None, with_source: bool, independent_years: bool,
+             years: tuple[int, ...] | None, next_of: str | None, with_source: bool, framework_2021: int | None,
+             independent_years: bool,
              encoding: str,
              crlf: bool, truth: bool, progress: bool) -> None:
     """Write synthetic performance-target tables into OUT_DIR.
@@ -68,8 +72,9 @@ def generate(out_dir: Path, seed: int, tables: int | None, megabytes: float | No
     if sum(x is not None for x in (tables, megabytes, triples)) > 1:
         raise click.UsageError("give at most one of --tables, --megabytes, --triples")
     if next_of is not None:
-        if tables is not None or megabytes is not None or triples is not None or independent_years:
-            raise click.UsageError("--next-year takes no size options and no --independent-years")
+        if tables is not None or megabytes is not None or triples is not None or independent_years \
+                or framework_2021 is not None:
+            raise click.UsageError("--next-year takes no size options, --independent-years or --framework-2021")
         _next_years(out_dir, _document(next_of), seed, years, encoding, crlf, truth, with_source)
         return
     if with_source:
@@ -78,7 +83,8 @@ def generate(out_dir: Path, seed: int, tables: int | None, megabytes: float | No
         paths = generate_corpus(out_dir, seed=seed, tables=tables, megabytes=megabytes, triples=triples,
                                 years=years or (2021, 2022, 2023), encoding=encoding,
                                 newline="\r\n" if crlf else "\n", truth=truth, progress=progress,
-                                continuity=None if independent_years else Continuity())
+                                continuity=None if independent_years else Continuity(),
+                                framework_2021=framework_2021)
     except OSError as exc:
         click.echo(f"{out_dir}: error: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)

@@ -19,7 +19,8 @@ from .vocabulary import department_catalog
 def generate_corpus(out_dir: Path, *, seed: int = 0, tables: int | None = None, megabytes: float | None = None,
                     triples: int | None = None, years: Sequence[int] = (2021, 2022, 2023), encoding: str = "utf-8",
                     newline: str = "\n", truth: bool = False, progress: bool = False,
-                    continuity: Continuity | None = Continuity()) -> list[Path]:
+                    continuity: Continuity | None = Continuity(),
+                    framework_2021: int | None = None) -> list[Path]:
     """Write documents (one per department and year, 20–60 tables each) into ``out_dir``.
 
     Sized by exactly one target: a count of ``tables``, ``megabytes`` of encoded text, or
@@ -31,6 +32,8 @@ def generate_corpus(out_dir: Path, *, seed: int = 0, tables: int | None = None, 
     A department's years continue each other (``continuity``: most lines and indicators
     kept, some totals and targets changed, lines added and dropped, carry-overs; see
     docs/synthetic.md); ``continuity=None`` draws every year afresh, as before.
+    ``framework_2021``: a year from which continued years print the 2021 indicator
+    framework (成本指标 at level 1; the reader does not read it yet).
     """
     targets = [t for t in (tables, megabytes, triples) if t is not None]
     if len(targets) > 1:
@@ -70,7 +73,8 @@ def generate_corpus(out_dir: Path, *, seed: int = 0, tables: int | None = None, 
             room = max(1, math.ceil((goal - done) / (done / n_tables)))
             n = min(n, room)
         if continuity is not None and last is not None and last.department == dept:
-            doc = continue_document(last, seed, year=year, continuity=continuity, tables=room)
+            doc = continue_document(last, seed, year=year, continuity=continuity, tables=room,
+                                    framework_2021=framework_2021 is not None and year >= framework_2021)
         else:
             doc = generate_document(seed, department=dept, year=year, tables=n)
         last = doc

@@ -102,13 +102,16 @@ def marker_line(how: str) -> str:
 
 def continue_document(prev: SyntheticDocument, seed: int, *, year: int | None = None,
                       quirks: bool | Quirks = True, continuity: Continuity | None = None,
-                      how: str | None = None, tables: int | None = None) -> SyntheticDocument:
+                      how: str | None = None, tables: int | None = None,
+                      framework_2021: bool = False) -> SyntheticDocument:
     """The department's next year after ``prev`` (``prev.year + 1`` unless ``year``): most
     lines again with drifting totals, most indicators again with some targets changed,
     lines added and dropped, carry-over tables of kept lines, names drifting in
     punctuation (rates: ``Continuity``). The answer key gives each table's
     ``predecessor`` (its table in ``prev``) and ``continuity`` the counts. ``tables``
-    caps the number of tables (a corpus' last document)."""
+    caps the number of tables (a corpus' last document). ``framework_2021`` prints the
+    cost rows in the 2021 indicator framework (level 1 成本指标, level 2 41-经济成本指标);
+    the reader does not read that framework yet, so it is off unless asked for."""
     if not prev.contents:
         raise ValueError("the previous document has no contents to continue")
     year = prev.year + 1 if year is None else year
@@ -118,6 +121,7 @@ def continue_document(prev: SyntheticDocument, seed: int, *, year: int | None = 
     dept, dept_name = prev.contents[0].dept
     units = sorted({c.unit for c in prev.contents if c.unit is not None})
     b = _DocumentBuilder(seed, dept, dept_name, year, len(prev.contents), q, units=units or None, forced=False)
+    b.ctx.framework_2021 = framework_2021
     return b.follow(prev, continuity or Continuity(), how, tables)
 
 

@@ -89,8 +89,18 @@ def present(ctx: Context, i: int, c: Content) -> Table:
               c.goal, [], style, _header(ctx, i, punct))
     t.pad = 1 if family == 0 and ctx.on(i, "drift") else 0
     t.trail = r.choice((0, 0, 1, 2)) if ctx.q.drift else 0
-    t.rows = place_rows(ctx, i, c.groups)
+    t.rows = place_rows(ctx, i, framework_2021(c.groups) if ctx.framework_2021 else c.groups)
     return t
+
+
+def framework_2021(groups: list[tuple[str, list[tuple[str, str]]]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Groups as the 2021 framework prints them: 成本指标 first, at level 1, its rows as
+    经济成本指标 (41) and the social and ecological cost groups empty (42, 43)."""
+    costs = [rows for code, rows in groups if code == "14"]
+    rest = [(code, rows) for code, rows in groups if code != "14"]
+    if not costs:
+        return rest
+    return [("41", costs[0]), ("42", []), ("43", [])] + rest
 
 
 def content_of(t: Table, dept: tuple[int, str]) -> Content:
