@@ -109,6 +109,7 @@ class BKG(DefinedNamespace):
     layoutFamily: URIRef
     indicatorFramework: URIRef
     currencyUnit: URIRef
+    synthetic: URIRef  # the source is generated data (header marker 合成数据（非真实数据）)
     # units
     ThousandYuan: URIRef
     TenThousandYuan: URIRef

@@ -250,6 +250,9 @@ class Document:
     sha256: str = ""
     #: tables read by a layout-family template other than Ningxia (loader/templates)
     tables: list[FamilyTable] = field(default_factory=list)
+    #: the header block's synthetic-data marker (合成数据（非真实数据）: …) as printed, when
+    #: the document says it was generated, not published
+    synthetic: str | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -265,6 +268,7 @@ class Document:
             "encoding": self.encoding,
             "year": self.year,
             "currency_unit": self.currency_unit,
+            "synthetic": self.synthetic,
             "line_report": {
                 "counts": counts,
                 "lines": [e.to_json() for e in self.lines if e.status != "record"],
