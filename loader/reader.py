@@ -21,6 +21,7 @@ from typing import NamedTuple
 from . import funds, levels, vocabulary
 from .funds import parse_fund_block
 from .gc_pause import gc_paused
+from .grid import Grid, GridRow
 from .records import (
     Amounts,
     Attribute,
@@ -104,6 +105,12 @@ def read_document(path: str | Path) -> Document:
 
 
 def parse_bytes(data: bytes, source: str = "<bytes>") -> Document:
+    """Read one file's bytes. A PDF goes through its source (``loader.sources.pdf``),
+    which raises ``UnreadableFile`` (an OSError) when no page can be read."""
+    from .sources import pdf
+
+    if pdf.sniff(data):
+        return parse_grid(pdf.read(data, source))
     sha = hashlib.sha256(data).hexdigest()
     try:
         text, encoding = decode_bytes(data)
@@ -124,6 +131,18 @@ def parse_text(text: str, source: str = "<text>") -> Document:
     return doc
 
 
+def parse_grid(grid: Grid) -> Document:
+    """Read the rows a source made of a file (PDF…); problems carry the rows' locators."""
+    reader = _Reader(grid.source, [], grid.rows)
+    for code, message, row, severity in grid.problems:
+        reader.problem(code, message, row, None, severity)
+    with gc_paused():
+        doc = reader.run()
+    doc.encoding, doc.sha256 = grid.encoding, grid.sha256
+    doc.locators = {r.number: r.locator for r in grid.rows if r.locator is not None}
+    return doc
+
+
 def _parse(text: str, source: str) -> Document:
     # (parse_bytes' decoding has removed the BOM: a U+FEFF still there is content)
     reader = _Reader(source, split_lines(text))
@@ -138,9 +157,11 @@ class _Table:
 
 
 class _Reader:
-    def __init__(self, source: str, lines: list[str]) -> None:
+    def __init__(self, source: str, lines: list[str], rows: list[GridRow] | None = None) -> None:
         self.source = source
         self.lines = lines
+        self.grid_rows = rows  # a source's rows instead of text lines
+        self.locators = {r.number: r.locator for r in rows if r.locator is not None} if rows else {}
         self.doc = Document(source=source, year=None, currency_unit=DEFAULT_CURRENCY, encoding="utf-8")
         self.entries: dict[int, LineEntry] = {}
         self.years: Counter[int] = Counter()
@@ -153,17 +174,31 @@ class _Reader:
 
     def problem(self, code: str, message: str, line: int | None, text: str | None = None,
                 severity: str = "error") -> None:
-        self.doc.problems.append(Problem(code, message, self.source, line, text, severity))  # type: ignore[arg-type]
+        where = self.locators.get(line) if line is not None and self.locators else None
+        self.doc.problems.append(Problem(code, message, self.source, line, text, severity,  # type: ignore[arg-type]
+                                         None if where is None else str(where)))
 
     # -- document level ------------------------------------------------------------
+
+    def _rows(self):
+        """(number, printed text, cells) of each row, from text lines or a source's grid."""
+        if self.grid_rows is None:
+            for n, raw in enumerate(self.lines, start=1):
+                row = _ROWS.get(raw)  # (inline lookup first: a hit costs no call)
+                if row is None:
+                    row = _row(raw)
+                yield n, raw, row
+            return
+        for g in self.grid_rows:
+            if g.boilerplate is not None:  # page furniture: accounted, not content
+                self.account(g.number, "boilerplate", g.boilerplate)
+                continue
+            yield g.number, "\t".join(c.text for c in g.cells), g.cells
 
     def run(self) -> Document:
         tables: list[_Table] = []
         current: _Table | None = None
-        for n, raw in enumerate(self.lines, start=1):
-            row = _ROWS.get(raw)  # (inline lookup first: a hit costs no call)
-            if row is None:
-                row = _row(raw)
+        for n, raw, row in self._rows():
             if not row:
                 if current is not None:
                     current.lines.append((n, row))

@@ -40,9 +40,14 @@ class Problem:
     line: int | None = None
     text: str | None = None
     severity: Severity = "error"
+    #: where the row is printed, for sources other than text ("page 3 row 12")
+    locator: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.locator:
+            where = f"{self.file}:{self.locator}"
+        else:
+            where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
 
     def to_json(self) -> dict[str, Any]:
@@ -53,6 +58,7 @@ class Problem:
             "line": self.line,
             "message": self.message,
             "text": self.text,
+            **({"locator": self.locator} if self.locator else {}),
         }
 
 
@@ -230,6 +236,19 @@ class Document:
     lines: list[LineEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
+    #: row number -> where it is printed, for sources other than text (a PDF's page and row)
+    locators: dict[int, Any] = field(default_factory=dict)
+
+    def locate(self, line: int | None) -> dict[str, Any] | None:
+        """A row's locator as JSON (None for text: the line number says it all)."""
+        loc = self.locators.get(line) if line is not None and self.locators else None
+        if loc is None:
+            return None
+        out = {k: v for k in ("kind", "page", "table", "row", "sheet") if (v := getattr(loc, k)) is not None}
+        out["text"] = str(loc)
+        if loc.cells:
+            out["cells"] = {str(c): ref for c, ref in loc.cells}
+        return out
 
     @property
     def errors(self) -> list[Problem]:
@@ -239,7 +258,7 @@ class Document:
         counts: dict[str, int] = {}
         for e in self.lines:
             counts[e.status] = counts.get(e.status, 0) + 1
-        return {
+        out = {
             "source": self.source,
             "sha256": self.sha256,
             "encoding": self.encoding,
@@ -252,3 +271,11 @@ class Document:
             "problems": [p.to_json() for p in self.problems],
             "projects": [p.to_json() for p in self.projects],
         }
+        if self.locators:  # where each row is printed: "line" is then a row number
+            for e in out["line_report"]["lines"]:
+                e["locator"] = self.locate(e["line"])
+            for pj in out["projects"]:
+                pj["locator"] = self.locate(pj["line"])
+                for ind in pj["indicators"]:
+                    ind["locator"] = self.locate(ind["line"])
+        return out
