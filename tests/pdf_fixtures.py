@@ -256,3 +256,39 @@ def write_scanned(text_pdf: Path, out: Path, pages: int = 2) -> Path:
         c.showPage()
     c.save()
     return out
+
+
+def write_rotated(table: MTable, out: Path) -> Path:
+    """One table on a landscape page stored the way scanners and some printers store it:
+    a portrait page with /Rotate 90 and the content drawn turned, upright when displayed."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=8.5, wordWrap="CJK")
+    w, h = A4
+    c = canvas.Canvas(str(out), pagesize=A4)
+    c.setPageRotation(90)
+    c.translate(w, 0)  # displayed (X, Y) on the landscape page -> stored (w - Y, X)
+    c.rotate(90)
+    grid: list[list[object]] = [["" for _ in range(NCOLS)] for _ in table.rows]
+    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    for r, row in enumerate(table.rows):
+        for x in row:
+            grid[r][x.col] = Paragraph(html.escape(x.text), cell) if x.text else ""
+            if x.rowspan > 1 or x.colspan > 1:
+                style.append(("SPAN", (x.col, r), (x.col + x.colspan - 1, r + x.rowspan - 1)))
+    width = h - 60
+    t = Table(grid, colWidths=[width * f for f in (0.12, 0.14, 0.24, 0.14, 0.14, 0.22)], style=TableStyle(style))
+    _, th = t.wrapOn(c, width, w - 60)
+    c.setFont("STSong-Light", 12)
+    c.drawString(30, w - 22, "部门项目支出预算绩效目标表")
+    t.drawOn(c, 30, w - 30 - th)
+    c.showPage()
+    c.save()
+    return out

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -173,17 +172,16 @@ def test_damaged_pdf_is_refused(pdf_dir, tmp_path):
 
 
 def test_landscape_and_rotated_pages(seed_doc, tmp_path):
-    tables = fx.table_model(seed_doc)[:3]
-    p = fx.write_reportlab(tables, tmp_path / "landscape.pdf", landscape_pages=True)
-    doc = read_document(p)
-    assert _records(doc) == _records(seed_doc)[:3] or len(doc.projects) == 3
-    assert [x["indicators"] for x in _records(doc)] == [x["indicators"] for x in _records(seed_doc)[:3]]
-    # the same pages with /Rotate 90: pdfplumber reads them in their displayed orientation
-    if shutil.which("qpdf") is None:
-        pytest.skip("qpdf is not installed")
-    rotated = tmp_path / "rotated.pdf"
-    subprocess.run(["qpdf", "--rotate=+90", str(p), str(rotated)], check=True)
-    assert read_document(rotated).projects  # at least read, not refused
+    want = _records(seed_doc)
+    tables = fx.table_model(seed_doc)
+    doc = read_document(fx.write_reportlab(tables[:3], tmp_path / "landscape.pdf", landscape_pages=True))
+    assert _records(doc) == want[:3]
+    # a landscape table kept as a portrait page with /Rotate 90, drawn turned
+    small = min(range(len(tables)), key=lambda i: len(tables[i].rows))
+    doc = read_document(fx.write_rotated(tables[small], tmp_path / "rotated.pdf"))
+    got = _records(doc)
+    assert len(got) == 1 and got[0]["indicators"] == want[small]["indicators"]
+    assert got[0]["amounts"] == want[small]["amounts"] and got[0]["name"] == want[small]["name"]
 
 
 def test_without_pdfplumber_the_message_says_what_to_install(monkeypatch, tmp_path):

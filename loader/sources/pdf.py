@@ -71,10 +71,12 @@ def read(data: bytes, source: str) -> Grid:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = pdf.pages
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise UnreadableFile("encrypted-pdf", f"{source}: the PDF is encrypted and needs a password "
-                                              f"({type(exc).__name__}); save an unprotected copy") from None
     except Exception as exc:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, KeyError…)
+        cause = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or cause in (
+                PDFPasswordIncorrect, PDFEncryptionError):  # pdfplumber wraps the class or an instance
+            raise UnreadableFile("encrypted-pdf", f"{source}: the PDF is encrypted and needs a password; "
+                                                  "save a copy without the password") from None
         raise UnreadableFile("damaged-pdf", f"{source}: not a readable PDF (damaged or truncated): "
                                             f"{type(exc).__name__}: {exc}"[:300]) from None
     with pdf:
@@ -108,6 +110,7 @@ def read(data: bytes, source: str) -> Grid:
     for number, why in damaged:
         grid.problems.append(("damaged-page", f"page {number} could not be read: {why}", None, "error"))
     _mark_furniture(per_page)
+    _join_split_rows(per_page)
     n = 0
     for page_no, lines in enumerate(per_page, start=1):
         for i, ln in enumerate(lines, start=1):
@@ -138,7 +141,8 @@ def _pages(numbers: list[int]) -> str:
 class _Line:
     """One grid row of a page: its cells, their boxes, where it sits."""
 
-    __slots__ = ("top", "bottom", "cells", "boxes", "table", "text", "boilerplate", "page_height", "_pieces")
+    __slots__ = ("top", "bottom", "cells", "boxes", "table", "text", "boilerplate", "page_height", "_pieces",
+                 "spans", "runs_on")
 
     def __init__(self, top: float, bottom: float, cells: tuple[Cell, ...], boxes: list[str],
                  table: int | None) -> None:
@@ -146,6 +150,8 @@ class _Line:
         self.text = " ".join(c.text for c in cells)
         self.boilerplate: str | None = None
         self.page_height = 0.0
+        self.spans: tuple[tuple[int, int], ...] = ()  # x ranges of the cells with text
+        self.runs_on: tuple[tuple[int, int], ...] = ()  # cells whose last printed line fills them
 
 
 def _box(x0: float, top: float, x1: float, bottom: float) -> str:
@@ -221,17 +227,56 @@ def _table_lines(t: Any, chars: list[dict], inside: list[bool], ti: int) -> list
     for ri, cells_ in enumerate(starts):
         row_cells: list[Cell] = []
         boxes: list[str] = []
+        full, filled = [], []
         for c in cells_:
-            text = _cell_text(per_cell.get(c, ()))
+            chs = per_cell.get(c, ())
+            text = _cell_text(chs)
             if not text:
                 continue
             col = bisect_right(lefts, round(c[0], 1) + 0.5) - 1
             row_cells.append(Cell(col, text, fold(text)))
             boxes.append(_box(*c))
+            filled.append((round(c[0]), round(c[2])))
+            last = _group_lines(chs)[-1]
+            size = max(ch["size"] for ch in last) or 1
+            if c[2] - max(ch["x1"] for ch in last) < 2.5 * size:
+                full.append((round(c[0]), round(c[2])))
         if row_cells:
             rb = rows[ri].bbox
-            out.append(_Line(rb[1], rb[3], tuple(row_cells), boxes, ti))
+            ln = _Line(rb[1], rb[3], tuple(row_cells), boxes, ti)
+            ln.spans = tuple(filled)
+            ln.runs_on = tuple(full)
+            out.append(ln)
     return out
+
+
+def _join_split_rows(pages: list[list[_Line]]) -> None:
+    """A table row cut by a page break (Word and WPS let rows break across pages) → one row.
+
+    The page's last table row continues on the next page when the next page starts with
+    a table row whose every cell sits under a cell of that row whose last printed line
+    is full (its text ran on: a row that simply ends leaves room after its last word). The pieces' texts are joined cell by
+    cell; the row keeps the first piece's locator.
+    """
+    for prev, nxt in zip(pages, pages[1:]):
+        body = [ln for ln in prev if ln.boilerplate is None]
+        head = [ln for ln in nxt if ln.boilerplate is None]
+        if not body or not head:
+            continue
+        a, b = body[-1], head[0]
+        if a.table is None or b.table is None or not a.runs_on or not b.spans:
+            continue
+        if not all(any(abs(x0 - u0) <= 2 and abs(x1 - u1) <= 2 for u0, u1 in a.runs_on) for x0, x1 in b.spans):
+            continue
+        texts = {c.col: c.text for c in a.cells}
+        for c in b.cells:
+            t = texts.get(c.col, "")
+            texts[c.col] = t + (" " if t and _needs_space(t[-1], c.text[0]) else "") + c.text
+        a.cells = tuple(Cell(col, t, fold(t)) for col, t in sorted(texts.items()))
+        boxes = dict(zip((c.col for c in a.cells), a.boxes))
+        a.boxes = [boxes.get(c.col, "") for c in a.cells]
+        a.text = " ".join(c.text for c in a.cells)
+        nxt.remove(b)
 
 
 def _cell_text(chars: Iterable[dict]) -> str:
