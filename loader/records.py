@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
+from .grid import Locator
 from .values import Target
 
 Severity = Literal["error", "warning", "info"]
@@ -40,26 +41,33 @@ class Problem:
     line: int | None = None
     text: str | None = None
     severity: Severity = "error"
-    #: where the row is printed, for sources other than text ("page 3 row 12")
-    locator: str | None = None
+    #: where the row is printed, for sources other than text (``line`` is its number)
+    locator: Locator | None = None
 
     def __str__(self) -> str:
-        if self.locator:
+        if self.locator is not None and self.locator.kind != "line":
             where = f"{self.file}:{self.locator}"
         else:
             where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d = {
             "code": self.code,
             "severity": self.severity,
             "file": self.file,
             "line": self.line,
             "message": self.message,
             "text": self.text,
-            **({"locator": self.locator} if self.locator else {}),
         }
+        return _with_locator(d, self.locator)
+
+
+def _with_locator(d: dict[str, Any], locator: Locator | None) -> dict[str, Any]:
+    """A ``"locator"`` key only where it says more than the line number (not for text)."""
+    if locator is not None and locator.kind != "line":
+        d["locator"] = locator.to_json()
+    return d
 
 
 class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of a dataclass to build
@@ -69,14 +77,16 @@ class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of 
     status: LineStatus
     reason: str  # e.g. "indicator", "fund block", "title", "stray text between tables"
     project_seq: int | None = None
+    locator: Locator | None = None  # None for text: the line is the row
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d = {
             "line": self.line,
             "status": self.status,
             "reason": self.reason,
             "project": self.project_seq,
         }
+        return d if self.locator is None else _with_locator(d, self.locator)
 
 
 @dataclass(frozen=True)
@@ -160,9 +170,10 @@ class Indicator:
     #: (the value's kind decided between two groups), "order" (no label at all)
     level2_basis: str = "label"
     printed_level2: str | None = None  # the label as printed, when on this row
+    locator: Locator | None = None  # None for text: ``line`` is the line
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return _with_locator({
             "level1": self.level1,
             "level2": self.level2,
             "name": self.name,
@@ -171,7 +182,7 @@ class Indicator:
             "level2_basis": self.level2_basis,
             "printed_level2": self.printed_level2,
             "target": self.target.to_json(),
-        }
+        }, self.locator)
 
 
 @dataclass(frozen=True)
@@ -204,9 +215,10 @@ class Project:
     carryover: Carryover
     indicators: list[Indicator] = field(default_factory=list)
     empty_groups: list[EmptyGroup] = field(default_factory=list)
+    locator: Locator | None = None  # of the 项目名称 row; None for text
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return _with_locator({
             "seq": self.seq,
             "line": self.line,
             "end_line": self.end_line,
@@ -221,7 +233,7 @@ class Project:
             "carryover": self.carryover.to_json(),
             "indicators": [i.to_json() for i in self.indicators],
             "empty_groups": [g.to_json() for g in self.empty_groups],
-        }
+        }, self.locator)
 
 
 @dataclass
@@ -236,19 +248,6 @@ class Document:
     lines: list[LineEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
-    #: row number -> where it is printed, for sources other than text (a PDF's page and row)
-    locators: dict[int, Any] = field(default_factory=dict)
-
-    def locate(self, line: int | None) -> dict[str, Any] | None:
-        """A row's locator as JSON (None for text: the line number says it all)."""
-        loc = self.locators.get(line) if line is not None and self.locators else None
-        if loc is None:
-            return None
-        out = {k: v for k in ("kind", "page", "table", "row", "sheet") if (v := getattr(loc, k)) is not None}
-        out["text"] = str(loc)
-        if loc.cells:
-            out["cells"] = {str(c): ref for c, ref in loc.cells}
-        return out
 
     @property
     def errors(self) -> list[Problem]:
@@ -258,7 +257,7 @@ class Document:
         counts: dict[str, int] = {}
         for e in self.lines:
             counts[e.status] = counts.get(e.status, 0) + 1
-        out = {
+        return {
             "source": self.source,
             "sha256": self.sha256,
             "encoding": self.encoding,
@@ -271,11 +270,3 @@ class Document:
             "problems": [p.to_json() for p in self.problems],
             "projects": [p.to_json() for p in self.projects],
         }
-        if self.locators:  # where each row is printed: "line" is then a row number
-            for e in out["line_report"]["lines"]:
-                e["locator"] = self.locate(e["line"])
-            for pj in out["projects"]:
-                pj["locator"] = self.locate(pj["line"])
-                for ind in pj["indicators"]:
-                    ind["locator"] = self.locate(ind["line"])
-        return out

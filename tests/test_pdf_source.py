@@ -101,7 +101,8 @@ def test_locators_reach_problems_and_json(pdf_dir, tmp_path, capsys):
     loc = ind["locator"]
     assert loc["kind"] == "pdf" and loc["page"] == 1 and loc["row"] >= 1
     assert loc["text"].startswith("page 1") and f"row {loc['row']}" in loc["text"]
-    x0, top, x1, bottom = map(float, next(iter(loc["cells"].values())).split(","))
+    col, box = loc["cells"][0]
+    x0, top, x1, bottom = map(float, box.split(","))
     assert x0 < x1 and top < bottom
     # problems say FILE:page P row R
     info = [p for p in doc.problems if p.code == "inferred-unit"]
@@ -197,6 +198,8 @@ def test_without_pdfplumber_the_message_says_what_to_install(monkeypatch, tmp_pa
     monkeypatch.setattr(builtins, "__import__", no_pdfplumber)
     p = tmp_path / "x.pdf"
     p.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    with pytest.raises(UnreadableFile) as exc:
-        read_document(p)
-    assert "pip install 'budgetkg[pdf]'" in str(exc.value)
+    doc = read_document(p)
+    assert not doc.projects
+    [problem] = doc.problems
+    assert problem.code == "unsupported-format" and problem.severity == "error"
+    assert "pip install 'budgetkg[pdf]'" in str(problem) and str(p) in str(problem)

@@ -36,8 +36,9 @@ from typing import Any, Iterable
 
 from ..grid import Grid, GridRow, Locator
 from ..text import Cell, fold
-from . import MissingDependency, UnreadableFile
+from .errors import UnreadableFile, UnsupportedFormat
 
+FORMAT = "pdf"
 INSTALL_HINT = "pip install 'budgetkg[pdf]'  (or: pip install pdfplumber)"
 
 # Cell borders: Word/WPS draw them as lines or thin filled rectangles; both count.
@@ -53,18 +54,18 @@ def sniff(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
 
 
-def _pdfplumber():
+def _pdfplumber(source: str):
     try:
         import pdfplumber
     except ImportError:  # an extra: say exactly what to install
-        raise MissingDependency("missing-dependency",
-                                f"reading PDF files needs pdfplumber, which is not installed: {INSTALL_HINT}") from None
+        raise UnsupportedFormat(FORMAT, source, "a PDF file: reading PDF needs pdfplumber, which is not "
+                                f"installed: {INSTALL_HINT}") from None
     return pdfplumber
 
 
 def read(data: bytes, source: str) -> Grid:
     """Read a PDF into a Grid. Raises ``UnreadableFile`` when nothing can be read."""
-    pdfplumber = _pdfplumber()
+    pdfplumber = _pdfplumber(source)
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     grid = Grid(source=source, format="pdf", encoding="binary", sha256=hashlib.sha256(data).hexdigest())
@@ -75,9 +76,9 @@ def read(data: bytes, source: str) -> Grid:
         cause = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or cause in (
                 PDFPasswordIncorrect, PDFEncryptionError):  # pdfplumber wraps the class or an instance
-            raise UnreadableFile("encrypted-pdf", f"{source}: the PDF is encrypted and needs a password; "
+            raise UnreadableFile("encrypted-pdf", source=source, reason=f"the PDF is encrypted and needs a password; "
                                                   "save a copy without the password") from None
-        raise UnreadableFile("damaged-pdf", f"{source}: not a readable PDF (damaged or truncated): "
+        raise UnreadableFile("damaged-pdf", source=source, reason=f"not a readable PDF (damaged or truncated): "
                                             f"{type(exc).__name__}: {exc}"[:300]) from None
     with pdf:
         per_page: list[list[_Line]] = []
@@ -97,13 +98,13 @@ def read(data: bytes, source: str) -> Grid:
                 page.close()  # pdfplumber caches every page's objects otherwise
     n_pages = len(per_page)
     if n_pages == 0:
-        raise UnreadableFile("damaged-pdf", f"{source}: the PDF has no pages")
+        raise UnreadableFile("damaged-pdf", source=source, reason=f"the PDF has no pages")
     if len(no_text) == n_pages:
-        raise UnreadableFile("no-text-layer", f"{source}: no text layer on {_pages(no_text)} "
+        raise UnreadableFile("no-text-layer", source=source, reason=f"no text layer on {_pages(no_text)} "
                                               "(a scanned PDF?): OCR is not supported; use the "
                                               "department's text, Word or Excel version")
     if len(no_text) + len(damaged) == n_pages and not any(per_page):
-        raise UnreadableFile("damaged-pdf", f"{source}: no page could be read: {damaged[0][1]}")
+        raise UnreadableFile("damaged-pdf", source=source, reason=f"no page could be read: {damaged[0][1]}")
     if no_text:
         grid.problems.append(("pages-without-text", f"no text layer on {_pages(no_text)} (scanned?): "
                               "those pages were not read (OCR is not supported)", None, "error"))
