@@ -20,7 +20,7 @@ from budgetkg.loader.records import Document, Problem
 from budgetkg.service.store import N_QUADS, N_TRIPLES, Store
 
 SEED_NAME = "000_aa5de0a37e870aea.txt"
-TABLE_SUFFIXES: frozenset[str] = frozenset({".txt"})
+TABLE_SUFFIXES: frozenset[str] = frozenset({".txt", ".pdf"})
 #: RDF files loaded as they are, by extension.
 RDF_MEDIA_TYPES: dict[str, str] = {
     ".trig": "application/trig",

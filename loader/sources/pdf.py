@@ -76,10 +76,10 @@ def read(data: bytes, source: str) -> Grid:
         cause = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or cause in (
                 PDFPasswordIncorrect, PDFEncryptionError):  # pdfplumber wraps the class or an instance
-            raise UnreadableFile("encrypted-pdf", source=source, reason=f"the PDF is encrypted and needs a password; "
-                                                  "save a copy without the password") from None
-        raise UnreadableFile("damaged-pdf", source=source, reason=f"not a readable PDF (damaged or truncated): "
-                                            f"{type(exc).__name__}: {exc}"[:300]) from None
+            raise UnreadableFile(source, "the PDF is encrypted and needs a password; "
+                                 "save a copy without the password", "encrypted-pdf") from None
+        why = f"{type(exc).__name__}: {exc}"[:200]
+        raise UnreadableFile(source, f"not a readable PDF (damaged or truncated): {why}", "damaged-pdf") from None
     with pdf:
         per_page: list[list[_Line]] = []
         no_text: list[int] = []
@@ -98,13 +98,13 @@ def read(data: bytes, source: str) -> Grid:
                 page.close()  # pdfplumber caches every page's objects otherwise
     n_pages = len(per_page)
     if n_pages == 0:
-        raise UnreadableFile("damaged-pdf", source=source, reason=f"the PDF has no pages")
+        raise UnreadableFile(source, "the PDF has no pages", "damaged-pdf")
     if len(no_text) == n_pages:
-        raise UnreadableFile("no-text-layer", source=source, reason=f"no text layer on {_pages(no_text)} "
-                                              "(a scanned PDF?): OCR is not supported; use the "
-                                              "department's text, Word or Excel version")
+        raise UnreadableFile(source, f"no text layer on {_pages(no_text)} (a scanned PDF?): OCR is "
+                                     "not supported; use the department's text, Word or Excel version",
+                             "no-text-layer")
     if len(no_text) + len(damaged) == n_pages and not any(per_page):
-        raise UnreadableFile("damaged-pdf", source=source, reason=f"no page could be read: {damaged[0][1]}")
+        raise UnreadableFile(source, f"no page could be read: {damaged[0][1]}", "damaged-pdf")
     if no_text:
         grid.problems.append(("pages-without-text", f"no text layer on {_pages(no_text)} (scanned?): "
                               "those pages were not read (OCR is not supported)", None, "error"))
