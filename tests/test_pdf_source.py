@@ -84,6 +84,9 @@ def test_pdf_gives_the_records_of_the_text(pdf_dir, seed_doc, producer):
     assert exact / len(want_rows) >= 0.99
     assert sum(len(t["indicators"]) for t in got) == len(want_rows)  # nothing invented
     assert doc.year == seed_doc.year and doc.currency_unit == seed_doc.currency_unit
+    # every printed row accounted for as part of a record or as boilerplate: no cell text
+    # lost from its table (a merged cell whose border has a gap, a row cut by a page break)
+    assert [str(doc.lines[i]) for i, e in enumerate(doc.lines) if e.status == "rejected"] == []
 
 
 def test_page_furniture_is_boilerplate_in_the_line_report(pdf_dir):
