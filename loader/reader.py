@@ -13,12 +13,13 @@ import hashlib
 import html
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from . import funds, levels, vocabulary
+from . import funds, levels, sources, vocabulary
+from .grid import Grid
 from .funds import parse_fund_block
 from .gc_pause import gc_paused
 from .records import (
@@ -104,6 +105,11 @@ def read_document(path: str | Path) -> Document:
 
 
 def parse_bytes(data: bytes, source: str = "<bytes>") -> Document:
+    """Read a file's bytes, of any format ``loader.sources`` knows (decided by content).
+    Raises ``sources.UnreadableFile`` (an OSError) for a damaged Word or Excel file."""
+    fmt = sources.sniff(data)
+    if fmt != "text":
+        return parse_grid(sources.read_grid(data, source, fmt))
     sha = hashlib.sha256(data).hexdigest()
     try:
         text, encoding = decode_bytes(data)
@@ -122,6 +128,36 @@ def parse_text(text: str, source: str = "<text>") -> Document:
     doc = _parse(text.removeprefix("\ufeff"), source)  # a BOM the caller's decoding left
     doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return doc
+
+
+def parse_grid(grid: Grid) -> Document:
+    """Read a source's rows of cells; records and problems carry each row's locator.
+
+    (The rows go through the text reader as tab-separated lines, one per row, each cell at
+    its column, so row numbers are line numbers.)"""
+    lines = []
+    for row in grid.rows:
+        width = row.cells[-1].col + 1 if row.cells else 0
+        slots = [""] * width
+        for c in row.cells:
+            slots[c.col] = _NO_BREAK.sub(" ", c.text)
+        lines.append("\t".join(slots))
+    reader = _Reader(grid.source, lines)
+    with gc_paused():
+        doc = reader.run()
+    doc.encoding, doc.sha256, doc.format = grid.encoding, grid.sha256, grid.format
+    doc.locators = {r.number: r.where() for r in grid.rows}
+    found = [Problem(code, message, grid.source, line, None, severity)  # type: ignore[arg-type]
+             for code, message, line, severity in grid.problems]
+    doc.problems = [replace(p, locator=doc.locator(p.line)) if p.line else p for p in found + doc.problems]
+    for p in doc.projects:
+        p.locator = doc.locator(p.line)
+        for i in p.indicators:
+            i.locator = doc.locator(i.line)
+    return doc
+
+
+_NO_BREAK = re.compile(r"[\t\r\n]")
 
 
 def _parse(text: str, source: str) -> Document:
@@ -551,4 +587,4 @@ def clear_caches() -> None:
         cached.cache_clear()
 
 
-__all__ = ["read_document", "parse_text", "parse_bytes", "clear_caches"]
+__all__ = ["read_document", "parse_text", "parse_bytes", "parse_grid", "clear_caches"]

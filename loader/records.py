@@ -40,9 +40,12 @@ class Problem:
     line: int | None = None
     text: str | None = None
     severity: Severity = "error"
+    #: where the line is in a file that is not text ("table 2 row 5", "Sheet1!C12")
+    locator: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        where = (f"{self.file}:{self.locator}" if self.locator
+                 else f"{self.file}:{self.line}" if self.line else self.file)
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
 
     def to_json(self) -> dict[str, Any]:
@@ -51,6 +54,7 @@ class Problem:
             "severity": self.severity,
             "file": self.file,
             "line": self.line,
+            **({"locator": self.locator} if self.locator else {}),
             "message": self.message,
             "text": self.text,
         }
@@ -154,6 +158,7 @@ class Indicator:
     #: (the value's kind decided between two groups), "order" (no label at all)
     level2_basis: str = "label"
     printed_level2: str | None = None  # the label as printed, when on this row
+    locator: str | None = None  # where the row is in a file that is not text
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -162,6 +167,7 @@ class Indicator:
             "name": self.name,
             "value": self.value,
             "line": self.line,
+            **({"locator": self.locator} if self.locator else {}),
             "level2_basis": self.level2_basis,
             "printed_level2": self.printed_level2,
             "target": self.target.to_json(),
@@ -198,11 +204,13 @@ class Project:
     carryover: Carryover
     indicators: list[Indicator] = field(default_factory=list)
     empty_groups: list[EmptyGroup] = field(default_factory=list)
+    locator: str | None = None  # where 项目名称 is in a file that is not text
 
     def to_json(self) -> dict[str, Any]:
         return {
             "seq": self.seq,
             "line": self.line,
+            **({"locator": self.locator} if self.locator else {}),
             "end_line": self.end_line,
             "name": self.name,
             "department": None if self.department is None else self.department.to_json(with_printed=False),
@@ -230,6 +238,13 @@ class Document:
     lines: list[LineEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
+    format: str = "text"  # the source: text, docx, xlsx, xls, html (loader/sources)
+    #: row number -> where the row is printed, for files that are not text
+    locators: dict[int, Any] = field(default_factory=dict)
+
+    def locator(self, line: int | None) -> str | None:
+        loc = self.locators.get(line) if line is not None else None
+        return None if loc is None else str(loc)
 
     @property
     def errors(self) -> list[Problem]:
@@ -241,14 +256,21 @@ class Document:
             counts[e.status] = counts.get(e.status, 0) + 1
         return {
             "source": self.source,
+            **({"format": self.format} if self.format != "text" else {}),
             "sha256": self.sha256,
             "encoding": self.encoding,
             "year": self.year,
             "currency_unit": self.currency_unit,
             "line_report": {
                 "counts": counts,
-                "lines": [e.to_json() for e in self.lines if e.status != "record"],
+                "lines": [self._line_json(e) for e in self.lines if e.status != "record"],
             },
             "problems": [p.to_json() for p in self.problems],
             "projects": [p.to_json() for p in self.projects],
         }
+
+    def _line_json(self, e: LineEntry) -> dict[str, Any]:
+        d = e.to_json()
+        if self.locators:
+            d["locator"] = self.locator(e.line)
+        return d

@@ -107,12 +107,23 @@ def layout(p: Project) -> tuple[Table, int]:
     header_row = t.nrows
     t.add_row((0, "一级指标"), (1, "二级指标"), (2, "三级指标", 2), (4, "指标值", 2))
 
-    # Indicator rows and empty level-2 groups, in printed order.
-    items = sorted([(i.line, i.level1, i.printed_level2, i.name, i.value) for i in p.indicators]
-                   + [(g.line, g.level1, f"{g.level2}-{LEVEL2[g.level2]}", "", "") for g in p.empty_groups])
-    first = t.nrows
-    for _, _, _, name, value in items:
-        t.add_row((2, name, 2), (4, value, 2))
+    # Indicator rows and empty level-2 groups, in printed order. A label printed on a row
+    # of its own and then used by the rows below leaves no record of its own: an indicator
+    # whose level 2 came from "an earlier label of the group" that is not the label
+    # printed last gets that label row back.
+    found = sorted([(i.line, i.level1, i.printed_level2, i.name, i.value, i.level2, i.level2_basis)
+                    for i in p.indicators]
+                   + [(g.line, g.level1, f"{g.level2}-{LEVEL2[g.level2]}", "", "", g.level2, "label")
+                      for g in p.empty_groups])
+    items: list[tuple] = []
+    current = None  # (level 1, level 2) of the label printed last
+    for _, l1, label, name, value, l2, basis in found:
+        if label is not None:
+            current = (l1, l2)
+        elif basis == "group" and current != (l1, l2):
+            items.append((None, l1, f"{l2}-{LEVEL2[l2]}", "", ""))
+            current = (l1, l2)
+        items.append((None, l1, label, name, value))
     # Level 1 merged over each run of its rows; level 2 from its printed label down to the
     # next label (rows before any label of their level 1 get no level-2 cell).
     i = 0
