@@ -124,6 +124,9 @@ def layout(p: Project) -> tuple[Table, int]:
             items.append((None, l1, f"{l2}-{LEVEL2[l2]}", "", ""))
             current = (l1, l2)
         items.append((None, l1, label, name, value))
+    first = t.nrows
+    for _, _, _, name, value in items:
+        t.add_row((2, name, 2), (4, value, 2))
     # Level 1 merged over each run of its rows; level 2 from its printed label down to the
     # next label (rows before any label of their level 1 get no level-2 cell).
     i = 0
