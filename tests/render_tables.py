@@ -270,6 +270,35 @@ def write_xlsx(bl: list[Block], path: Path, *, tables_per_sheet: int = 20) -> No
     wb.save(str(path))
 
 
+def write_xls(bl: list[Block], path: Path) -> None:
+    """Excel 97 (.xls) with xlwt: one sheet, merged ranges, amounts as numbers with formats."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("Sheet1")
+    styles: dict[str, object] = {}
+    row = 0
+    for b in bl:
+        if isinstance(b, Para):
+            ws.write(row, 0, b.text)
+            row += 1
+            continue
+        for c in b.cells:
+            value: object = c.text
+            style = xlwt.Style.default_style
+            if c.number is not None:
+                fmt = _number_format(c.number, c.col)
+                style = styles.setdefault(fmt, xlwt.easyxf(num_format_str=fmt))
+                value = float(c.number)
+            if c.rowspan > 1 or c.colspan > 1:
+                ws.write_merge(row + c.row, row + c.row + c.rowspan - 1, c.col, c.col + c.colspan - 1,
+                               value, style)
+            elif value != "":
+                ws.write(row + c.row, c.col, value, style)
+        row += b.nrows + 1
+    wb.save(str(path))
+
+
 def html_text(bl: list[Block], *, charset: str | None = "gbk") -> str:
     meta = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if charset else ""
     out = [f"<!DOCTYPE html>\n<html><head>{meta}<title>绩效目标表</title></head><body>"]
@@ -299,12 +328,14 @@ def write_html(bl: list[Block], path: Path, *, charset: str | None = "gbk",
 
 
 def render(doc: Document, fmt: str, path: Path) -> Path:
-    """Write ``doc``'s tables as ``fmt``: docx, xlsx, html (GBK, declared) or
+    """Write ``doc``'s tables as ``fmt``: docx, xlsx, xls, html (GBK, declared) or
     html-nocharset (GBK, no declaration)."""
     if fmt == "docx":
         write_docx(blocks(doc, repeat_header=True, reprint_level1=False), path)
     elif fmt == "xlsx":
         write_xlsx(blocks(doc, repeat_header=False, reprint_level1=True), path)
+    elif fmt == "xls":
+        write_xls(blocks(doc, repeat_header=True, reprint_level1=True), path)
     elif fmt == "html":
         write_html(blocks(doc, repeat_header=False, reprint_level1=True), path)
     elif fmt == "html-nocharset":
@@ -314,7 +345,7 @@ def render(doc: Document, fmt: str, path: Path) -> Path:
     return path
 
 
-SUFFIX = {"docx": ".docx", "xlsx": ".xlsx", "html": ".html", "html-nocharset": ".htm"}
+SUFFIX = {"docx": ".docx", "xlsx": ".xlsx", "xls": ".xls", "html": ".html", "html-nocharset": ".htm"}
 
 
 def main(argv: list[str]) -> None:
