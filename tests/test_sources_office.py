@@ -297,3 +297,24 @@ def test_dates_are_shown_as_dates():
 
     assert show(dt.datetime(2022, 12, 31), "yyyy-mm-dd") == "2022-12-31"
     assert show(dt.datetime(2022, 12, 31), 'yyyy"年"m"月"d"日"') == "2022年12月31日"
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "xls", "html"])
+def test_every_cell_sits_on_its_grid_column(fmt, seed_doc, tmp_path):
+    """One table written with merged cells: each cell comes back once, at the column
+    where its merge starts, with its text (amounts: their value)."""
+    p = seed_doc.projects[0]
+    table, _ = R.layout(p)
+    f = tmp_path / f"one{R.SUFFIX[fmt]}"
+    {"docx": R.write_docx, "xlsx": R.write_xlsx, "xls": R.write_xls, "html": R.write_html}[fmt](
+        [*R.header_block(seed_doc), table], f)
+    grid = sources.read_grid(f.read_bytes(), str(f))
+    got = [[(c.col, c.text) for c in r.cells] for r in grid.rows if r.cells][4:]  # after the header block
+    want = []
+    for r in range(table.nrows):
+        row = sorted((c.col, c.text, c.number) for c in table.cells if c.row == r and c.text)
+        want.append([(col, text) for col, text, _ in row])
+        numbers = {col: n for col, _, n in row if n is not None}
+        got[r] = [(col, str(numbers[col]) if col in numbers and Decimal(text.replace(",", "")) == numbers[col]
+                   else text) for col, text in got[r]]
+    assert got == want
