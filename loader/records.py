@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
+from .grid import Locator
 from .values import Target
 
 Severity = Literal["error", "warning", "info"]
@@ -40,24 +41,33 @@ class Problem:
     line: int | None = None
     text: str | None = None
     severity: Severity = "error"
-    #: where the line is in a file that is not text ("table 2 row 5", "Sheet1!C12")
-    locator: str | None = None
+    #: where the row is printed, for sources other than text (``line`` is its number)
+    locator: Locator | None = None
 
     def __str__(self) -> str:
-        where = (f"{self.file}:{self.locator}" if self.locator
-                 else f"{self.file}:{self.line}" if self.line else self.file)
+        if self.locator is not None and self.locator.kind != "line":
+            where = f"{self.file}:{self.locator}"
+        else:
+            where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d = {
             "code": self.code,
             "severity": self.severity,
             "file": self.file,
             "line": self.line,
-            **({"locator": self.locator} if self.locator else {}),
             "message": self.message,
             "text": self.text,
         }
+        return _with_locator(d, self.locator)
+
+
+def _with_locator(d: dict[str, Any], locator: Locator | None) -> dict[str, Any]:
+    """A ``"locator"`` key only where it says more than the line number (not for text)."""
+    if locator is not None and locator.kind != "line":
+        d["locator"] = locator.to_json()
+    return d
 
 
 class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of a dataclass to build
@@ -67,14 +77,16 @@ class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of 
     status: LineStatus
     reason: str  # e.g. "indicator", "fund block", "title", "stray text between tables"
     project_seq: int | None = None
+    locator: Locator | None = None  # None for text: the line is the row
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d = {
             "line": self.line,
             "status": self.status,
             "reason": self.reason,
             "project": self.project_seq,
         }
+        return d if self.locator is None else _with_locator(d, self.locator)
 
 
 @dataclass(frozen=True)
@@ -158,20 +170,19 @@ class Indicator:
     #: (the value's kind decided between two groups), "order" (no label at all)
     level2_basis: str = "label"
     printed_level2: str | None = None  # the label as printed, when on this row
-    locator: str | None = None  # where the row is in a file that is not text
+    locator: Locator | None = None  # None for text: ``line`` is the line
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return _with_locator({
             "level1": self.level1,
             "level2": self.level2,
             "name": self.name,
             "value": self.value,
             "line": self.line,
-            **({"locator": self.locator} if self.locator else {}),
             "level2_basis": self.level2_basis,
             "printed_level2": self.printed_level2,
             "target": self.target.to_json(),
-        }
+        }, self.locator)
 
 
 @dataclass(frozen=True)
@@ -204,13 +215,12 @@ class Project:
     carryover: Carryover
     indicators: list[Indicator] = field(default_factory=list)
     empty_groups: list[EmptyGroup] = field(default_factory=list)
-    locator: str | None = None  # where 项目名称 is in a file that is not text
+    locator: Locator | None = None  # of the 项目名称 row; None for text
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return _with_locator({
             "seq": self.seq,
             "line": self.line,
-            **({"locator": self.locator} if self.locator else {}),
             "end_line": self.end_line,
             "name": self.name,
             "department": None if self.department is None else self.department.to_json(with_printed=False),
@@ -223,7 +233,7 @@ class Project:
             "carryover": self.carryover.to_json(),
             "indicators": [i.to_json() for i in self.indicators],
             "empty_groups": [g.to_json() for g in self.empty_groups],
-        }
+        }, self.locator)
 
 
 @dataclass
@@ -238,13 +248,7 @@ class Document:
     lines: list[LineEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
-    format: str = "text"  # the source: text, docx, xlsx, xls, html (loader/sources)
-    #: row number -> where the row is printed, for files that are not text
-    locators: dict[int, Any] = field(default_factory=dict)
-
-    def locator(self, line: int | None) -> str | None:
-        loc = self.locators.get(line) if line is not None else None
-        return None if loc is None else str(loc)
+    format: str = "text"  # the source that read the file (loader/sources): text, docx, xlsx, html…
 
     @property
     def errors(self) -> list[Problem]:
@@ -263,14 +267,8 @@ class Document:
             "currency_unit": self.currency_unit,
             "line_report": {
                 "counts": counts,
-                "lines": [self._line_json(e) for e in self.lines if e.status != "record"],
+                "lines": [e.to_json() for e in self.lines if e.status != "record"],
             },
             "problems": [p.to_json() for p in self.problems],
             "projects": [p.to_json() for p in self.projects],
         }
-
-    def _line_json(self, e: LineEntry) -> dict[str, Any]:
-        d = e.to_json()
-        if self.locators:
-            d["locator"] = self.locator(e.line)
-        return d

@@ -87,10 +87,10 @@ def test_docx_locators_point_at_the_row(rendered):
     doc = read_document(rendered["docx"])
     word = docx.Document(str(rendered["docx"]))
     for p in doc.projects[:5]:
-        t, r = _table_row(p.locator)
+        t, r = _table_row(str(p.locator))
         assert word.tables[t - 1].rows[r - 1].cells[1].text == p.name
         for ind in p.indicators:
-            t, r = _table_row(ind.locator)
+            t, r = _table_row(str(ind.locator))
             texts = {c.text for c in word.tables[t - 1].rows[r - 1].cells}
             assert ind.name in texts and ind.value in texts
 
@@ -109,7 +109,7 @@ def test_xlsx_locators_name_the_sheet_and_cell(rendered):
     sheets = set()
     for p in doc.projects:
         for ind in p.indicators:
-            sheet, ref = ind.locator.split("!")
+            sheet, ref = str(ind.locator).split("!")
             sheets.add(sheet)
             row = wb[sheet][ref].row
             texts = {c.value for c in wb[sheet][row] if c.value is not None}
@@ -119,15 +119,15 @@ def test_xlsx_locators_name_the_sheet_and_cell(rendered):
 
 def test_html_locators_and_problems_name_file_and_table_row(rendered):
     doc = read_document(rendered["html"])
-    assert doc.projects[0].locator == "table 1 row 1"
+    assert str(doc.projects[0].locator) == "table 1 row 1"
     located = [p for p in doc.problems if p.line]
     assert located
     for p in located:
         assert str(p).startswith(f"{rendered['html']}:table ")
-        assert p.to_json()["locator"] == p.locator
+        assert p.to_json()["locator"]["text"] == str(p.locator)
     # boilerplate between tables is text outside them: located as paragraphs
     entries = doc.to_json()["line_report"]["lines"]
-    assert entries[0]["locator"] == "paragraph 1"
+    assert entries[0]["locator"]["text"] == "paragraph 1"
 
 
 def test_parse_json_validate_and_load_take_the_new_formats(rendered, tmp_path):
@@ -136,8 +136,9 @@ def test_parse_json_validate_and_load_take_the_new_formats(rendered, tmp_path):
     assert res.exit_code == 0, res.output
     docs = json.loads(res.stdout)["documents"]
     assert [d["format"] for d in docs] == ["docx", "xlsx"]
-    assert docs[0]["projects"][0]["locator"] == "table 1 row 1"
-    assert docs[1]["projects"][0]["indicators"][0]["locator"].startswith("Sheet1!A")
+    assert docs[0]["projects"][0]["locator"]["text"] == "table 1 row 1"
+    first = docs[1]["projects"][0]["indicators"][0]["locator"]
+    assert first["sheet"] == "Sheet1" and first["text"].startswith("Sheet1!A")
 
     res = runner.invoke(main, ["validate", str(rendered["html"])])
     assert res.exit_code == 0, res.output
@@ -209,7 +210,7 @@ def test_a_workbook_of_something_else_is_refused(tmp_path):
     wb.save(f)
     doc = read_document(f)
     assert not doc.projects and "no-tables" in {p.code for p in doc.errors}
-    assert any(p.locator == "Sheet!A1" for p in doc.problems)  # the stray text, located
+    assert any(str(p.locator) == "Sheet!A1" for p in doc.problems)  # the stray text, located
 
 
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
@@ -248,7 +249,7 @@ def test_the_good_tables_of_a_file_still_come_out(seed_doc, tmp_path):
     R.write_docx(mixed, f)
     doc = read_document(f)
     assert records(doc) == records(seed_doc)[:2]
-    junk_problems = [p for p in doc.problems if p.locator and p.locator.startswith("table 2 ")]
+    junk_problems = [p for p in doc.problems if p.locator and str(p.locator).startswith("table 2 ")]
     assert junk_problems, [str(p) for p in doc.problems]
 
 

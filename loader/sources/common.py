@@ -1,5 +1,5 @@
-"""What the office sources share: cells made as the text source makes them, ZIP sniffing,
-and the error for a file that cannot be opened."""
+"""What the office sources share: cells made as the text source makes them, ZIP
+checking, and the error for a file that cannot be opened."""
 
 from __future__ import annotations
 
@@ -61,20 +61,6 @@ class GridBuilder:
 
     def problem(self, code: str, message: str, severity: str = "error") -> None:
         self.grid.problems.append((code, message, None, severity))
-
-
-ZIP_MAGIC = b"PK\x03\x04"
-
-
-def zip_members(data: bytes) -> list[str] | None:
-    """The member names of a ZIP file's bytes; None when the bytes are no ZIP at all.
-    A damaged ZIP gives [] (sniffed by its magic, refused when read)."""
-    if not data.startswith(ZIP_MAGIC):
-        return None
-    try:
-        return zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return []
 
 
 def open_zip(data: bytes, source: str, what: str) -> zipfile.ZipFile:

@@ -12,12 +12,9 @@ from __future__ import annotations
 import io
 
 from ..grid import Grid, Locator
-from .common import GridBuilder, UnreadableFile, join_lines, open_zip, row_of, zip_members
+from .common import GridBuilder, UnreadableFile, join_lines, open_zip, row_of
 
-
-def sniff(data: bytes) -> bool:
-    names = zip_members(data)
-    return bool(names) and "word/document.xml" in names
+FORMAT = "docx"
 
 
 def read(data: bytes, source: str) -> Grid:

@@ -19,7 +19,11 @@ from .common import GridBuilder, join_lines, row_of
 _START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<", re.S)
 _MARKUP = re.compile(rb"<(?:!doctype\s+html|html|table|body|head)\b", re.I)
 
+FORMAT = "html"
 
+
+# Pages that open with other markup (<p>, <div>) before their table: signatures.py
+# only knows pages that start with <html>, <head>, <body>, <table> or a doctype.
 def sniff(data: bytes) -> bool:
     head = data[:8192]
     return _START.match(head) is not None and _MARKUP.search(head if len(data) <= 8192 else data) is not None

@@ -7,11 +7,7 @@ from ..grid import Grid, Locator
 from .common import GridBuilder, UnreadableFile, row_of
 from .numfmt import show
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def sniff(data: bytes) -> bool:
-    return data.startswith(OLE2_MAGIC)
+FORMAT = "xls"  # signatures.py tells it from a Word 97 .doc (also OLE2)
 
 
 def read(data: bytes, source: str) -> Grid:

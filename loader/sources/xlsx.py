@@ -13,13 +13,10 @@ from __future__ import annotations
 import io
 
 from ..grid import Grid, Locator
-from .common import GridBuilder, UnreadableFile, open_zip, row_of, zip_members
+from .common import GridBuilder, UnreadableFile, open_zip, row_of
 from .numfmt import show
 
-
-def sniff(data: bytes) -> bool:
-    names = zip_members(data)
-    return bool(names) and "xl/workbook.xml" in names
+FORMAT = "xlsx"
 
 
 def read(data: bytes, source: str) -> Grid:
