@@ -319,3 +319,28 @@ def test_every_cell_sits_on_its_grid_column(fmt, seed_doc, tmp_path):
         got[r] = [(col, str(numbers[col]) if col in numbers and Decimal(text.replace(",", "")) == numbers[col]
                    else text) for col, text in got[r]]
     assert got == want
+
+
+def test_the_project_year_page_cites_the_table_and_row(rendered, tmp_path):
+    from test_pages import get, project_year_paths
+    from web_seed import BASE
+
+    from budgetkg import pipeline
+    from budgetkg.service import close_app, create_app
+    from budgetkg.service.store import OxigraphStore
+
+    folder = tmp_path / "data"
+    with OxigraphStore(folder) as store:
+        pipeline.load_ontology(store, base=BASE)
+        pipeline.load_path(store, rendered["docx"], base=BASE)
+    doc = read_document(rendered["docx"])
+    app = create_app({"data_dir": folder, "workers": 1})
+    try:
+        p = doc.projects[1]
+        page = get(app.test_client(), project_year_paths(doc)[p.seq])
+        assert f"{rendered['docx'].name}, {p.locator} (表" in page.ids["source"]
+        assert "行 lines" not in page.ids["source"]
+        for ind in p.indicators:
+            assert str(ind.locator) in page.ids["indicators"]
+    finally:
+        close_app(app)
