@@ -19,8 +19,12 @@ from typing import Any
 from budgetkg.loader.records import Document, Problem
 from budgetkg.service.store import N_QUADS, N_TRIPLES, Store
 
+from budgetkg.loader.sources import SUFFIXES as SOURCE_SUFFIXES
+
 SEED_NAME = "000_aa5de0a37e870aea.txt"
-TABLE_SUFFIXES: frozenset[str] = frozenset({".txt", ".pdf"})
+#: Table files in a folder: text, and the formats of loader/sources (PDF, Word, Excel, HTML).
+#: (In a folder the suffix picks the files; each file's content then decides its format.)
+TABLE_SUFFIXES: frozenset[str] = frozenset({".txt"}) | SOURCE_SUFFIXES
 #: RDF files loaded as they are, by extension.
 RDF_MEDIA_TYPES: dict[str, str] = {
     ".trig": "application/trig",

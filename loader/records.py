@@ -248,6 +248,7 @@ class Document:
     lines: list[LineEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
+    format: str = "text"  # the source that read the file (loader/sources): text, docx, xlsx, html…
 
     @property
     def errors(self) -> list[Problem]:
@@ -259,6 +260,7 @@ class Document:
             counts[e.status] = counts.get(e.status, 0) + 1
         return {
             "source": self.source,
+            **({"format": self.format} if self.format != "text" else {}),
             "sha256": self.sha256,
             "encoding": self.encoding,
             "year": self.year,

@@ -189,7 +189,7 @@ def _write(paths: list[Path], out: Path, base: str) -> int:
     tables = 0
     for path in paths:
         if path.suffix.lower() not in pipeline.TABLE_SUFFIXES:
-            click.echo(f"{path}: error: only table files (.txt, .pdf) can be converted with --out", err=True)
+            click.echo(f"{path}: error: only table files (.txt, .pdf, .docx, .xlsx, .xls, .html) can be converted with --out", err=True)
             status = max(status, EXIT_USAGE)
             continue
         try:

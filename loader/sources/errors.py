@@ -20,19 +20,3 @@ class UnsupportedFormat(SourceError):
         super().__init__("unsupported-format", reason or f"a {fmt} file: no source for {fmt} files is installed", source)
         self.format = fmt
 
-
-class UnreadableFile(OSError):
-    """A file that cannot be read at all, for a reason its owner must fix: a scanned PDF
-    (no text layer), a password-protected or damaged file. An ``OSError``, like a file that
-    cannot be opened: every command reports it as "cannot read" with exit status 2 and
-    goes on with the other files. The message names the file."""
-
-    def __init__(self, source: str, reason: str, code: str = "damaged-file") -> None:
-        super().__init__(f"{source}: {reason}")
-        self.code = code
-        self.reason = reason
-        self.source = source
-        self.strerror = reason  # what the commands print after "FILE: error: cannot read:"
-
-    def __str__(self) -> str:
-        return self.args[0]

@@ -36,7 +36,8 @@ from typing import Any, Iterable
 
 from ..grid import Grid, GridRow, Locator
 from ..text import Cell, fold
-from .errors import UnreadableFile, UnsupportedFormat
+from .common import UnreadableFile
+from .errors import UnsupportedFormat
 
 FORMAT = "pdf"
 INSTALL_HINT = "pip install 'budgetkg[pdf]'  (or: pip install pdfplumber)"
