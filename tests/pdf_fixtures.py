@@ -107,6 +107,26 @@ def _table(p: Project, doc: Document) -> MTable:
     return MTable([f"附件{p.seq}", "部门项目支出预算绩效目标表", f"（{year}年度）", f"单位：{doc.currency_unit}"], rows)
 
 
+def from_blocks(blocks: list) -> list[MTable]:
+    """``tests/render_tables.py``'s blocks (paragraphs and tables) as MTables: the
+    paragraphs before a table are its preamble; a table right after a table (a table
+    continued) has none."""
+    import render_tables as rt
+
+    out: list[MTable] = []
+    pre: list[str] = []
+    for b in blocks:
+        if isinstance(b, rt.Para):
+            pre.append(b.text)
+            continue
+        rows: list[list[MCell]] = [[] for _ in range(b.nrows)]
+        for c in sorted(b.cells, key=lambda c: (c.row, c.col)):
+            rows[c.row].append(MCell(c.col, c.text, c.rowspan, c.colspan))
+        out.append(MTable(pre, rows))
+        pre = []
+    return out
+
+
 # -- reportlab -------------------------------------------------------------------------
 
 def write_reportlab(tables: list[MTable], out: Path, *, landscape_pages: bool = False,
@@ -292,3 +312,22 @@ def write_rotated(table: MTable, out: Path) -> Path:
     c.showPage()
     c.save()
     return out
+
+
+def render_pdf(doc: Document, fmt: str, path: Path) -> Path:
+    """The document as a PDF made by reportlab (``pdf-reportlab``: the table continued
+    with its header row repeated) or by LibreOffice from the Word file of
+    ``render_tables`` (``pdf-libreoffice``: merged cells and rows cut by page breaks as
+    Word files print)."""
+    import render_tables as rt
+
+    if fmt == "pdf-reportlab":
+        return write_reportlab(from_blocks(rt.blocks(doc, repeat_header=True, reprint_level1=False)), path)
+    if fmt == "pdf-libreoffice":
+        work = path.parent / f"{path.stem}-lo"
+        work.mkdir(exist_ok=True)
+        docx = work / f"{path.stem}.docx"
+        rt.write_docx(rt.blocks(doc, repeat_header=False, reprint_level1=False), docx)
+        write_libreoffice(docx, work).replace(path)
+        return path
+    raise ValueError(f"unknown PDF producer {fmt!r}")

@@ -340,12 +340,17 @@ def render(doc: Document, fmt: str, path: Path) -> Path:
         write_html(blocks(doc, repeat_header=False, reprint_level1=True), path)
     elif fmt == "html-nocharset":
         write_html(blocks(doc, repeat_header=True, reprint_level1=False), path, charset=None)
+    elif fmt in ("pdf-reportlab", "pdf-libreoffice"):
+        import pdf_fixtures  # the PDF writers (reportlab; LibreOffice from the docx)
+
+        pdf_fixtures.render_pdf(doc, fmt, path)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return path
 
 
-SUFFIX = {"docx": ".docx", "xlsx": ".xlsx", "xls": ".xls", "html": ".html", "html-nocharset": ".htm"}
+SUFFIX = {"docx": ".docx", "xlsx": ".xlsx", "xls": ".xls", "html": ".html", "html-nocharset": ".htm",
+          "pdf-reportlab": ".pdf", "pdf-libreoffice": ".pdf"}
 
 
 def main(argv: list[str]) -> None:

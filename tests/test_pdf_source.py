@@ -31,15 +31,20 @@ def seed_doc():
 
 @pytest.fixture(scope="session")
 def pdf_dir(tmp_path_factory, seed_doc):
+    """The seed's tables as PDFs: reportlab (tests/render_tables.py's layout, a table
+    continued with its header repeated); LibreOffice from render_tables' Word file; and
+    LibreOffice from an HTML page (other pagination: rows cut by page breaks)."""
+    import render_tables as rt
+
     out = tmp_path_factory.mktemp("pdf")
-    tables = fx.table_model(seed_doc)
-    fx.write_reportlab(tables, out / "reportlab.pdf")
+    rt.render(seed_doc, "pdf-reportlab", out / "reportlab.pdf")
     if fx.soffice() is not None:
-        fx.write_libreoffice(fx.write_html(tables, out / "libreoffice.html"), out)
+        rt.render(seed_doc, "pdf-libreoffice", out / "libreoffice-docx.pdf")
+        fx.write_libreoffice(fx.write_html(fx.table_model(seed_doc), out / "libreoffice-html.html"), out)
     return out
 
 
-PRODUCERS = ["reportlab", "libreoffice"]
+PRODUCERS = ["reportlab", "libreoffice-docx", "libreoffice-html"]
 
 
 def _pdf(pdf_dir: Path, producer: str) -> Path:

@@ -113,6 +113,7 @@ def read(data: bytes, source: str) -> Grid:
         grid.problems.append(("damaged-page", f"page {number} could not be read: {why}", None, "error"))
     _mark_furniture(per_page)
     _join_split_rows(per_page)
+    _number_columns(per_page)
     n = 0
     for page_no, lines in enumerate(per_page, start=1):
         for i, ln in enumerate(lines, start=1):
@@ -144,7 +145,7 @@ class _Line:
     """One grid row of a page: its cells, their boxes, where it sits."""
 
     __slots__ = ("top", "bottom", "cells", "boxes", "table", "text", "boilerplate", "page_height", "_pieces",
-                 "spans", "runs_on")
+                 "spans", "runs_on", "x0s")
 
     def __init__(self, top: float, bottom: float, cells: tuple[Cell, ...], boxes: list[str],
                  table: int | None) -> None:
@@ -154,6 +155,7 @@ class _Line:
         self.page_height = 0.0
         self.spans: tuple[tuple[int, int], ...] = ()  # x ranges of the cells with text
         self.runs_on: tuple[tuple[int, int], ...] = ()  # cells whose last printed line fills them
+        self.x0s: list[float] = []  # table cells' left edges, for the document's columns
 
 
 def _box(x0: float, top: float, x1: float, bottom: float) -> str:
@@ -229,7 +231,7 @@ def _table_lines(t: Any, chars: list[dict], inside: list[bool], ti: int) -> list
     for ri, cells_ in enumerate(starts):
         row_cells: list[Cell] = []
         boxes: list[str] = []
-        full, filled = [], []
+        full, filled, x0s = [], [], []
         for c in cells_:
             chs = per_cell.get(c, ())
             text = _cell_text(chs)
@@ -239,17 +241,40 @@ def _table_lines(t: Any, chars: list[dict], inside: list[bool], ti: int) -> list
             row_cells.append(Cell(col, text, fold(text)))
             boxes.append(_box(*c))
             filled.append((round(c[0]), round(c[2])))
+            x0s.append(c[0])
+            # Full: the next character would not have fitted (the cell's right padding
+            # taken equal to its left one).
             last = _group_lines(chs)[-1]
-            size = max(ch["size"] for ch in last) or 1
-            if c[2] - max(ch["x1"] for ch in last) < 2.5 * size:
+            end = max(last, key=lambda ch: ch["x1"])
+            pad = min(max(min(ch["x0"] for ch in chs) - c[0], 0), 10)
+            if c[2] - end["x1"] < (end["size"] or 1) + pad + 1:
                 full.append((round(c[0]), round(c[2])))
         if row_cells:
             rb = rows[ri].bbox
             ln = _Line(rb[1], rb[3], tuple(row_cells), boxes, ti)
             ln.spans = tuple(filled)
             ln.runs_on = tuple(full)
+            ln.x0s = x0s
             out.append(ln)
     return out
+
+
+def _number_columns(pages: list[list[_Line]]) -> None:
+    """Table cells' column numbers from the left edges of all the file's table cells.
+
+    Numbered per table, the same column would get another number in a fragment that
+    lacks a column to its left (a table continued on the next page); the document's
+    tables share one set of left edges, so number by those.
+    """
+    xs = sorted(x for lines in pages for ln in lines if ln.table is not None for x in ln.x0s)
+    lefts: list[float] = []
+    for x in xs:
+        if not lefts or x - lefts[-1] > 2:
+            lefts.append(x)
+    for lines in pages:
+        for ln in lines:
+            if ln.table is not None and ln.x0s:
+                ln.cells = tuple(Cell(bisect_right(lefts, x) - 1, c.text, c.key) for c, x in zip(ln.cells, ln.x0s))
 
 
 def _join_split_rows(pages: list[list[_Line]]) -> None:
@@ -270,13 +295,16 @@ def _join_split_rows(pages: list[list[_Line]]) -> None:
             continue
         if not all(any(abs(x0 - u0) <= 2 and abs(x1 - u1) <= 2 for u0, u1 in a.runs_on) for x0, x1 in b.spans):
             continue
-        texts = {c.col: c.text for c in a.cells}
-        for c in b.cells:
-            t = texts.get(c.col, "")
-            texts[c.col] = t + (" " if t and _needs_space(t[-1], c.text[0]) else "") + c.text
-        a.cells = tuple(Cell(col, t, fold(t)) for col, t in sorted(texts.items()))
-        boxes = dict(zip((c.col for c in a.cells), a.boxes))
-        a.boxes = [boxes.get(c.col, "") for c in a.cells]
+        if not all(any(abs(x0 - u0) <= 2 and abs(x1 - u1) <= 2 for u0, u1 in a.spans) for x0, x1 in b.spans):
+            continue
+        # Cells are matched by their x range (column numbers may differ between pages).
+        cells_ = list(a.cells)
+        for c, span in zip(b.cells, b.spans):
+            i = next(i for i, u in enumerate(a.spans) if abs(u[0] - span[0]) <= 2 and abs(u[1] - span[1]) <= 2)
+            t = cells_[i].text
+            t += (" " if _needs_space(t[-1], c.text[0]) else "") + c.text
+            cells_[i] = Cell(cells_[i].col, t, fold(t))
+        a.cells = tuple(cells_)
         a.text = " ".join(c.text for c in a.cells)
         nxt.remove(b)
 
