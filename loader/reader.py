@@ -30,22 +30,24 @@ def read_document(path: str | Path, template: str | Template | None = None) -> D
 
 def parse_bytes(data: bytes, source: str = "<bytes>", template: str | Template | None = None) -> Document:
     """Read a file's bytes (any format a source reads) into a Document."""
-    try:
-        grid = read_grid(data, source)
-    except SourceError as exc:  # not a document at all: one problem, no records
-        doc = Document(source=source, year=None, currency_unit=DEFAULT_CURRENCY, encoding="unknown",
-                       sha256=hashlib.sha256(data).hexdigest())
-        doc.problems.append(Problem(exc.code, exc.reason, source, None))
-        return doc
-    return parse_grid(grid, template)
+    with gc_paused():  # (one block: the grid's rows are many small tuples, no cycles)
+        try:
+            grid = read_grid(data, source)
+        except SourceError as exc:  # not a document at all: one problem, no records
+            doc = Document(source=source, year=None, currency_unit=DEFAULT_CURRENCY, encoding="unknown",
+                           sha256=hashlib.sha256(data).hexdigest())
+            doc.problems.append(Problem(exc.code, exc.reason, source, None))
+            return doc
+        return parse_grid(grid, template)
 
 
 def parse_text(text: str, source: str = "<text>", template: str | Template | None = None) -> Document:
     """Parse decoded text (any newline style) into a Document."""
     # (a BOM the caller's decoding left is removed; parse_bytes' decoding already has)
-    grid = text_source.grid_of_text(text.removeprefix("\ufeff"), source)
-    grid.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return parse_grid(grid, template)
+    with gc_paused():
+        grid = text_source.grid_of_text(text.removeprefix("\ufeff"), source)
+        grid.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return parse_grid(grid, template)
 
 
 def parse_grid(grid: Grid, template: str | Template | None = None) -> Document:

@@ -44,15 +44,24 @@ __all__ = ["SUFFIXES", "UnreadableFile", "SourceError", "UnsupportedFormat", "re
            "sources", "source_for"]
 
 
+#: source modules that could not be imported (module name -> why), for the error message
+_UNAVAILABLE: dict[str, str] = {}
+
+
 @lru_cache(maxsize=1)
 def sources() -> tuple[ModuleType, ...]:
     """Every source module of this package (modules with a ``read``), in the order they
     are asked: by ``PRIORITY``, the fallback last."""
     found = []
+    _UNAVAILABLE.clear()
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("_") or info.name in ("errors", "signatures"):
             continue
-        mod = importlib.import_module(f"{__name__}.{info.name}")
+        try:
+            mod = importlib.import_module(f"{__name__}.{info.name}")
+        except ImportError as exc:  # an optional library missing: the other formats still read
+            _UNAVAILABLE[info.name] = f"{type(exc).__name__}: {exc}"
+            continue
         if callable(getattr(mod, "read", None)) and isinstance(getattr(mod, "FORMAT", None), str):
             found.append(mod)
     found.sort(key=lambda m: (bool(getattr(m, "FALLBACK", False)), getattr(m, "PRIORITY", 50), m.__name__))
@@ -88,7 +97,9 @@ def read_grid(path_or_bytes: str | Path | bytes, source: str | None = None, *, f
     fmt = format or detect_format(data)
     mod = source_for(fmt)
     if mod is None:
-        raise UnsupportedFormat(fmt, name)
+        why = _UNAVAILABLE.get(fmt)
+        raise UnsupportedFormat(fmt, name, None if why is None else
+                                f"a {fmt} file: its source (sources/{fmt}.py) is not usable here: {why}")
     grid = mod.read(data, name)
     grid.sha256 = hashlib.sha256(data).hexdigest()
     return grid
