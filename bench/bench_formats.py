@@ -3,7 +3,7 @@
 Run: ``python -P bench/bench_formats.py [--repeat 5] [--json OUT]``. Renders the seed
 (tests/render_tables.py) into a temporary folder once, then times, per format, the
 source alone (file bytes -> Grid) and the whole reader (-> records), best of
-``--repeat``, and prints a Markdown table: file size, MB/s of file bytes, tables/s.
+``--repeat`` in CPU seconds of this one process, and prints a Markdown table: file size, MB/s of file bytes, tables/s.
 This is a script, not a test: numbers depend on the machine and on what else runs on it.
 """
 
@@ -30,9 +30,9 @@ def best(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         clear_caches()
-        t = time.perf_counter()
+        t = time.process_time()  # CPU time: the machine is shared, wall time swings with its load
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(time.process_time() - t)
     return min(times)
 
 
