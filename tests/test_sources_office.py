@@ -344,3 +344,12 @@ def test_the_project_year_page_cites_the_table_and_row(rendered, tmp_path):
             assert str(ind.locator) in page.ids["indicators"]
     finally:
         close_app(app)
+
+
+def test_a_page_laid_out_in_a_frame_table_gives_the_tables_inside(seed_doc):
+    page = R.html_text(R.blocks(seed_doc), charset="utf-8")
+    body = page[page.index("<body>") + 6:page.index("</body>")]
+    framed = page.replace(body, f'<table width="100%"><tr><td>导航</td></tr><tr><td>{body}</td></tr></table>')
+    doc = parse_bytes(framed.encode(), "framed.html")
+    assert records(doc) == records(seed_doc)
+    assert str(doc.projects[0].locator) == "table 1 row 1"  # the frame is not counted

@@ -121,14 +121,24 @@ def _walk(el, b: GridBuilder, state: dict) -> None:
     if tag in _SKIP or not tag:
         return
     if tag == "table":
-        state["tables"] += 1
-        _table(el, b, state["tables"])
+        if el.find(".//table") is None:
+            state["tables"] += 1
+            _table(el, b, state["tables"])
+            return
+        # A table holding tables lays the page out (a frame around the content): read
+        # what its cells hold, the tables in them included, not the frame as a grid.
+        for cell in el.xpath("./tr/td|./tr/th|./*/tr/td|./*/tr/th"):
+            _walk_children(cell, b, state)
         return
     has_blocks = any(_tag(d) in _BLOCK or _tag(d) == "br" for d in el.iterdescendants())
     if not has_blocks:
         _para(b, state, el.text_content())
         return
-    # Mixed content: text of this element up to each block child, then the child.
+    _walk_children(el, b, state)
+
+
+def _walk_children(el, b: GridBuilder, state: dict) -> None:
+    """Mixed content: the element's text up to each block child, then the child."""
     run = [el.text or ""]
     for child in el:
         ct = _tag(child)
