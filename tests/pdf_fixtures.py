@@ -130,7 +130,8 @@ def from_blocks(blocks: list) -> list[MTable]:
 # -- reportlab -------------------------------------------------------------------------
 
 def write_reportlab(tables: list[MTable], out: Path, *, landscape_pages: bool = False,
-                    image_first: Path | None = None, furniture: bool = True) -> Path:
+                    image_first: Path | None = None, furniture: bool = True, ruled: bool = True,
+                    page_per_table: bool = False) -> Path:
     """Draw the tables; ``image_first``: a page holding only that image (a scanned page)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -154,8 +155,9 @@ def write_reportlab(tables: list[MTable], out: Path, *, landscape_pages: bool = 
             story.append(Paragraph(html.escape(line), head))
         grid: list[list[object]] = [["" for _ in range(NCOLS)] for _ in t.rows]
         style = [("FONT", (0, 0), (-1, -1), "STSong-Light", 8),
-                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                  ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        if ruled:  # without: a table of aligned text only (word positions)
+            style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
         for r, row in enumerate(t.rows):
             for c in row:
                 grid[r][c.col] = Paragraph(html.escape(c.text), cell) if c.text else ""
@@ -163,7 +165,7 @@ def write_reportlab(tables: list[MTable], out: Path, *, landscape_pages: bool = 
                     style.append(("SPAN", (c.col, r), (c.col + c.colspan - 1, r + c.rowspan - 1)))
         story.append(Table(grid, colWidths=widths, style=TableStyle(style), splitByRow=1,
                            splitInRow=0))
-        story.append(Spacer(1, 6 * mm))
+        story.append(PageBreak() if page_per_table else Spacer(1, 6 * mm))
 
     def page_furniture(canvas, doc_):
         if not furniture:
@@ -175,7 +177,7 @@ def write_reportlab(tables: list[MTable], out: Path, *, landscape_pages: bool = 
         canvas.restoreState()
 
     SimpleDocTemplate(str(out), pagesize=size, leftMargin=15 * mm, rightMargin=15 * mm,
-                      topMargin=15 * mm, bottomMargin=15 * mm).build(
+                      topMargin=22 * mm, bottomMargin=22 * mm).build(
         story, onFirstPage=page_furniture, onLaterPages=page_furniture)
     return out
 

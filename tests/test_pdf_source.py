@@ -101,6 +101,20 @@ def test_page_furniture_is_boilerplate_in_the_line_report(pdf_dir):
     assert not [e for e in doc.lines if e.status == "rejected"]
 
 
+def test_a_header_block_on_every_page_stays_content(seed_doc, tmp_path):
+    # one table per page: 附件, the title and the year at the top of every page, under
+    # the running header; the year must still reach the template
+    import render_tables as rt
+
+    tables = fx.from_blocks(rt.blocks(seed_doc))[:5]
+    doc = read_document(fx.write_reportlab(tables, tmp_path / "paged.pdf", page_per_table=True))
+    assert doc.year == 2022
+    assert len(doc.projects) == sum(1 for t in tables if t.rows[0][0].text == "项目名称")
+    furniture = [e for e in doc.lines if e.status == "boilerplate" and e.reason.startswith("page ")]
+    assert {e.reason for e in furniture} == {"page header", "page number"}
+    assert len(furniture) == 2 * len({e.locator.page for e in furniture})  # one of each a page
+
+
 def test_locators_reach_problems_and_json(pdf_dir, tmp_path, capsys):
     doc = read_document(_pdf(pdf_dir, "reportlab"))
     # every indicator is traced to a page, a row and the boxes of its cells

@@ -47,7 +47,11 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
                   "snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:[/／]\s*\d{1,4}|共\s*\d{1,4}\s*页)?[-—–－\s]*$")
-MARGIN = 0.1  # page furniture lives in the top or bottom tenth of the page
+# Page furniture lives near the page's edges: page numbers in the outer tenth (Word's
+# footer sits ~50 pt from the bottom), running headers and footers in the outer 7% (Word
+# and WPS print them within ~50 pt of the edge; the body starts 72 pt in by default).
+MARGIN = 0.1
+MARGIN_REPEATED = 0.07
 
 
 def sniff(data: bytes) -> bool:
@@ -401,28 +405,44 @@ def _text_lines(chars: list[dict], width: float) -> list[_Line]:
 
 
 def _mark_furniture(pages: list[list[_Line]]) -> None:
-    """Page numbers and running headers/footers → ``boilerplate`` with the reason."""
-    def in_margin(ln: _Line) -> str | None:
-        h = getattr(ln, "page_height", 0) or 1
+    """Page numbers and running headers/footers → ``boilerplate`` with the reason.
+
+    Only the lines at the very top or bottom of a page (nothing but furniture between
+    them and the page's edge), outside tables: a page number in the outer tenth of the
+    page, or a line printed identically on at least half the pages in its outer 7%. So a
+    header block printed at the top of every page (附件, the title, the year) stays the
+    template's.
+    """
+    def band(ln: _Line, margin: float = MARGIN) -> str | None:
+        h = ln.page_height or 1
         if ln.table is not None:
             return None
-        if ln.bottom <= MARGIN * h:
+        if ln.bottom <= margin * h:
             return "header"
-        if ln.top >= (1 - MARGIN) * h:
+        if ln.top >= (1 - margin) * h:
             return "footer"
         return None
 
     seen: Counter[str] = Counter()
     for lines in pages:
-        for text in {ln.text for ln in lines if in_margin(ln)}:
+        for text in {ln.text for ln in lines if band(ln, MARGIN_REPEATED)}:
             seen[text] += 1
     n_pages = sum(1 for p in pages if p)
+
+    def mark(ln: _Line) -> bool:
+        where = band(ln)
+        if where is None:
+            return False
+        if _PAGE_NUMBER.match(ln.text):
+            ln.boilerplate = "page number"
+        elif n_pages >= 2 and seen[ln.text] >= max(2, n_pages // 2) and band(ln, MARGIN_REPEATED):
+            ln.boilerplate = f"page {where}"
+        return ln.boilerplate is not None
+
     for lines in pages:
-        for ln in lines:
-            where = in_margin(ln)
-            if where is None:
-                continue
-            if _PAGE_NUMBER.match(ln.text):
-                ln.boilerplate = "page number"
-            elif n_pages >= 2 and seen[ln.text] >= max(2, n_pages // 2):
-                ln.boilerplate = f"page {where}"
+        for ln in lines:  # from the top
+            if not mark(ln):
+                break
+        for ln in reversed(lines):  # from the bottom
+            if ln.boilerplate is None and not mark(ln):
+                break
