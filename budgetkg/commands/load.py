@@ -42,7 +42,7 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
          no_validate: bool, show_warnings: bool, rebuild: bool) -> None:
     """Load performance-target tables: each document replaces its own named graph.
 
-    FILES are table files (.txt, .docx, .xlsx, .xls, .html), RDF files (.trig .nq .ttl
+    FILES are table files (.txt, .pdf, .docx, .xlsx, .xls, .html), RDF files (.trig .nq .ttl
     .nt .jsonld) or folders of them. Documents are added incrementally: a file loaded before with the same
     content is skipped, with new content it replaces what it loaded (atomically; an
     interrupted load is finished or undone at the next start). Each document is
