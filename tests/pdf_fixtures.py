@@ -241,7 +241,12 @@ def write_html(tables: list[MTable], out: Path) -> Path:
 
 
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """LibreOffice, if installed with a font for Chinese (without one it draws boxes)."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None or shutil.which("fc-list") is None:
+        return None
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    return exe if fonts.strip() else None
 
 
 def write_libreoffice(source: Path, outdir: Path) -> Path:

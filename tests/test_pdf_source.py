@@ -50,7 +50,7 @@ PRODUCERS = ["reportlab", "libreoffice-docx", "libreoffice-html"]
 def _pdf(pdf_dir: Path, producer: str) -> Path:
     p = pdf_dir / f"{producer}.pdf"
     if not p.exists():
-        pytest.skip(f"{producer} is not installed")
+        pytest.skip(f"{producer}: LibreOffice with a Chinese font is not installed (.ci/run installs it)")
     return p
 
 
