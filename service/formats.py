@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .store import QueryResults
+from budgetkg.store import QueryResults
 
 if TYPE_CHECKING:  # only the type: workers do not import werkzeug
     from werkzeug.datastructures import MIMEAccept
