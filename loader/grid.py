@@ -15,6 +15,7 @@ for rows by number; reports, RDF and pages show the locator.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 from .text import Cell, Row
@@ -90,6 +91,9 @@ class GridRow(NamedTuple):
         return self.locator if self.locator is not None else Locator("line", line=self.number)
 
 
+_LOCATOR = itemgetter(2)  # GridRow.locator
+
+
 @dataclass
 class Grid:
     """A whole file as rows of cells, with what the source learned on the way."""
@@ -113,6 +117,8 @@ class Grid:
 
     def locators(self) -> dict[int, Locator]:
         """Row number -> locator, for the rows that have one (none for text)."""
+        if not any(map(_LOCATOR, self.rows)):  # text: one pass in C, no dict
+            return {}
         return {r.number: r.locator for r in self.rows if r.locator is not None}
 
     def span(self, first: int, last: int) -> Grid:
