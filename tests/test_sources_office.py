@@ -327,7 +327,7 @@ def test_the_project_year_page_cites_the_table_and_row(rendered, tmp_path):
 
     from budgetkg import pipeline
     from budgetkg.service import close_app, create_app
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import OxigraphStore
 
     folder = tmp_path / "data"
     with OxigraphStore(folder) as store:

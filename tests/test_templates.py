@@ -86,13 +86,13 @@ def test_a_new_template_module_is_discovered_by_itself(tmp_path: Path, monkeypat
     monkeypatch.setattr(templates, "__path__", [*templates.__path__, str(tmp_path)])
     try:
         found = templates.discover(refresh=True)
-        assert set(found) == {"ningxia", "dropped-in"}
+        assert {"ningxia", "dropped-in"} <= set(found)  # beside the layout families
         assert parse_text(KV, "list.txt").currency_unit == "件"
     finally:
         monkeypatch.undo()
         templates.discover(refresh=True)
         sys.modules.pop("budgetkg.loader.templates.test_kv_layout", None)
-    assert set(templates.templates()) == {"ningxia"}
+    assert "ningxia" in templates.templates() and "dropped-in" not in templates.templates()
 
 
 def test_a_template_can_read_a_span_of_rows() -> None:
