@@ -103,6 +103,7 @@ class BKG(DefinedNamespace):
     part: URIRef
     # provenance
     sourceLine: URIRef
+    sourceLocator: URIRef
     sha256: URIRef
     fileName: URIRef
     encoding: URIRef
@@ -110,6 +111,7 @@ class BKG(DefinedNamespace):
     layoutFamily: URIRef
     indicatorFramework: URIRef
     currencyUnit: URIRef
+    synthetic: URIRef  # the source is generated data (header marker 合成数据（非真实数据）)
     # units
     ThousandYuan: URIRef
     TenThousandYuan: URIRef

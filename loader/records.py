@@ -248,8 +248,12 @@ class Document:
     lines: list[LineEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
+    format: str = "text"  # the source that read the file (loader/sources): text, docx, xlsx, html…
     #: tables read by a layout-family template other than Ningxia (loader/templates)
     tables: list[FamilyTable] = field(default_factory=list)
+    #: the header block's synthetic-data marker (合成数据（非真实数据）: …) as printed, when
+    #: the document says it was generated, not published
+    synthetic: str | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -261,10 +265,12 @@ class Document:
             counts[e.status] = counts.get(e.status, 0) + 1
         d = {
             "source": self.source,
+            **({"format": self.format} if self.format != "text" else {}),
             "sha256": self.sha256,
             "encoding": self.encoding,
             "year": self.year,
             "currency_unit": self.currency_unit,
+            "synthetic": self.synthetic,
             "line_report": {
                 "counts": counts,
                 "lines": [e.to_json() for e in self.lines if e.status != "record"],

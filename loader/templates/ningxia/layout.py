@@ -67,6 +67,8 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year", re.compile(r"^\((?P<year>\d{4})年度?\)$")),
     ("year", re.compile(r"^(?P<year>\d{4})年度?$")),
     ("currency-unit", re.compile(r"^(?:金额)?单位:(?P<unit>万元|元|亿元|千元)$")),
+    # A generated document says so in its header block: 合成数据（非真实数据）: how it was made.
+    ("synthetic", re.compile(r"^合成(?:测试)?数据\(非真实数据\)(?::(?P<note>.*))?$")),
 )
 
 NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")

@@ -86,6 +86,8 @@ class _Reader(Ledger):
                     self.years[int(groups["year"])] += 1
                 if "unit" in groups:
                     self.units[groups["unit"]] += 1
+                if kind == "synthetic" and self.doc.synthetic is None:
+                    self.doc.synthetic = self.grid.text_of(n, row).strip()  # as printed (the key is folded)
                 self.account(n, "boilerplate", kind)
                 current = None  # a header block ends the previous table
                 continue
