@@ -12,6 +12,7 @@ The tests validate it with the official DCAT-AP 3.0.0 SHACL shapes.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -162,6 +163,7 @@ def dcat_triples(state: Any, root: str, ds: ox.NamedNode, cached: Callable[[str,
     for row in docs:
         sub, doc = _n(row["ds"]), _n(row["doc"])
         name = row.get("file") or row["sha"][:16]
+        media = mimetypes.guess_type(name)[0] or "application/octet-stream"  # .txt .pdf .docx .xlsx .html
         out += [
             t(catalog, _n(DCAT + "dataset"), sub),
             t(sub, RDF_TYPE, _n(DCAT + "Dataset")),
@@ -175,8 +177,8 @@ def dcat_triples(state: Any, root: str, ds: ox.NamedNode, cached: Callable[[str,
             # The original file: a distribution of the document's dataset as published.
             t(doc, RDF_TYPE, _n(DCAT + "Distribution")),
             t(doc, _n(DCT + "title"), _lit(f"{name} (original file)", "en")),
-            t(doc, _n(DCAT + "mediaType"), _n(IANA + "text/plain")),
-            t(_n(IANA + "text/plain"), RDF_TYPE, _n(DCT + "MediaType")),
+            t(doc, _n(DCAT + "mediaType"), _n(IANA + media)),
+            t(_n(IANA + media), RDF_TYPE, _n(DCT + "MediaType")),
             t(doc, _n(SPDX + "checksum"), _n(row["doc"] + "#sha256")),
             t(_n(row["doc"] + "#sha256"), RDF_TYPE, _n(SPDX + "Checksum")),
             t(_n(row["doc"] + "#sha256"), _n(SPDX + "algorithm"), _n(SPDX + "checksumAlgorithm_sha256")),
