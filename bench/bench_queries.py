@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from budgetkg import pipeline
 from budgetkg.loader.iris import DEFAULT_BASE
 from budgetkg.queries.catalog import YEARS_QUERY, load_catalog, years_from_values
-from budgetkg.service.store import OxigraphStore
+from budgetkg.store import OxigraphStore
 
 
 def main(path: str, names: list[str]) -> None:

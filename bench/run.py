@@ -52,7 +52,7 @@ from budgetkg import pipeline
 from budgetkg.loader import rdf
 from budgetkg.loader.reader import clear_caches, read_document
 from budgetkg.loader.validate import validate_graph
-from budgetkg.service.store import OxigraphStore
+from budgetkg.store import OxigraphStore
 from budgetkg.synthetic import generate_corpus
 
 HERE = Path(__file__).resolve().parent

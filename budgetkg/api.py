@@ -13,18 +13,17 @@
 ``open(path)`` opens a data folder (the on-disk store that ``budgetkg load`` fills,
 read-only) and ``open(url)`` a SPARQL endpoint (``budgetkg serve``'s ``/sparql``, or any
 SPARQL 1.1 endpoint holding the same data). ``Rows.to_pandas()`` needs pandas, which is
-optional. Values come back as Python values: integers as ``int``, decimals as
-``Decimal``, booleans as ``bool``, dates as ``datetime.date``, years (``xsd:gYear``) as
-``int``, IRIs and other literals as ``str``; unbound values are ``None``.
+optional. Values come back as Python values (``budgetkg.store.terms.to_python``, the
+same mapping the web pages use): integers as ``int``, decimals as ``Decimal``, doubles
+as ``float``, booleans as ``bool``, dates as ``datetime.date``, years (``xsd:gYear``)
+as ``int``, IRIs and other literals as ``str``; unbound values are ``None``.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +35,9 @@ from budgetkg.queries.catalog import (
     StoreFacts,
     strip_comments,
 )
+from budgetkg.store.terms import to_python
 
-__all__ = ["Connection", "Rows", "TruncatedResults", "open", "open_seed"]
+__all__ = ["Connection", "Rows", "TruncatedResults", "open", "open_seed", "to_python"]
 
 #: The service's response headers for a result cut at its row cap (budgetkg serve).
 TRUNCATED_HEADER = "X-Results-Truncated"
@@ -46,31 +46,6 @@ LIMIT_HEADER = "X-Results-Limit"
 
 class TruncatedResults(UserWarning):
     """The endpoint cut the results at its row cap: rows are missing."""
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {f"{_XSD}{t}" for t in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-
-
-def to_python(value: str, datatype: str | None) -> Any:
-    """A literal's lexical form as a Python value (the form itself when not convertible)."""
-    try:
-        if datatype in _INTEGERS:
-            return int(value)
-        if datatype == _XSD + "decimal":
-            return Decimal(value)
-        if datatype in (_XSD + "double", _XSD + "float"):
-            return float(value)
-        if datatype == _XSD + "boolean":
-            return value in ("true", "1")
-        if datatype == _XSD + "date":
-            return datetime.date.fromisoformat(value)
-        if datatype == _XSD + "gYear":
-            return int(value)
-    except ValueError:
-        pass
-    return value
 
 
 class Rows(list):  # type: ignore[type-arg]
@@ -183,13 +158,10 @@ class _EndpointBackend(_Backend):
         self.timeout = timeout
 
     def select(self, text: str) -> Rows:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from budgetkg.store.transport import sparql_client
 
-        client = SPARQLWrapper(self.url)
-        client.setMethod(POST)
-        client.setTimeout(int(self.timeout))
-        client.setQuery(strip_comments(text))  # SPARQLWrapper guesses the form from the text
-        client.setReturnFormat(JSON)
+        # SPARQLWrapper guesses the form from the text, comments included.
+        client = sparql_client(self.url, strip_comments(text), timeout=int(self.timeout))
         response = client.query().response
         body = json.loads(response.read())
         columns = body["head"]["vars"]
@@ -230,18 +202,18 @@ def open(target: str | Path, *, timeout: float = 120.0) -> Connection:  # noqa: 
     text = str(target)
     if text.startswith(("http://", "https://")):
         return Connection(_EndpointBackend(text, timeout))
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import open_store
 
-    return Connection(_StoreBackend(OxigraphStore(Path(target), read_only=True)))
+    return Connection(_StoreBackend(open_store({"data_dir": Path(target)}, read_only=True, create=False)))
 
 
 def open_seed(*extra: str | Path) -> Connection:
     """An in-memory store with the embedded default dataset (and ``extra`` files)."""
     from budgetkg import pipeline
     from budgetkg.loader.iris import DEFAULT_BASE
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import open_store
 
-    store = OxigraphStore(None)
+    store = open_store({"data_dir": None})
     pipeline.load_seed(store, base=DEFAULT_BASE)
     for path in extra:
         pipeline.load_path(store, path, base=DEFAULT_BASE)

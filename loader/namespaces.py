@@ -154,6 +154,25 @@ PREFIXES: dict[str, Namespace | str] = {
 }
 
 
+#: Namespaces of the service's own documents (VoID, the service description), never
+#: bound on data graphs.
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+#: Every prefix the package uses anywhere: the one table of prefix -> namespace.
+ALL_PREFIXES: dict[str, Namespace | str] = {**PREFIXES, "sd": SD, "spdx": SPDX, "formats": FORMATS}
+
+
+def prefixes(*names: str) -> dict[str, str]:
+    """``{prefix: namespace IRI}`` for ``names``, in that order (KeyError if unknown)."""
+    return {name: str(ALL_PREFIXES[name]) for name in names}
+
+
+def sparql_prefixes(*names: str) -> str:
+    """``PREFIX name: <iri>`` lines for a SPARQL query, one per name."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes(*names).items())
+
+
 def bind_prefixes(g: Graph, base: str | None = None) -> Graph:
     """Bind the package's prefixes (and ``id:`` for the data base, when given)."""
     for prefix, ns in PREFIXES.items():

@@ -25,6 +25,7 @@ from .iris import DEFAULT_BASE
 from .memgraph import BulkMemory, graph_of
 from .model import ontology_graph, ontology_graph_name
 from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, KIND, LEVEL, QUDT, UNIT, bind_prefixes
+from .rdf_files import RDF_FILES
 from .records import AMOUNT_FIELDS, Document, Indicator, Org, Project
 from .values import Target
 
@@ -74,14 +75,9 @@ COMPARATORS: dict[str, URIRef] = {
     "~": COMPARATOR.approx,
 }
 
-FORMATS: dict[str, str] = {
-    ".trig": "trig",
-    ".nq": "nquads",
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".jsonld": "json-ld",
-}
-QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+#: rdflib's syntax name by extension (the table is ``rdf_files.RDF_FILES``).
+FORMATS: dict[str, str] = {f.extension: f.rdflib_format for f in RDF_FILES if f.loadable}
+QUAD_FORMATS = {f.rdflib_format for f in RDF_FILES if f.quads}
 
 
 class ConversionError(ValueError):

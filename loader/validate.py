@@ -57,7 +57,7 @@ class ProjectFindings:
 @dataclass
 class ValidationResult:
     conforms: bool  # no sh:Violation (warnings allowed)
-    report: Graph
+    report: Graph | None  # the SHACL report graph; None when the caller dropped it
     findings: list[Finding]
 
     @property

@@ -30,6 +30,8 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from budgetkg.loader.namespaces import sparql_prefixes
+
 __all__ = [
     "CannedQuery",
     "Catalog",
@@ -69,9 +71,7 @@ MAX_STRING = 500  # longest string value accepted
 #: and its first table. One row per document; the choice is made in Python, so that every
 #: engine gives the same default. (The subquery lets Oxigraph find the few first tables
 #: first instead of everything derived from each document.)
-YEARS_QUERY = """PREFIX bkg: <https://budgetkg.example.org/def/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?year ?document ?first WHERE {
+YEARS_QUERY = sparql_prefixes("bkg", "prov") + """SELECT ?year ?document ?first WHERE {
   ?document a bkg:SourceDocument ; bkg:fiscalYear ?year .
   OPTIONAL {
     { SELECT ?first ?document WHERE { ?first bkg:sequence 1 ; a bkg:ProjectYear ; prov:wasDerivedFrom ?document } }

@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Flask, Response
 
+from budgetkg.settings import SETTINGS_BY_NAME, Settings, load_settings
+from budgetkg.store import open_store
+
 from .errors import register_error_handlers
-from .settings import SETTINGS_BY_NAME, Settings, load_settings
 from .state import EXTENSION, ServiceState
-from .store import OxigraphStore
-from .workers import make_executor
+from .worker_pool import make_query_executor
 
 #: Response headers a browser script may read (CORS).
 EXPOSED_HEADERS = "X-Results-Truncated, X-Results-Limit, ETag"
@@ -51,11 +52,9 @@ def init_app(app: Flask, settings: Settings) -> None:
         _init_remote(app, settings)
         return
     folder = settings.data_dir
-    if not (folder / "oxigraph").is_dir():
-        OxigraphStore(folder).close()  # a new, empty store
-    store = OxigraphStore(folder, read_only=True)
+    store = open_store(settings, read_only=True)  # an empty folder gets an empty store
     try:
-        executor = make_executor(store, folder, settings.workers, settings.worker_memory)
+        executor = make_query_executor(store, folder, settings.workers, settings.worker_memory)
     except BaseException:
         store.close()
         raise
@@ -71,10 +70,9 @@ def init_app(app: Flask, settings: Settings) -> None:
 def _init_remote(app: Flask, settings: Settings) -> None:
     """Front a remote store: queries run in threads that the service stops waiting
     for at the timeout (see ``threads``); every protection stays in this service."""
-    from .remote_store import store_from_settings
     from .threads import ThreadExecutor
 
-    store = store_from_settings(settings)
+    store = open_store(settings)
     graphs, version = store.graphs(), store.version()  # fails early if unreachable
     app.extensions[EXTENSION] = ServiceState(
         settings=settings,

@@ -6,19 +6,16 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from budgetkg.loader import namespaces
+
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
+SD = str(namespaces.SD)
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 ENTAILMENT_SIMPLE = ox.NamedNode("http://www.w3.org/ns/entailment/Simple")
-PREFIXES = {
-    "sd": SD,
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "formats": "http://www.w3.org/ns/formats/",
-}
+PREFIXES = namespaces.prefixes("sd", "rdfs", "dcterms", "formats")
 
 
 def _sd(term: str) -> ox.NamedNode:

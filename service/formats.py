@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from budgetkg.store import QueryResults
+
 from .conneg import JSONLD_NS, Variant, best_variant
-from .store import QueryResults
 
 if TYPE_CHECKING:  # only the type: workers do not import werkzeug
     from werkzeug.datastructures import MIMEAccept

@@ -16,14 +16,12 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from budgetkg.loader.namespaces import DEF
+from budgetkg.loader.rdf_files import RDF_FILES
 
 #: Extensions that pick a format for a dereferenced IRI (the IRIs themselves never end so).
 EXTENSIONS: dict[str, str] = {
     ".html": "html",
-    ".ttl": "turtle",
-    ".jsonld": "jsonld",
-    ".nt": "ntriples",
-    ".rdf": "rdfxml",
+    **{f.extension: f.service_format for f in RDF_FILES if f.service_format},
 }
 FORMAT_EXTENSIONS: dict[str, str] = {name: ext for ext, name in EXTENSIONS.items()}
 

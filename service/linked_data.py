@@ -32,7 +32,7 @@ from .formats import FORMATS_BY_NAME, GRAPH_FORMATS, Format, NotInXml, offered_v
 from .iri_map import FORMAT_EXTENSIONS, split_extension
 from .querying import construct, iri as iri_term
 from .state import get_state
-from .web import get_web
+from .web_state import get_web
 
 bp = Blueprint("linked_data", __name__)
 

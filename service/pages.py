@@ -18,7 +18,7 @@ from budgetkg.loader.namespaces import DEF, PREFIXES as LOADER_PREFIXES
 
 from . import page_data as data
 from .state import get_state
-from .web import get_web
+from .web_state import get_web
 
 # Templates and static files are the app's own (service/templates, service/static).
 bp = Blueprint("pages", __name__)

@@ -11,29 +11,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pyoxigraph as ox
+
+from budgetkg.loader.namespaces import sparql_prefixes
+from budgetkg.store.terms import to_python
 
 from .errors import ApiError
 from .state import ServiceState
 from .tasks import QueryTask
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
 
-PREFIXES = """\
-PREFIX bkg: <https://budgetkg.example.org/def/>
-PREFIX fund: <https://budgetkg.example.org/def/fund-source/>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX void: <http://rdfs.org/ns/void#>
-PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
-"""
+PREFIXES = sparql_prefixes("bkg", "fund", "rdf", "rdfs", "skos", "org", "prov", "void", "sd")
 
 
 def iri(value: str) -> str:
@@ -61,22 +51,10 @@ class Term:
 
     @property
     def py(self) -> Any:
-        """The value as Python: Decimal, int, bool or str."""
+        """The value as Python (``budgetkg.store.terms.to_python``); IRIs as str."""
         if self.kind != "literal" or not self.datatype:
             return self.value
-        if self.datatype in _INTEGERS:
-            try:
-                return int(self.value)
-            except ValueError:
-                return self.value
-        if self.datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
-            try:
-                return Decimal(self.value)
-            except InvalidOperation:
-                return self.value
-        if self.datatype == XSD + "boolean":
-            return self.value in ("true", "1")
-        return self.value
+        return to_python(self.value, self.datatype)
 
 
 Row = dict[str, Term]

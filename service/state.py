@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from .precheck import Limits
-from .settings import Settings
-from .store import Store
-from .workers import Executor
+from budgetkg.settings import Settings
+from budgetkg.store import Store
+
+from .worker_pool import Executor
 
 EXTENSION = "budgetkg"
 

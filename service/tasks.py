@@ -6,7 +6,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from .formats import FORMATS_BY_NAME, NotInXml, family_of, serialize_results
-from .store import QueryError, QueryTimeout, Store, StoreError
+from budgetkg.store import QueryError, QueryTimeout, Store, StoreError
 
 
 #: The status of a query stopped at one of the service's limits (time, memory). The query,

@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 
-from .store import Store
+from budgetkg.store import Store
 from .tasks import Outcome, QueryTask, execute, timed_out
 
 log = logging.getLogger(__name__)

@@ -18,29 +18,26 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 
+from budgetkg.loader import namespaces
+from budgetkg.store.dumps import DumpInfo, dump_folder
+
 from . import page_data as data
-from .dumps import DumpInfo, dump_folder
 from .errors import ApiError
 from .formats import GRAPH_FORMATS, negotiate, serialize_graph
 from .querying import select_py
 from .state import get_state
-from .web import get_web
+from .web_state import get_web
 
 bp = Blueprint("void", __name__)
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-SPDX = "http://spdx.org/rdf/terms#"
-SD = "http://www.w3.org/ns/sparql-service-description#"
+PREFIXES = namespaces.prefixes("void", "dcat", "dcterms", "spdx", "sd", "xsd", "bkg")
+VOID, DCAT, DCT, SPDX, SD = (PREFIXES[p] for p in ("void", "dcat", "dcterms", "spdx", "sd"))
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-BKG = "https://budgetkg.example.org/def/"
+XSD, BKG = PREFIXES["xsd"], PREFIXES["bkg"]
 IANA = "http://www.iana.org/assignments/media-types/"
 VOCABULARIES = (BKG, "http://www.w3.org/ns/org#", "http://www.w3.org/2004/02/skos/core#",
                 "http://purl.org/linked-data/cube#", "http://www.w3.org/ns/prov#", DCAT, VOID,
                 "http://qudt.org/schema/qudt/")
-PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCT, "spdx": SPDX, "sd": SD, "xsd": XSD, "bkg": BKG}
 
 CLASS_PARTITIONS = """
 SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {

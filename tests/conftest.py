@@ -57,7 +57,7 @@ def two_year_data_dir(tmp_path_factory) -> Path:
 
     from budgetkg import pipeline
     from budgetkg.loader.iris import DEFAULT_BASE
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import OxigraphStore
 
     folder = tmp_path_factory.mktemp("two-years") / "data"
     with OxigraphStore(folder) as store:

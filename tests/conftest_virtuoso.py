@@ -276,7 +276,7 @@ BACKENDS = ("embedded", "virtuoso")
 
 def load_into_virtuoso(server: Virtuoso, data: bytes, media_type: str = "application/trig") -> None:
     """Replace the test server's data by ``data``, through the remote store's loader."""
-    from budgetkg.service.remote_store import RemoteStore
+    from budgetkg.store.remote import RemoteStore
 
     server.clear()
     with RemoteStore(server.sparql_auth, user=server.user, password=server.password) as store:
@@ -288,7 +288,7 @@ def app_on_backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     """``create_app(config)`` over the TriG data, in the embedded store or, fronting the
     test Virtuoso, as `budgetkg serve --store` runs it (``request.param`` says which)."""
     from budgetkg.service import create_app
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import OxigraphStore
 
     folder = tmp_path_factory.mktemp(request.param) / "data"
     if request.param == "embedded":

@@ -155,7 +155,7 @@ class KillHarness:
         is touched and removed once the change is complete) appears. The round counts only
         if the journal is still there after the kill, i.e. the store was left mid-change;
         a kill that came too late is retried (``result.missed``)."""
-        from budgetkg.catalog import JOURNAL_FILE
+        from budgetkg.store.journal import JOURNAL_FILE
 
         work = self.workdir / "work"
         for _ in range(attempts):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from budgetkg.service import close_app, create_app
-from budgetkg.service.store import OxigraphStore
+from budgetkg.store import OxigraphStore
 from conftest import live_server
 from endpoint_fuzz import Case, next_case, seed_queries, send
 

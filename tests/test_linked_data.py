@@ -169,7 +169,7 @@ def test_real_http_negotiation(app, seed_iris):
 def test_another_base_iri_is_mapped_by_path(tmp_path, seed_path, seed_doc):
     from budgetkg import pipeline
     from budgetkg.service import close_app, create_app
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import OxigraphStore
 
     base = "https://data.example.gov.cn/budget/id/"
     with OxigraphStore(tmp_path) as store:

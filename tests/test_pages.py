@@ -303,7 +303,7 @@ def test_a_line_across_two_years(tmp_path):
     from budgetkg import pipeline
     from budgetkg.loader.reader import read_document
     from budgetkg.service import close_app, create_app
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import OxigraphStore
     from budgetkg.synthetic.corpus import generate_corpus
 
     files = generate_corpus(tmp_path / "tables", seed=3, tables=60, years=(2021, 2022))

@@ -20,10 +20,11 @@ import requests
 from click.testing import CliRunner
 
 from budgetkg import pipeline
-from budgetkg.catalog import JOURNAL_FILE, Catalog, Entry
 from budgetkg.cli import main
+from budgetkg.documents import located
 from budgetkg.loader.iris import DEFAULT_BASE
-from budgetkg.service.store import N_TRIPLES, OxigraphStore
+from budgetkg.store import N_TRIPLES, OxigraphStore
+from budgetkg.store.journal import JOURNAL_FILE, Entry, LoadJournal
 from budgetkg.synthetic import department_catalog, generate_document
 
 BASE = DEFAULT_BASE
@@ -67,12 +68,12 @@ def test_parallel_load_equals_serial_load(docs):
 
 
 def test_progress_and_summary(docs):
-    seen: list[pipeline.Outcome] = []
+    seen: list[tuple[Path, pipeline.DocumentResult]] = []
     store = OxigraphStore(None)
-    summary = pipeline.load_corpus(store, docs, base=BASE, workers=0, on_outcome=seen.append)
-    assert [o.path for o in seen] == docs  # one report per document, in order
-    assert all(o.action == "loaded" and o.result.tables > 0 and o.result.triples > 0 for o in seen)
-    assert summary.tables == sum(o.result.tables for o in seen)
+    summary = pipeline.load_corpus(store, docs, base=BASE, workers=0, on_result=lambda p, r: seen.append((p, r)))
+    assert [p for p, _ in seen] == docs  # one report per document, in order
+    assert all(r.action == "loaded" and r.tables > 0 and r.triples > 0 for _, r in seen)
+    assert summary.tables == sum(r.tables for _, r in seen)
     assert summary.triples == sum(graph_sizes(store).values())
     assert set(summary.stage_seconds) == {"parse", "convert", "validate", "store"}
     text = summary.text()
@@ -106,7 +107,7 @@ def test_documents_are_processed_and_stored_one_at_a_time(docs, monkeypatch):
 
     monkeypatch.setattr(pipeline, "process_document", process)
     pipeline.load_corpus(OxigraphStore(None), docs, base=BASE, workers=0,
-                         on_outcome=lambda o: events.append(("stored", o.path.name)))
+                         on_result=lambda path, res: events.append(("stored", path.name)))
     assert events == [e for p in docs for e in (("process", p.name), ("stored", p.name))]
 
 
@@ -137,14 +138,14 @@ class RecordingExecutor:
 def test_parallel_loader_keeps_at_most_two_documents_per_worker_in_flight(tmp_path, monkeypatch):
     many = write_docs(tmp_path / "many", 8, tables=1)
     pool = RecordingExecutor()
-    monkeypatch.setattr(pipeline, "make_executor", lambda workers: pool)
+    monkeypatch.setattr(pipeline, "make_process_pool", lambda workers: pool)
     stored: list[Path] = []
 
-    def on_outcome(o: pipeline.Outcome) -> None:
+    def on_result(path: Path, res: pipeline.DocumentResult) -> None:
         pool.in_flight -= 1
-        stored.append(o.path)
+        stored.append(path)
 
-    pipeline.load_corpus(OxigraphStore(None), many, base=BASE, workers=2, on_outcome=on_outcome)
+    pipeline.load_corpus(OxigraphStore(None), many, base=BASE, workers=2, on_result=on_result)
     assert stored == many
     # 2 per worker queued, plus the one being written: bounded, whatever the number of documents
     assert pool.most == 2 * 2 + 1 < len(many)
@@ -172,19 +173,22 @@ def test_violations_are_reported_and_refused_with_strict(docs, monkeypatch):
 
     real = validate.validate_graph
 
+    bad = Finding("violation", "missing project total", "urn:x", None, None, 12)
+
     def with_violation(data, **kwargs):
         r = real(data, **kwargs)
-        bad = Finding("violation", "missing project total", "urn:x", None, None, 12)
         return ValidationResult(False, r.report, [*r.findings, bad])
 
     monkeypatch.setattr(validate, "validate_graph", with_violation)
     loose, strict = OxigraphStore(None), OxigraphStore(None)
     s1 = pipeline.load_corpus(loose, docs[:1], base=BASE, workers=0)
     assert (s1.loaded, s1.violations) == (1, 1) and len(graph_sizes(loose)) == 1
-    seen: list[pipeline.Outcome] = []
-    s2 = pipeline.load_corpus(strict, docs[:1], base=BASE, workers=0, strict=True, on_outcome=seen.append)
+    seen: list[pipeline.DocumentResult] = []
+    s2 = pipeline.load_corpus(strict, docs[:1], base=BASE, workers=0, strict=True,
+                              on_result=lambda path, res: seen.append(res))
     assert (s2.loaded, s2.refused) == (0, 1) and graph_sizes(strict) == {}
-    assert seen[0].result.violations == [f"{docs[0]}:12: violation: missing project total"]
+    assert seen[0].action == "refused" and seen[0].violations == [bad]  # structured, not text
+    assert [located(docs[0], v) for v in seen[0].violations] == [f"{docs[0]}:12: violation: missing project total"]
 
 
 def test_replacing_a_document_keeps_the_others(tmp_path):
@@ -195,15 +199,15 @@ def test_replacing_a_document_keeps_the_others(tmp_path):
     assert (first.loaded, second.loaded) == (1, 1)
     before = graph_sizes(store)
     assert len(before) == 2
-    old_a = Catalog.of(store).get(a).graph
+    old_a = LoadJournal.of(store).get(a).graph
     a.write_bytes(generate_document(99, department=department_catalog()[0][0], tables=2).encode())
-    outcomes: list[pipeline.Outcome] = []
-    pipeline.load_corpus(store, [a], base=BASE, workers=0, on_outcome=outcomes.append)
+    outcomes: list[pipeline.DocumentResult] = []
+    pipeline.load_corpus(store, [a], base=BASE, workers=0, on_result=lambda path, res: outcomes.append(res))
     assert outcomes[0].action == "replaced"
     after = graph_sizes(store)
-    new_a = Catalog.of(store).get(a).graph
+    new_a = LoadJournal.of(store).get(a).graph
     assert old_a not in after and new_a in after and new_a != old_a
-    b_graph = Catalog.of(store).get(b).graph
+    b_graph = LoadJournal.of(store).get(b).graph
     assert after[b_graph] == before[b_graph]  # the other document untouched
     again = pipeline.load_corpus(store, [a, b], base=BASE, workers=0)
     assert (again.loaded, again.unchanged) == (0, 2)
@@ -213,19 +217,19 @@ def test_replacing_a_document_keeps_the_others(tmp_path):
 def test_recover_undoes_a_half_done_bulk_load_and_finishes_a_loaded_one(tmp_path, docs):
     store = OxigraphStore(tmp_path / "data")
     pipeline.load_corpus(store, docs[:1], base=BASE, workers=0)
-    catalog = Catalog.of(store)
+    catalog = LoadJournal.of(store)
     old = catalog.get(docs[0]).graph
     res = pipeline.process_document(docs[1], BASE, validate=False)
     # Crash during the bulk load: part of the new graph is there, the journal says "adding".
     half = b"".join(res.ntriples.splitlines(keepends=True)[:50])
     catalog._journal({"state": "adding", "add": res.graph, "existed": False, "drop": [old]})
     store.add_graph_bulk(res.graph, half, N_TRIPLES)
-    assert "undid" in Catalog.of(store).recover(store)
+    assert "undid" in LoadJournal.of(store).recover(store)
     assert store.has_graph(old) and not store.has_graph(res.graph)
     # Crash after the new graph was complete ("added"): the old one is dropped.
     catalog._journal({"state": "added", "add": res.graph, "existed": False, "drop": [old]})
     store.add_graph_bulk(res.graph, res.ntriples, N_TRIPLES)
-    assert "finished" in Catalog.of(store).recover(store)
+    assert "finished" in LoadJournal.of(store).recover(store)
     assert store.has_graph(res.graph) and not store.has_graph(old)
     assert not (tmp_path / "data" / JOURNAL_FILE).exists()
     store.close()
@@ -239,7 +243,7 @@ def test_a_load_killed_mid_way_recovers_at_the_next_start(tmp_path):
     data = tmp_path / "data"
     with OxigraphStore(data) as store:
         pipeline.load_corpus(store, paths, base=BASE, workers=0)
-        old = {str(p.resolve()): Catalog.of(store).get(p).graph for p in paths}
+        old = {str(p.resolve()): LoadJournal.of(store).get(p).graph for p in paths}
     paths = write_docs(folder, 6, tables=4, seed=4)  # new content for every path
     new = {str(p.resolve()): pipeline.process_document(p, BASE, validate=False) for p in paths}
     cmd = [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()", "load", str(folder),
@@ -257,7 +261,7 @@ def test_a_load_killed_mid_way_recovers_at_the_next_start(tmp_path):
         assert (recovered is None) == (journal is None)
         print(f"killed with journal {journal}: {recovered}")
         sizes = graph_sizes(store)
-        catalog = Catalog.of(store)
+        catalog = LoadJournal.of(store)
         replaced = 0
         for key, res in new.items():
             has_old, has_new = old[key] in sizes, res.graph in sizes
@@ -304,12 +308,12 @@ def test_serve_a_folder_of_documents_over_http(tmp_path, docs):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
-    catalog = Catalog(data)
+    catalog = LoadJournal(data)
     assert {Path(k).name for k in catalog.entries} == {p.name for p in docs}
 
 
 def test_catalog_entry_round_trips(tmp_path):
-    c = Catalog(tmp_path)
+    c = LoadJournal(tmp_path)
     c.entries["x"] = Entry("x", "ab" * 32, "urn:g", 3, 30)
     c._save()
-    assert Catalog(tmp_path).entries["x"] == c.entries["x"]
+    assert LoadJournal(tmp_path).entries["x"] == c.entries["x"]

@@ -16,7 +16,7 @@ from budgetkg.queries.catalog import (
     parse_query,
     years_from_values,
 )
-from budgetkg.service.store import OxigraphStore
+from budgetkg.store import OxigraphStore
 
 REQUIRED = {
     # the list

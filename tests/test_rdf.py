@@ -199,3 +199,18 @@ def test_validate_command_on_the_seed(seed_path):
     res = CliRunner().invoke(validate, [str(seed_path)])
     assert res.exit_code == 0, res.output
     assert "0 violation(s)" in res.output
+
+
+def test_validate_mints_iris_under_the_base_iri_setting(seed_path):
+    """`validate` goes through the one pipeline, so it honours base_iri like `load`."""
+    from click.testing import CliRunner
+
+    from budgetkg.commands.validate import validate
+
+    other = "https://other.example/id/"
+    by_flag = CliRunner().invoke(validate, ["--base-iri", other, str(seed_path)])
+    by_env = CliRunner(env={"BUDGETKG_BASE_IRI": other}).invoke(validate, [str(seed_path)])
+    for res in (by_flag, by_env):
+        assert res.exit_code == 0, res.output
+        projects = [line for line in res.output.splitlines() if line.endswith("]") and " [" in line]
+        assert projects and all(f"[{other}project/" in line for line in projects)

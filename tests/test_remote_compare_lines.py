@@ -23,8 +23,8 @@ from click.testing import CliRunner
 
 from budgetkg.cli import main as cli
 from budgetkg.queries.catalog import load_catalog, strip_comments
-from budgetkg.service.remote_store import RemoteStore
-from budgetkg.service.store import OxigraphStore
+from budgetkg.store.remote import RemoteStore
+from budgetkg.store import OxigraphStore
 
 from second_year import FIXTURE  # tests/ is on sys.path (rootdir conftest)
 

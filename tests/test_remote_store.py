@@ -43,9 +43,9 @@ from click.testing import CliRunner
 from budgetkg.cli import main as cli
 from budgetkg.service import close_app, create_app
 from budgetkg.service.formats import _term_json
-from budgetkg.service.remote_store import STAGING_PREFIX, RemoteStore
-from budgetkg.service.settings import SETTINGS, SettingsError, load_settings
-from budgetkg.service.store import QueryError, QueryTimeout, StoreError
+from budgetkg.store.remote import STAGING_PREFIX, RemoteStore
+from budgetkg.settings import SETTINGS, SettingsError, load_settings
+from budgetkg.store import QueryError, QueryTimeout, StoreError
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 FIXTURE = Path(__file__).parent / "fixtures" / "small.trig"
@@ -384,7 +384,7 @@ def test_load_replaces_each_graph_whole(virtuoso, remote):
 
 def test_transient_errors_are_retried_with_backoff(virtuoso, remote, monkeypatch):
     store = RemoteStore(virtuoso.sparql_auth, user=virtuoso.user, password=virtuoso.password, backoff=0.01)
-    real_open = store._opener.open
+    real_open = store.transport.opener.open
     failures = [ConnectionResetError(104, "Connection reset by peer"),
                 urllib.error.HTTPError(virtuoso.sparql_auth, 503, "Service Unavailable", {}, None)]
     calls = []  # requests that carried credentials (digest auth first gets a 401 without them)
@@ -396,7 +396,7 @@ def test_transient_errors_are_retried_with_backoff(virtuoso, remote, monkeypatch
             calls.append(request)
         return real_open(request, *args, **kwargs)
 
-    monkeypatch.setattr(store._opener, "open", flaky)
+    monkeypatch.setattr(store.transport.opener, "open", flaky)
     g = "https://budgetkg.example.org/id/graph/test-retry"
     assert store.replace_graph(g, "<http://e/a> <http://e/p> <http://e/b> .\n") == 1
     assert not failures and len(calls) == 2  # both failures retried, then the batch and the swap
@@ -408,7 +408,7 @@ def test_transient_errors_are_retried_with_backoff(virtuoso, remote, monkeypatch
     assert len(calls) == 1
     # a server that stays down: give up after the retries
     store.retries = 2
-    monkeypatch.setattr(store._opener, "open", lambda *a, **k: (_ for _ in ()).throw(ConnectionResetError()))
+    monkeypatch.setattr(store.transport.opener, "open", lambda *a, **k: (_ for _ in ()).throw(ConnectionResetError()))
     with pytest.raises(StoreError, match="gave up after 3 attempts"):
         store.replace_graph(g, "<http://e/a> <http://e/p> <http://e/c> .\n")
     monkeypatch.undo()
@@ -482,7 +482,7 @@ def test_an_unreachable_store_is_a_clear_error(tmp_path):
 
 
 def test_etag_follows_loads_while_serving(virtuoso, remote, monkeypatch):
-    from budgetkg.service import remote_store
+    from budgetkg.store import remote as remote_store
 
     monkeypatch.setattr(remote_store, "REFRESH_SECONDS", 0.0)
     app = create_app({"store_url": virtuoso.sparql, "data_dir": "/nonexistent"})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from budgetkg.service import close_app, create_app
-from budgetkg.service.store import OxigraphStore
+from budgetkg.store import OxigraphStore
 
 PAYLOAD = "<script>alert('x')</script>"
 FIXTURE = Path(__file__).parent / "fixtures" / "small.trig"

@@ -12,7 +12,7 @@ from conftest import live_server
 from budgetkg.cli import main
 from budgetkg.commands.query import format_table
 from budgetkg.service import close_app, create_app
-from budgetkg.service.store import OxigraphStore
+from budgetkg.store import OxigraphStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.trig"
 BROKEN = Path(__file__).parent / "fixtures" / "broken.trig"

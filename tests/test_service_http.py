@@ -20,7 +20,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from conftest import live_server
 
 from budgetkg.service import close_app, create_app
-from budgetkg.service.store import OxigraphStore
+from budgetkg.store import OxigraphStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.trig"
 ID = "https://budgetkg.example.org/id/"

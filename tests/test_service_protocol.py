@@ -14,7 +14,7 @@ import rdflib
 from conftest_virtuoso import BACKENDS, app_on_backend
 
 from budgetkg.service import close_app
-from budgetkg.service.store import OxigraphStore
+from budgetkg.store import OxigraphStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.trig"
 ID = "https://budgetkg.example.org/id/"

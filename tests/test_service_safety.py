@@ -11,7 +11,8 @@ import pytest
 from conftest_virtuoso import BACKENDS, app_on_backend
 
 from budgetkg.service import close_app
-from budgetkg.service.precheck import Limits, QueryRefused, check, scan
+from budgetkg.service.precheck import Limits, QueryRefused, check
+from budgetkg.store.sparql_lexer import scan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.trig"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

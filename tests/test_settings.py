@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from budgetkg.service.settings import (
+from budgetkg.settings import (
     SETTINGS,
     SettingsError,
     default_data_dir,

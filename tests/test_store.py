@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetkg.service.store import DataError, OxigraphStore, QueryError, StoreBusyError, StoreError
+from budgetkg.store import DataError, OxigraphStore, QueryError, StoreBusyError, StoreError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.trig"
 ID = "https://budgetkg.example.org/id/"

@@ -13,7 +13,7 @@ from budgetkg import api, pipeline
 from budgetkg.loader.iris import DEFAULT_BASE
 from budgetkg.queries.catalog import HeaderError, StoreFacts, parse_query
 from budgetkg.service.app import create_app
-from budgetkg.service.store import OxigraphStore
+from budgetkg.store import OxigraphStore
 from budgetkg.synthetic.document import generate_document
 
 BKG = "https://budgetkg.example.org/def/"

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from budgetkg.cli import main
-from budgetkg.service.store import OxigraphStore, StoreCorruptError
+from budgetkg.store import OxigraphStore, StoreCorruptError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.trig"
 SEED = Path(__file__).parents[1] / "budgetkg" / "data" / "000_aa5de0a37e870aea.txt"

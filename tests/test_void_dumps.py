@@ -111,8 +111,8 @@ def test_dump_download_headers(client):
 
 def test_dump_follows_the_store(tmp_path, seed_path):
     from budgetkg import pipeline
-    from budgetkg.service import dumps
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import dumps
+    from budgetkg.store import OxigraphStore
 
     with OxigraphStore(tmp_path) as store:
         pipeline.load_ontology(store, base=BASE)
@@ -133,8 +133,8 @@ def test_dump_follows_the_store(tmp_path, seed_path):
 
 def test_load_command_writes_the_dump(tmp_path, seed_path):
     from budgetkg.commands.load import load
-    from budgetkg.service import dumps
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import dumps
+    from budgetkg.store import OxigraphStore
 
     result = CliRunner().invoke(load, [str(seed_path), "--data-dir", str(tmp_path)])
     assert result.exit_code in (0, 1), result.output  # 1: the seed has flagged problems

@@ -120,7 +120,7 @@ CASES: dict[str, Case] = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from budgetkg.service import close_app, create_app
-    from budgetkg.service.store import OxigraphStore
+    from budgetkg.store import OxigraphStore
 
     folder = tmp_path_factory.mktemp("w3c") / "data"
     trig = "".join(f"<{DATA}data{i}.rdf> {{ <{DATA}data{i}.rdf> a <{FOAF_DOCUMENT}> . }}\n" for i in (1, 2, 3))

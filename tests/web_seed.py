@@ -16,7 +16,7 @@ def seeded_data_dir(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     global _folder
     if _folder is None or not (_folder / "oxigraph").is_dir():
         from budgetkg import pipeline
-        from budgetkg.service.store import OxigraphStore
+        from budgetkg.store import OxigraphStore
 
         folder = tmp_path_factory.mktemp("web") / "data"
         with OxigraphStore(folder) as store:

@@ -44,13 +44,9 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 def _endpoint_years(endpoint: str, timeout: float) -> StoreFacts | None:
     """The endpoint's years and first project (for the defaults the store decides), or None."""
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from budgetkg.store.transport import sparql_client
 
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)
-    client.setTimeout(int(timeout))
-    client.setQuery(YEARS_QUERY)
-    client.setReturnFormat(JSON)
+    client = sparql_client(endpoint, YEARS_QUERY, timeout=int(timeout))
     try:
         body = json.loads(client.query().response.read())
     except Exception:  # the real query reports an unreachable endpoint clearly

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import click
 
+from budgetkg.commands.status import EXIT_OK, EXIT_USAGE
 from budgetkg.synthetic import ENCODINGS, generate_corpus
-
-EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def _years(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[int, ...]:

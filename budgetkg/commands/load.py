@@ -7,17 +7,20 @@ import time
 from pathlib import Path
 
 import click
+from rdflib import URIRef
 
-from budgetkg.service.settings import SettingsError, load_settings
-from budgetkg.service.store import Store, StoreError
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+from budgetkg.commands.status import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from budgetkg.documents import DocumentResult
+from budgetkg.loader.rdf_files import RDF_EXTENSIONS
+from budgetkg.pipeline import LoadSummary
+from budgetkg.settings import SettingsError, load_settings
+from budgetkg.store import Store, StoreError
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write RDF to this file instead (format by extension: .trig .nq .ttl .nt .jsonld).")
+              help=f"Write RDF to this file instead (format by extension: {' '.join(RDF_EXTENSIONS)}).")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the store [default: the data_dir setting].")
 @click.option("--base-iri", help="Base of the minted IRIs [default: the base_iri setting].")
@@ -56,19 +59,20 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
                                  config_file=config_file)
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from None
-    from budgetkg import pipeline
+    from budgetkg.documents import expand_paths
 
-    paths = pipeline.expand_paths(files)
+    paths = expand_paths(files)
     if out is not None:
         sys.exit(_write(paths, out, settings.base_iri))
     from tqdm import tqdm
 
-    from budgetkg.service.remote_store import store_from_settings
+    from budgetkg import pipeline
+    from budgetkg.store import open_store
 
     if rebuild:
         if settings.store_url:
             raise click.UsageError("--rebuild is for the embedded store; a remote store is rebuilt on its server")
-        from budgetkg.rebuild import wipe_store
+        from budgetkg.store.rebuild import wipe_store
 
         try:
             if wipe_store(settings.data_dir):
@@ -79,34 +83,28 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
     # Remote loads go in batches: this bar counts the triples sent.
     sent = tqdm(desc="sending", unit="triple", file=sys.stderr, disable=None if settings.store_url else True,
                 position=1, leave=False)
+    started = time.perf_counter()
     try:
-        store = store_from_settings(settings, progress=sent.update)
-    except StoreError as exc:
+        with open_store(settings, progress=sent.update) as store, sent:
+            ontology = pipeline.load_ontology(store, base=settings.base_iri).triples
+            status, summary = load_files(store, paths, settings.base_iri, workers=workers,
+                                         validate=not no_validate, strict=strict, show_warnings=show_warnings)
+    except StoreError as exc:  # the store could not be opened, or failed: stop here
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    started = time.perf_counter()
-    with store, sent:
-        try:
-            ontology = pipeline.load_ontology(store, base=settings.base_iri).triples
-        except StoreError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
-        summaries: list[object] = []
-        status, loaded, tables, triples = load_files(store, paths, settings.base_iri, workers=workers,
-                                                     validate=not no_validate, strict=strict,
-                                                     show_warnings=show_warnings, summary_out=summaries)
-    click.echo(f"summary: {summaries[0].text()}")  # type: ignore[attr-defined]
+    click.echo(f"summary: {summary.text()}")
     click.echo(
-        f"loaded {loaded} of {len(paths)} files into {settings.store_url or settings.data_dir}: {tables} tables, "
-        f"{triples + ontology} triples (with the ontology) in {time.perf_counter() - started:.1f} s"
+        f"loaded {summary.loaded + summary.unchanged} of {len(paths)} files into "
+        f"{settings.store_url or settings.data_dir}: {summary.tables} tables, "
+        f"{summary.triples + ontology} triples (with the ontology) in {time.perf_counter() - started:.1f} s"
     )
     sys.exit(status)
 
 
 def load_files(store: Store, paths: list[Path], base: str, *, workers: int | None = None,
-               validate: bool = True, strict: bool = False, show_warnings: bool = False,
-               summary_out: list[object] | None = None) -> tuple[int, int, int, int]:
-    """Load each file, reporting problems on stderr: (exit status, files, tables, triples).
+               validate: bool = True, strict: bool = False,
+               show_warnings: bool = False) -> tuple[int, LoadSummary]:
+    """Load each file, reporting problems on stderr: (exit status, summary).
 
     The streaming pipeline (``budgetkg.pipeline.load_corpus``): documents are parsed,
     converted and SHACL-validated by worker processes and written one at a time, with a
@@ -114,12 +112,13 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
     is printed (FILE:LINE); a document with violations is still loaded (exit status 1)
     unless ``strict``, which refuses it (its path keeps what it had). Warnings are
     counted per document (all printed with ``show_warnings``). A file that cannot be
-    read or converted is skipped (the others still load); a failing store stops
-    everything with exit status 2.
+    read or converted is skipped (the others still load). Raises ``StoreError`` when
+    the store fails (the caller stops with exit status 2).
     """
     from tqdm import tqdm
 
     from budgetkg import pipeline
+    from budgetkg.documents import located
 
     status = EXIT_OK
     bar = tqdm(total=len(paths), desc="loading", unit="doc", file=sys.stderr, disable=None if paths else True,
@@ -127,30 +126,30 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
     tables = triples = 0
     started = time.perf_counter()
 
-    def on_outcome(o: pipeline.Outcome) -> None:
+    def on_result(path: Path, res: DocumentResult) -> None:
         nonlocal status, tables, triples
-        res = o.result
         say = bar.write if not bar.disable else (lambda m: click.echo(m, err=True))
-        if o.action == "failed":
-            say(f"{o.path}: error: {res.error}")
-            status = max(status, EXIT_USAGE if (res.error or "").startswith("cannot read") else EXIT_INVALID)
+        if res.action == "failed":
+            say(f"{path}: error: {res.error}")
+            unreadable = res.error is not None and res.error.kind == "unreadable"
+            status = max(status, EXIT_USAGE if unreadable else EXIT_INVALID)
         for problem in res.problems:
             if problem.severity != "info":
                 say(str(problem))
-        if any(p.severity == "error" for p in res.problems):
+        if res.errors:
             status = max(status, EXIT_INVALID)
         for v in res.violations:
-            say(v)
+            say(located(path, v))
         if res.violations:
             status = max(status, EXIT_INVALID)
-            if o.action == "refused":
-                say(f"{o.path}: refused (--strict): {len(res.violations)} SHACL violation(s)")
+            if res.action == "refused":
+                say(f"{path}: refused (--strict): {len(res.violations)} SHACL violation(s)")
         if show_warnings:
             for w in res.warnings:
-                say(w)
+                say(located(path, w))
         elif res.warnings:
-            say(f"{o.path}: {len(res.warnings)} SHACL warning(s) (budgetkg validate {o.path} lists them)")
-        if o.action not in ("failed", "refused"):
+            say(f"{path}: {len(res.warnings)} SHACL warning(s) (budgetkg validate {path} lists them)")
+        if res.action not in ("failed", "refused"):
             tables += res.tables
             triples += res.triples
         rate = triples / max(time.perf_counter() - started, 1e-9)
@@ -159,56 +158,49 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
 
     try:
         summary = pipeline.load_corpus(store, paths, base=base, workers=workers, validate=validate,
-                                       strict=strict, on_outcome=on_outcome)
-    except StoreError as exc:  # the store itself failed: stop here
+                                       strict=strict, on_result=on_result)
+    finally:
         bar.close()
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    bar.close()
     if summary.recovered:
         click.echo(f"note: {summary.recovered}", err=True)
-    if summary_out is not None:
-        summary_out.append(summary)
-    loaded = summary.loaded + summary.unchanged
-    from budgetkg.service.dumps import refresh_dump
+    from budgetkg.store.dumps import refresh_dump
 
     refresh_dump(store)  # the full dump follows the store (docs/linked-data.md)
-    return status, loaded, tables, triples
+    return status, summary
 
 
 def _write(paths: list[Path], out: Path, base: str) -> int:
     """Convert every table file into one dataset (with the ontology) and write it."""
-    from budgetkg import pipeline
-    from budgetkg.loader.reader import read_document
-    from budgetkg.loader.rdf import add_ontology, bind_prefixes, replace_document, write_rdf
     from rdflib import Dataset
+
+    from budgetkg.documents import TABLE_SUFFIXES, process_document
+    from budgetkg.loader.rdf import add_ontology, bind_prefixes, write_rdf
 
     status = EXIT_OK
     ds = bind_prefixes(Dataset(), base)
     add_ontology(ds, base=base)
     tables = 0
     for path in paths:
-        if path.suffix.lower() not in pipeline.TABLE_SUFFIXES:
+        if path.suffix.lower() not in TABLE_SUFFIXES:
             click.echo(f"{path}: error: only table files (.txt) can be converted with --out", err=True)
             status = max(status, EXIT_USAGE)
             continue
-        try:
-            doc = read_document(path)
-            replace_document(ds, doc, base=base)
-        except OSError as exc:
-            click.echo(f"{path}: error: cannot read: {exc.strerror or exc}", err=True)
-            status = max(status, EXIT_USAGE)
+        res = process_document(path, base, validate=False, serialize=False, keep_graph=True)
+        if res.error is not None:
+            click.echo(f"{path}: error: {res.error}", err=True)
+            status = max(status, EXIT_USAGE if res.error.kind == "unreadable" else EXIT_INVALID)
             continue
-        except ValueError as exc:
-            click.echo(f"{path}: error: {exc}", err=True)
-            status = max(status, EXIT_INVALID)
-            continue
-        for problem in doc.problems:
+        assert res.rdf is not None and res.graph is not None
+        target = ds.graph(URIRef(res.graph))
+        ds.remove_graph(target)  # the same content given twice is one graph
+        target = ds.graph(URIRef(res.graph))
+        target.addN((s, p, o, target) for s, p, o in res.rdf)
+        for problem in res.problems:
             if problem.severity != "info":
                 click.echo(str(problem), err=True)
-        if doc.errors:
+        if res.errors:
             status = max(status, EXIT_INVALID)
-        tables += len(doc.projects)
+        tables += res.tables
     try:
         write_rdf(ds, out)
     except (OSError, ValueError) as exc:

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
+from budgetkg.commands.status import EXIT_OK, EXIT_INVALID, EXIT_USAGE
 from budgetkg.loader.reader import read_document
 from budgetkg.loader.records import Document
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 @click.command()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
-import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import click
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+from budgetkg.commands.status import EXIT_OK, EXIT_INVALID, EXIT_USAGE
+
 DEFAULT_ENDPOINT = "http://127.0.0.1:5000/sparql"
 
 
@@ -93,11 +93,12 @@ def query(source: str | None, expression: str | None, endpoint: str, output: str
     """
     from urllib.error import HTTPError, URLError
 
-    from SPARQLWrapper import CSV, JSON, JSONLD, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper import CSV, JSON, JSONLD, TURTLE
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     from budgetkg.api import truncation, truncation_message
     from budgetkg.commands.canned import bind_canned, list_text
+    from budgetkg.store.transport import sparql_client
 
     if list_queries:
         click.echo(list_text())
@@ -107,12 +108,7 @@ def query(source: str | None, expression: str | None, endpoint: str, output: str
         text = bind_canned(source, text, params, endpoint, timeout)
     elif params:
         raise click.UsageError("-p/--param is for canned queries and .rq files with a header")
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)
-    client.setTimeout(int(timeout))
-    with warnings.catch_warnings():  # SPARQLWrapper warns on queries it cannot classify;
-        warnings.simplefilter("ignore")  # the endpoint's parser says what is wrong
-        client.setQuery(text)
+    client = sparql_client(endpoint, text, timeout=int(timeout))
     is_graph = client.queryType in {"CONSTRUCT", "DESCRIBE"}
     if is_graph and output == "csv":
         raise click.UsageError("--format csv is for SELECT and ASK; CONSTRUCT and DESCRIBE give table (Turtle) or json")

@@ -10,10 +10,9 @@ from typing import Any
 
 import click
 
-from budgetkg.service.settings import SETTINGS, Settings, SettingsError, load_settings
-from budgetkg.service.store import StoreError
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+from budgetkg.commands.status import EXIT_OK, EXIT_INVALID, EXIT_USAGE
+from budgetkg.settings import SETTINGS, Settings, SettingsError, load_settings
+from budgetkg.store import StoreError
 
 
 def settings_options(command: Any) -> Any:
@@ -39,10 +38,9 @@ def _load_into_store(settings: Settings, paths: tuple[Path, ...]) -> int:
 
     from budgetkg import pipeline
     from budgetkg.commands.load import load_files
+    from budgetkg.store import open_store
 
-    from budgetkg.service.remote_store import store_from_settings
-
-    with store_from_settings(settings) as store:
+    with open_store(settings) as store:
         if store.is_empty():
             with tqdm(total=4, desc="loading the default dataset", unit="step", file=sys.stderr) as bar:
                 def step(name: str) -> None:

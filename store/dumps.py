@@ -24,7 +24,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from .store import Store
+from .base import Store
 
 DUMP_NAME = "budgetkg.nq.gz"
 MEDIA_TYPE = "application/n-quads"

@@ -11,7 +11,7 @@ folder (``journal.json``, written atomically) before it touches the store:
 2. bulk-load the new graph (skipped when the store already holds that content);
 3. journal ``added``: the new graph is complete;
 4. drop the old graph(s);
-5. write the catalog (``documents.json``) and remove the journal.
+5. write the document list (``documents.json``) and remove the journal.
 
 ``recover`` (run by the loader and ``budgetkg serve`` before anything else) finishes or
 undoes an interrupted change: ``adding`` drops the half-loaded new graph (the document
@@ -32,9 +32,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from budgetkg.service.store import Store
+from .base import Store
 
-CATALOG_FILE = "documents.json"
+DOCUMENTS_FILE = "documents.json"
 JOURNAL_FILE = "journal.json"
 
 
@@ -52,20 +52,20 @@ class Entry:
     loaded: str = ""  # ISO time
 
 
-class Catalog:
+class LoadJournal:
     """The documents of one store; kept in ``folder`` (in memory when it is None)."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.entries: dict[str, Entry] = {}
         self.graph_hashes: dict[str, str] = {}  # other graphs (the ontology) -> SHA-256 loaded
-        if folder is not None and (folder / CATALOG_FILE).is_file():
-            raw = json.loads((folder / CATALOG_FILE).read_text(encoding="utf-8"))
+        if folder is not None and (folder / DOCUMENTS_FILE).is_file():
+            raw = json.loads((folder / DOCUMENTS_FILE).read_text(encoding="utf-8"))
             self.entries = {e["source"]: Entry(**e) for e in raw.get("documents", [])}
             self.graph_hashes = dict(raw.get("graphs", {}))
 
     @classmethod
-    def of(cls, store: Store) -> Catalog:
+    def of(cls, store: Store) -> LoadJournal:
         return cls(getattr(store, "folder", None))
 
     @staticmethod
@@ -135,7 +135,7 @@ class Catalog:
             if not journal.get("existed") and store.has_graph(new):
                 store.drop_graph(new)
             done = f"undid an interrupted load: graph {new} dropped, the previous content kept"
-        # Catalog entries that point to a dropped graph are stale: forget them.
+        # LoadJournal entries that point to a dropped graph are stale: forget them.
         gone = [k for k, e in self.entries.items() if not store.has_graph(e.graph)]
         for k in gone:
             del self.entries[k]
@@ -161,7 +161,7 @@ class Catalog:
         self._save()
 
     def _save(self) -> None:
-        self._write(CATALOG_FILE, {"documents": [asdict(e) for e in self.entries.values()],
+        self._write(DOCUMENTS_FILE, {"documents": [asdict(e) for e in self.entries.values()],
                                    "graphs": self.graph_hashes})
 
     def _journal(self, payload: dict[str, Any]) -> None:

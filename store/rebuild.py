@@ -1,6 +1,6 @@
 """`budgetkg load --rebuild`: start the embedded store afresh (after damage).
 
-Deletes the database and the files that describe its content (version, catalog,
+Deletes the database and the files that describe its content (version, document list,
 journal) under the writer lock, so a running server is never pulled from under its
 feet; the load then fills a new store from the source files.
 """
@@ -10,11 +10,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from budgetkg.catalog import CATALOG_FILE, JOURNAL_FILE
-from budgetkg.service.store import StoreError, _FolderLock
-
-DATABASE = "oxigraph"
-VERSION_FILE = "version"
+from .base import StoreError
+from .journal import DOCUMENTS_FILE, JOURNAL_FILE
+from .oxigraph import DATABASE, VERSION_FILE, FolderLock
 
 
 def wipe_store(folder: str | Path) -> bool:
@@ -24,14 +22,14 @@ def wipe_store(folder: str | Path) -> bool:
     if not folder.is_dir():
         return False
     try:
-        lock = _FolderLock(folder, exclusive=True)
+        lock = FolderLock(folder, exclusive=True)
     except OSError as exc:
         raise StoreError(f"{folder}: cannot lock the store: {exc}") from exc
     try:
         found = (folder / DATABASE).exists()
         if found:
             shutil.rmtree(folder / DATABASE)
-        for name in (VERSION_FILE, CATALOG_FILE, JOURNAL_FILE):
+        for name in (VERSION_FILE, DOCUMENTS_FILE, JOURNAL_FILE):
             (folder / name).unlink(missing_ok=True)
         for tmp in folder.glob(f"{VERSION_FILE}.*.tmp"):
             tmp.unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""Body of a query worker process: ``python -m budgetkg.service.worker READ_FD WRITE_FD FOLDER [MEMORY_MB]``.
+"""Body of a query worker process: ``python -m budgetkg.service.query_worker READ_FD WRITE_FD FOLDER [MEMORY_MB]``.
 
 Opens the store in FOLDER read-only, says ``("ready", None)`` (or ``("failed", why)``),
 then answers each :class:`~budgetkg.service.tasks.QueryTask` it reads with an
@@ -13,7 +13,8 @@ from __future__ import annotations
 import sys
 from multiprocessing.connection import Connection
 
-from .store import open_store
+from budgetkg.store import open_store
+
 from .tasks import execute
 
 
@@ -31,7 +32,7 @@ def limit_memory(megabytes: int) -> None:
 
 def serve(reader: Connection, writer: Connection, folder: str) -> None:
     try:
-        store = open_store(folder, read_only=True)
+        store = open_store({"data_dir": folder}, read_only=True, create=False)
     except Exception as exc:  # reported to the server, which answers 503
         writer.send(("failed", f"{type(exc).__name__}: {exc}"))
         return

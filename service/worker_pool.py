@@ -1,7 +1,7 @@
 """Running queries where they can be stopped: a pool of worker processes.
 
 Neither rdflib nor pyoxigraph can cancel a running query, and a thread cannot be
-killed, so each query runs in a long-lived worker process (``budgetkg.service.worker``)
+killed, so each query runs in a long-lived worker process (``budgetkg.service.query_worker``)
 that opens the on-disk store read-only. The server waits for the answer at most
 ``timeout`` seconds; past that it kills the worker (the query really stops), starts
 a fresh one and answers 422 (``tasks.OVER_LIMIT``). Workers serialize the results themselves, so only
@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
-from .store import Store
+from budgetkg.store import Store
 from .tasks import Outcome, QueryTask, execute, over_memory, timed_out
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class _Worker:
             self.process = subprocess.Popen(
                 # -P: never import from the working directory (a checkout there would shadow
                 # the installed package).
-                [sys.executable, "-P", "-m", "budgetkg.service.worker", str(task_read), str(answer_write), folder,
+                [sys.executable, "-P", "-m", "budgetkg.service.query_worker", str(task_read), str(answer_write), folder,
                  str(memory_mb)],
                 pass_fds=(task_read, answer_write),
                 stdin=subprocess.DEVNULL,
@@ -198,7 +198,7 @@ class WorkerPool:
             worker.stop()
 
 
-def make_executor(store: Store, folder: str | Path | None, workers: int, memory_mb: int = 0) -> Executor:
+def make_query_executor(store: Store, folder: str | Path | None, workers: int, memory_mb: int = 0) -> Executor:
     """A worker pool on ``folder`` when ``workers`` > 0, else in-process execution."""
     if workers > 0 and folder is not None:
         return WorkerPool(folder, workers, memory_mb)

@@ -1,0 +1,196 @@
+"""One table file -> one validated document graph: the single way every command does it.
+
+``process_document`` reads a file (``budgetkg.loader.reader``), converts it to one
+named graph (``budgetkg.loader.rdf``), serializes it to N-Triples and SHACL-validates
+it (``budgetkg.loader.validate``). ``budgetkg load`` (into a store, or ``--out`` a
+file), ``budgetkg validate``, ``budgetkg serve`` and ``budgetkg.api`` all call it; the
+loader runs it in worker processes, so it never raises for bad content and its result
+pickles.
+
+The result keeps everything structured until the CLI prints it: reader ``Problem``s,
+SHACL ``Finding``s (with their line), and a ``DocumentError`` when the file could not
+be read or converted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from budgetkg.loader.records import Problem
+from budgetkg.loader.validate import Finding, ValidationResult
+from budgetkg.loader.rdf_files import RDF_EXTENSIONS
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+SEED_NAME = "000_aa5de0a37e870aea.txt"
+#: Table files, read by the loader (everything else loadable is an RDF file).
+TABLE_SUFFIXES: frozenset[str] = frozenset({".txt"})
+
+Step = Callable[[str], None]
+#: What happened to a file in a load.
+Action = Literal["", "loaded", "replaced", "unchanged", "refused", "failed"]
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    """Why a file gave no graph: ``unreadable`` (I/O) or ``invalid`` (cannot be converted)."""
+
+    kind: Literal["unreadable", "invalid"]
+    message: str
+
+    def __str__(self) -> str:
+        return f"cannot read: {self.message}" if self.kind == "unreadable" else self.message
+
+
+@dataclass
+class DocumentResult:
+    """What became of one file: its graph, its problems and findings (picklable)."""
+
+    source: str
+    sha256: str = ""
+    graph: str | None = None  # the document's named graph (IRI)
+    ntriples: bytes | None = None  # the graph serialized, when asked for (a store load)
+    rdf: Graph | None = None  # the graph itself, when asked for (--out, validate)
+    tables: int = 0
+    triples: int = 0
+    problems: list[Problem] = field(default_factory=list)  # the reader's
+    validation: ValidationResult | None = None  # None: not validated
+    error: DocumentError | None = None
+    action: Action = ""  # set by the loader
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage
+
+    @property
+    def validated(self) -> bool:
+        return self.validation is not None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [] if self.validation is None else self.validation.findings
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def located(source: str | Path, finding: Finding) -> str:
+    """``FILE:LINE: severity: message`` (how the CLI prints a finding)."""
+    where = f"{source}:{finding.line}" if finding.line is not None else str(source)
+    return f"{where}: {finding.severity}: {finding.message}"
+
+
+def seed_path() -> Path:
+    """The embedded default dataset (a real document of the 2022 template)."""
+    return Path(str(resources.files("budgetkg") / "data" / SEED_NAME))
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders replaced by the loadable files under them, sorted."""
+    out: list[Path] = []
+    known = TABLE_SUFFIXES | set(RDF_EXTENSIONS)
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in known))
+        else:
+            out.append(p)
+    return out
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def process_document(
+    path: str | Path,
+    base: str,
+    validate: bool = True,
+    *,
+    lang: str = "en",
+    serialize: bool = True,
+    keep_graph: bool = False,
+    keep_report: bool = False,
+    step: Step | None = None,
+) -> DocumentResult:
+    """Parse, convert, serialize and (unless told not to) SHACL-validate one table file.
+
+    ``serialize``: keep the N-Triples (what a store loads). ``keep_graph``: keep the
+    rdflib graph (what ``--out`` writes; it is then validated on a copy).
+    ``keep_report``: keep the SHACL report graph (``validate --format ttl``). ``lang``:
+    the language of the findings' messages. Never raises for bad content (the result
+    says what went wrong). Memory: one document's records, graph and N-Triples.
+    """
+    from budgetkg.loader import rdf
+    from budgetkg.loader.reader import read_document
+
+    clock = time.process_time
+    out = DocumentResult(str(path))
+    t0 = clock()
+    if step:
+        step("parse")
+    try:
+        doc = read_document(path)
+    except OSError as exc:
+        out.error = DocumentError("unreadable", str(exc.strerror or exc))
+        return out
+    out.sha256, out.problems, out.tables = doc.sha256, list(doc.problems), len(doc.projects)
+    t1 = clock()
+    if step:
+        step("convert")
+    try:
+        name, graph = rdf.document_graph(doc, base=base)
+    except ValueError as exc:  # ConversionError
+        out.error = DocumentError("invalid", str(exc))
+        return out
+    del doc
+    out.graph = str(name)
+    out.triples = len(graph)
+    ntriples = _ntriples(graph) if serialize or validate else None
+    if serialize:
+        out.ntriples = ntriples
+    if keep_graph:
+        out.rdf = graph
+    t2 = clock()
+    out.seconds = {"parse": t1 - t0, "convert": t2 - t1}
+    if validate:
+        from budgetkg.loader.validate import validate_graph
+
+        # copy=False (the graph thrown away afterwards) lets the ontology go into it.
+        result = validate_graph(graph, lang=lang, ntriples=ntriples, copy=keep_graph)
+        if not keep_report:
+            result.report = None  # large, and not needed to report or decide
+        out.validation = result
+        out.seconds["validate"] = clock() - t2
+    return out
+
+
+def _ntriples(graph: object) -> bytes:
+    # The whole graph at once, written by pyoxigraph (each term formatted once; faster
+    # than rdflib's serializer); the store parses it in Rust.
+    from budgetkg.loader.memgraph import ntriples
+
+    return ntriples(graph)  # type: ignore[arg-type]
+
+
+def warm_worker() -> None:
+    """Parse the shapes and ontology once per worker process, before the first document."""
+    from budgetkg.loader.shacl import cached_plan
+
+    cached_plan()

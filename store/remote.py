@@ -1,0 +1,195 @@
+"""The remote backend: a SPARQL server (Virtuoso, Fuseki, GraphDB, Neptune) over HTTP.
+
+Three layers, as in rdflib's SPARQL store: ``transport`` talks SPARQL 1.1 Query and
+Update over HTTP; ``virtuoso`` holds what one server does differently; ``staging`` is
+the load protocol that never leaves a graph half-written for readers. This module puts
+them together behind the ``Store`` interface. See docs/stores.md for what differs from
+the embedded store.
+
+The union default graph: a server's own default graph is often the union of *all*
+its graphs, system graphs included (Virtuoso), or empty (Fuseki without
+``unionDefaultGraph``). So when neither the request nor the query names a dataset,
+the store sends the document graphs as the protocol's ``default-graph-uri`` and
+``named-graph-uri``, which gives the embedded store's semantics on any server.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from . import staging, virtuoso
+from .base import N_QUADS, DataError, QueryError, QueryResults, Store, StoreError, group_by_graph, named_node
+from .sparql_lexer import scan, tokens
+from .staging import EMPTY, HOUSEKEEPING, STAGING_PREFIX
+from .transport import Dataset, SparqlTransport
+
+__all__ = ["EMPTY", "HOUSEKEEPING", "REFRESH_SECONDS", "STAGING_PREFIX", "RemoteStore"]
+
+log = logging.getLogger(__name__)
+
+#: Seconds the graph list and version are reused before asking the store again.
+REFRESH_SECONDS = 5.0
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 server reached over HTTP.
+
+    ``query_url`` answers queries, ``update_url`` (default: ``query_url``) updates.
+    ``timeout`` bounds each query (HTTP client timeout, and a server-side limit where
+    the server takes one: Virtuoso's ``timeout`` parameter). ``progress`` is called
+    with the number of triples in each batch written.
+    """
+
+    shared = True  # other processes may load into it while this one serves
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        update_url: str | None = None,
+        user: str = "",
+        password: str = "",
+        auth: str = "digest",
+        timeout: float = 30.0,
+        batch_triples: int = 1000,
+        retries: int = 5,
+        backoff: float = 0.5,
+        base_iri: str = "",
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.transport = SparqlTransport(query_url, update_url=update_url, user=user, password=password,
+                                         auth=auth, timeout=timeout, retries=retries, backoff=backoff)
+        self.batch_triples = batch_triples
+        self.base_iri = base_iri
+        self.progress = progress
+        self._lock = threading.Lock()
+        self._snapshot: tuple[float, list[str], str] | None = None
+
+    @property
+    def query_url(self) -> str:
+        return self.transport.query_url
+
+    @property
+    def retries(self) -> int:
+        return self.transport.retries
+
+    @retries.setter
+    def retries(self, value: int) -> None:
+        self.transport.retries = value
+
+    def __repr__(self) -> str:  # no credentials
+        return f"RemoteStore({self.query_url!r})"
+
+    # -- reading -----------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_union: bool = True,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResults:
+        shape = scan(sparql)
+        if shape.form is None or shape.update_keyword:
+            raise QueryError("not a SPARQL query: it must start with SELECT, CONSTRUCT, DESCRIBE or ASK "
+                             "(after PREFIX and BASE declarations)")
+        virtuoso.refuse_extensions(sparql)
+        dataset: Dataset | None
+        if default_graphs is not None or named_graphs is not None:
+            dataset = ([_iri(g) for g in default_graphs or ()] or [EMPTY],
+                       [_iri(g) for g in named_graphs or ()] or [EMPTY])
+        elif shape.uses_from:
+            # The query's FROM clauses choose among the store's graphs (servers do not
+            # fetch them; see docs). FROM without FROM NAMED means no named graphs,
+            # which servers such as Virtuoso read as "all of them".
+            dataset = None if _uses_from_named(sparql) else ([], [EMPTY])
+        elif default_graph_union:
+            graphs = self.graphs() or [EMPTY]
+            dataset = (graphs, graphs)
+        else:
+            dataset = ([EMPTY], [EMPTY])
+        return self.transport.query(sparql, shape.form, dataset)
+
+    def _refresh(self) -> tuple[list[str], str]:
+        with self._lock:
+            now = time.monotonic()
+            if self._snapshot is not None and now - self._snapshot[0] < REFRESH_SECONDS:
+                return self._snapshot[1], self._snapshot[2]
+        graphs, version = staging.document_graphs(self.transport, self.base_iri)
+        with self._lock:
+            self._snapshot = (time.monotonic(), graphs, version)
+        return graphs, version
+
+    def is_empty(self) -> bool:
+        return not self.graphs()
+
+    def graphs(self) -> list[str]:
+        return list(self._refresh()[0])
+
+    def version(self) -> str:
+        """Changes with every load through budgetkg, and when graphs or their total
+        size change otherwise (checked at most every ``REFRESH_SECONDS``)."""
+        return self._refresh()[1]
+
+    # -- writing -----------------------------------------------------------------
+
+    def replace_graphs(
+        self,
+        data: bytes | str,
+        media_type: str = N_QUADS,
+        *,
+        graph_iri: str | None = None,
+    ) -> dict[str, int]:
+        groups = group_by_graph(data, media_type, graph_iri, reserved=staging.is_reserved)
+        staged: dict[str, str] = {}
+        try:
+            for name, triples in groups.items():
+                if triples:
+                    staged[name] = staging.stage(self.transport, triples, self.batch_triples, self.progress)
+            staging.swap(self.transport, list(groups), staged)
+        finally:
+            leftovers = list(staged.values())
+            if leftovers:
+                try:  # staging graphs are removed by the swap; after a failure, here
+                    staging.drop_staging(self.transport, leftovers)
+                except StoreError:
+                    log.warning("could not remove %d staging graph(s)", len(leftovers))
+        with self._lock:
+            self._snapshot = None
+        return {name: len(triples) for name, triples in groups.items()}
+
+    def drop_graph(self, graph_iri: str) -> bool:
+        node = named_node(graph_iri, DataError)
+        if graph_iri not in self.graphs():
+            return False
+        staging.swap(self.transport, [node.value], {})
+        with self._lock:
+            self._snapshot = None
+        return True
+
+    def _update(self, update: str) -> None:
+        """One SPARQL Update through the transport (retried when transient)."""
+        self.transport.update(update)
+
+    def close(self) -> None:
+        self._snapshot = None
+
+
+def _uses_from_named(sparql: str) -> bool:
+    previous = ""
+    for kind, text in tokens(sparql):
+        if kind in {"ws", "comment"}:
+            continue
+        word = text.upper() if kind == "word" else ""
+        if previous == "FROM" and word == "NAMED":
+            return True
+        previous = word
+    return False
+
+
+def _iri(value: str) -> str:
+    return named_node(value, QueryError).value

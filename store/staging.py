@@ -1,0 +1,134 @@
+"""The staging-graph load protocol: how a remote graph is replaced without readers
+ever seeing it half-written.
+
+The triples go, in batches, into a private staging graph; one final request drops the
+old graph, adds the staging graph to it and drops the staging graph. A housekeeping
+graph (``HOUSEKEEPING``) records the graphs loaded this way and a version token that
+each load changes. All of it is standard SPARQL 1.1 Update sent by a
+``transport.SparqlTransport``; the text is built only from pyoxigraph's own
+serializations (``NamedNode``, ``Literal``, canonical N-Triples), never from raw input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Callable
+
+import pyoxigraph as ox
+
+from .transport import Dataset, SparqlTransport
+
+#: Graph of budgetkg's own bookkeeping in the remote store (never a document graph).
+HOUSEKEEPING = "urn:budgetkg:store"
+STAGING_PREFIX = "urn:budgetkg:staging:"
+#: A graph that never exists: names an empty dataset (servers read "no graph" as "all").
+EMPTY = "urn:budgetkg:empty"
+_STORE = ox.NamedNode(HOUSEKEEPING)
+_HAS_GRAPH = ox.NamedNode("urn:budgetkg:graph")
+_VERSION = ox.NamedNode("urn:budgetkg:version")
+
+
+def is_reserved(name: str) -> bool:
+    """Graphs of the protocol itself, which no data may name."""
+    return name == HOUSEKEEPING or name.startswith(STAGING_PREFIX)
+
+
+def select_rows(transport: SparqlTransport, sparql: str, dataset: Dataset | None = None) -> list[list[object]]:
+    """Rows of an internal SELECT (on the whole store unless ``dataset``)."""
+    return [list(row) for row in transport.query(sparql, "SELECT", dataset)]  # type: ignore[union-attr]
+
+
+def stage(transport: SparqlTransport, triples: list[ox.Triple], batch_triples: int,
+          progress: Callable[[int], None] | None = None) -> str:
+    """Write ``triples`` into a new staging graph, in batches; its IRI."""
+    staging = f"{STAGING_PREFIX}{uuid.uuid4().hex}"
+    node = ox.NamedNode(staging)
+    # Blank nodes keep their identity only within one request, so every triple
+    # that has one goes into the first batch.
+    with_bnodes = [t for t in triples if _has_bnode(t)]
+    plain = [t for t in triples if not _has_bnode(t)]
+    batches: list[list[ox.Triple]] = []
+    if with_bnodes:
+        batches.append(with_bnodes)
+    batches.extend(plain[i:i + batch_triples] for i in range(0, len(plain), batch_triples))
+    for batch in batches:
+        text = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        if with_bnodes and batch is with_bnodes:
+            # INSERT DATA forbids blank nodes on some servers (Virtuoso); a template does not.
+            update = f"INSERT {{ GRAPH {node} {{\n{text}}} }} WHERE {{}}"
+        else:
+            update = f"INSERT DATA {{ GRAPH {node} {{\n{text}}} }}"
+        transport.update(update)
+        if progress is not None:
+            progress(len(batch))
+    return staging
+
+
+def swap(transport: SparqlTransport, graphs: list[str], staged: dict[str, str]) -> None:
+    """One request: each graph becomes its staging graph (or goes, if it has none)."""
+    ops: list[str] = []
+    for name in graphs:
+        target = ox.NamedNode(name)
+        ops.append(f"DROP SILENT GRAPH {target}")
+        if name in staged:
+            ops.append(f"ADD SILENT <{staged[name]}> TO {target}")
+            ops.append(f"DROP SILENT GRAPH <{staged[name]}>")
+    listed = " ".join(f"{_STORE} {_HAS_GRAPH} {ox.NamedNode(n)} ." for n in graphs)
+    kept = " ".join(f"{_STORE} {_HAS_GRAPH} {ox.NamedNode(n)} ." for n in staged)
+    token = ox.Literal(f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}")
+    ops.append(f"DELETE DATA {{ GRAPH <{HOUSEKEEPING}> {{ {listed} }} }}")
+    if kept:
+        ops.append(f"INSERT DATA {{ GRAPH <{HOUSEKEEPING}> {{ {kept} }} }}")
+    ops.append(f"DELETE WHERE {{ GRAPH <{HOUSEKEEPING}> {{ {_STORE} {_VERSION} ?v }} }}")
+    ops.append(f"INSERT DATA {{ GRAPH <{HOUSEKEEPING}> {{ {_STORE} {_VERSION} {token} }} }}")
+
+    def done() -> bool:
+        # Retrying a swap that did happen would empty the graphs: ask first.
+        probe = next(iter(staged.values()), None)
+        return probe is not None and not has_triples(transport, probe)
+
+    transport.update(" ;\n".join(ops), already_done=done)
+    staged.clear()
+
+
+def drop_staging(transport: SparqlTransport, staged: list[str]) -> None:
+    """Remove staging graphs left by a failed load (the swap removes them otherwise)."""
+    transport.update(" ;\n".join(f"DROP SILENT GRAPH <{s}>" for s in staged))
+
+
+def has_triples(transport: SparqlTransport, graph: str) -> bool:
+    rows = select_rows(transport, f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1")
+    return bool(rows)
+
+
+def document_graphs(transport: SparqlTransport, base_iri: str) -> tuple[list[str], str]:
+    """The document graphs and a version token for them.
+
+    The graphs: those loaded by this protocol (listed in the housekeeping graph), and
+    any other graph under the base IRI (a bulk load of our dump). The version changes
+    with every load through the protocol, and when graphs or their total size change."""
+    rows = select_rows(
+        transport,
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(?g != <{HOUSEKEEPING}> && !STRSTARTS(STR(?g), \"{STAGING_PREFIX}\")) }}"
+    )
+    existing = {row[0].value for row in rows if isinstance(row[0], ox.NamedNode)}
+    listed = {row[0].value for row in select_rows(
+        transport, f"SELECT ?g WHERE {{ GRAPH <{HOUSEKEEPING}> {{ {_STORE} {_HAS_GRAPH} ?g }} }}")
+        if isinstance(row[0], ox.NamedNode)}
+    graphs = sorted(g for g in existing if g in listed or (base_iri and g.startswith(base_iri)))
+    token = [str(row[0]) for row in select_rows(
+        transport, f"SELECT ?v WHERE {{ GRAPH <{HOUSEKEEPING}> {{ {_STORE} {_VERSION} ?v }} }}")]
+    count = ""
+    if graphs:
+        count = str(select_rows(
+            transport, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", ([], graphs))[0][0])
+    version = hashlib.sha256(json.dumps([sorted(token), graphs, count]).encode()).hexdigest()[:24]
+    return graphs, version
+
+
+def _has_bnode(t: ox.Triple) -> bool:
+    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
