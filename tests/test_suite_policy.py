@@ -85,7 +85,7 @@ def test_first(virtuoso):
 
 @pytest.mark.parametrize("n", range(3))
 def test_later(virtuoso, n):
-    time.sleep(30)  # what a request would wait without the readiness check
+    time.sleep(120)  # what a request would wait without the readiness check
 
 @pytest.mark.parametrize("backend", ["embedded", "virtuoso"])
 def test_parametrized(backend):
@@ -101,4 +101,4 @@ def test_a_hung_virtuoso_fails_the_later_tests_at_once(tmp_path):
     assert "Virtuoso stopped answering" in errors["test_later[0]"]
     for name in ("test_later[1]", "test_later[2]", "test_parametrized[virtuoso]"):
         assert "Failed: Virtuoso is not us" in errors[name]  # at once, "not waiting again"
-    assert seconds < 25, f"took {seconds:.0f} s"
+    assert seconds < 110, f"took {seconds:.0f} s"  # no body ran: each sleeps 120 s
