@@ -142,3 +142,95 @@ def scan(text: str) -> QueryShape:
         length=len(text),
         operators=operators,
     )
+
+
+#: Keywords that end a query's dataset clauses when it has no WHERE group
+#: (``DESCRIBE <x>``, ``ASK {}`` has its group): solution modifiers and VALUES.
+_AFTER_DATASET = frozenset({"WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"})
+
+
+def with_dataset(text: str, default_graphs: list[str], named_graphs: list[str]) -> str:
+    """``text`` with its dataset written as ``FROM`` / ``FROM NAMED`` clauses.
+
+    Each non-empty list replaces the query's own clauses of that kind (the protocol's
+    dataset takes precedence over the query's, SPARQL 1.1 Protocol §2.1.4); an empty list
+    leaves them as written. The graphs are IRIs already checked by the caller. The clauses
+    go where the grammar has them: after the form keyword and its projection or
+    CONSTRUCT template, before the WHERE group (nested groups, ``EXISTS`` inside a
+    projection and subqueries are skipped by depth)."""
+    matches = list(TOKEN.finditer(text))
+    i = 0
+    # the prologue: BASE and PREFIX declarations
+    while i < len(matches) and not (matches[i].lastgroup == "word"
+                                    and matches[i].group().upper() in QUERY_FORMS):
+        i += 1
+    if i == len(matches):
+        raise ValueError("not a SPARQL query: no SELECT, CONSTRUCT, DESCRIBE or ASK")
+    form = matches[i].group().upper()
+    i += 1
+    if form == "CONSTRUCT":
+        j = _next_significant(matches, i)
+        if j is not None and matches[j].group() == "{":  # the template
+            i = _after_group(matches, j)
+    depth = 0
+    remove: list[tuple[int, int]] = []
+    insert_at = len(text)
+    while i < len(matches):
+        m = matches[i]
+        kind, tok = m.lastgroup, m.group()
+        if kind == "punct" and tok in _OPEN:
+            if depth == 0 and tok == "{":
+                insert_at = m.start()
+                break
+            depth += 1
+        elif kind == "punct" and tok in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif kind == "word" and depth == 0:
+            word = tok.upper()
+            if word in _AFTER_DATASET:
+                insert_at = m.start()
+                break
+            if word == "FROM":
+                j = _next_significant(matches, i + 1)
+                named = j is not None and matches[j].lastgroup == "word" and matches[j].group().upper() == "NAMED"
+                k = _next_significant(matches, j + 1) if named and j is not None else j
+                if k is None:
+                    break  # FROM at the end: the engine's parser will say what is wrong
+                if named_graphs if named else default_graphs:
+                    remove.append((m.start(), matches[k].end()))
+                i = k
+        i += 1
+    # On one line, and removed clauses leave their line breaks: the server's error
+    # messages keep the line numbers of the text the user wrote.
+    clauses = "".join(f" FROM <{g}>" for g in default_graphs) + "".join(f" FROM NAMED <{g}>" for g in named_graphs)
+    out, last = [], 0
+    for start, end in remove:
+        out.append(text[last:start] + "\n" * text.count("\n", start, end))
+        last = end
+    out.append(text[last:insert_at])
+    if clauses:
+        at_end_of_comment = insert_at == len(text) and bool(matches) and matches[-1].lastgroup == "comment"
+        out.append(("\n" if at_end_of_comment else "") + clauses + " ")
+    out.append(text[insert_at:])
+    return "".join(out)
+
+
+def _next_significant(matches: list[re.Match[str]], i: int) -> int | None:
+    while i < len(matches) and matches[i].lastgroup in {"ws", "comment"}:
+        i += 1
+    return i if i < len(matches) else None
+
+
+def _after_group(matches: list[re.Match[str]], i: int) -> int:
+    """Index just past the group that opens at ``matches[i]`` (a ``{``)."""
+    depth = 0
+    while i < len(matches):
+        tok = matches[i].group() if matches[i].lastgroup == "punct" else ""
+        if tok in _OPEN:
+            depth += 1
+        elif tok in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return i

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from . import virtuoso
 from .base import QueryResults, QueryTimeout, StoreError
+from .sparql_lexer import with_dataset
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,13 @@ class SparqlTransport:
         from SPARQLWrapper import BASIC, DIGEST, JSON, TURTLE
 
         is_graph = form in {"CONSTRUCT", "DESCRIBE"}
+        if dataset is not None:
+            # The dataset goes into the text as FROM / FROM NAMED, not as the protocol's
+            # default-graph-uri / named-graph-uri: Virtuoso echoes each of those as a
+            # response header, and Python's http.client refuses an answer with more than
+            # 100 headers (a module-wide limit, no per-connection setting), so a store
+            # of ~50 document graphs could answer nothing. Same dataset, standard SPARQL.
+            sparql = with_dataset(sparql, dataset[0], dataset[1])
         # The form is the lexer's: SPARQLWrapper's own guess is fooled by comments.
         client = sparql_client(self.query_url, sparql, timeout=max(1, round(self.timeout + GRACE_SECONDS)),
                                return_format=TURTLE if is_graph else JSON, form=form, agent="budgetkg")
@@ -82,11 +90,6 @@ class SparqlTransport:
         if self.virtuoso:
             for name, value in virtuoso.timeout_parameter(self.timeout).items():
                 client.addParameter(name, value)
-        if dataset is not None:
-            for g in dataset[0]:
-                client.addDefaultGraph(g)
-            for g in dataset[1]:
-                client.addNamedGraph(g)
         if self._user:
             client.setHTTPAuth(DIGEST if self._auth == "digest" else BASIC)
             client.setCredentials(self._user, self._password)
