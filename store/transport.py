@@ -27,7 +27,6 @@ import pyoxigraph as ox
 
 from . import virtuoso
 from .base import QueryResults, QueryTimeout, StoreError
-from .sparql_lexer import with_dataset
 
 log = logging.getLogger(__name__)
 
@@ -70,16 +69,30 @@ class SparqlTransport:
 
     def query(self, sparql: str, form: str, dataset: Dataset | None) -> QueryResults:
         """Send a query of ``form`` (the lexer's) with ``dataset``; pyoxigraph results."""
+        if dataset is not None and self.virtuoso is None:
+            self._learn_server()
+        if dataset is not None and self.virtuoso:
+            sparql = virtuoso.dataset_pragmas(*dataset) + sparql  # not parameters: they are echoed
+            dataset = None
+        body, content_type, headers = self._send_query(self._client(sparql, form, dataset))
+        if self.virtuoso is None:
+            self.virtuoso = virtuoso.is_virtuoso(headers)
+        if virtuoso.stopped_at_timeout(headers):
+            raise QueryTimeout(f"the store stopped the query at its time limit of {self.timeout:g} s")
+        if form in {"CONSTRUCT", "DESCRIBE"}:
+            return graph_results(body, content_type)
+        return solutions(body, content_type)
+
+    def _learn_server(self) -> None:
+        """Which server this is (its ``Server`` header), before a query whose dataset it
+        must be told in its own way."""
+        headers = self._send_query(self._client("ASK {}", "ASK", None))[2]
+        self.virtuoso = virtuoso.is_virtuoso(headers)
+
+    def _client(self, sparql: str, form: str, dataset: Dataset | None) -> Any:
         from SPARQLWrapper import BASIC, DIGEST, JSON, TURTLE
 
         is_graph = form in {"CONSTRUCT", "DESCRIBE"}
-        if dataset is not None:
-            # The dataset goes into the text as FROM / FROM NAMED, not as the protocol's
-            # default-graph-uri / named-graph-uri: Virtuoso echoes each of those as a
-            # response header, and Python's http.client refuses an answer with more than
-            # 100 headers (a module-wide limit, no per-connection setting), so a store
-            # of ~50 document graphs could answer nothing. Same dataset, standard SPARQL.
-            sparql = with_dataset(sparql, dataset[0], dataset[1])
         # The form is the lexer's: SPARQLWrapper's own guess is fooled by comments.
         client = sparql_client(self.query_url, sparql, timeout=max(1, round(self.timeout + GRACE_SECONDS)),
                                return_format=TURTLE if is_graph else JSON, form=form, agent="budgetkg")
@@ -90,17 +103,15 @@ class SparqlTransport:
         if self.virtuoso:
             for name, value in virtuoso.timeout_parameter(self.timeout).items():
                 client.addParameter(name, value)
+        if dataset is not None:
+            for g in dataset[0]:
+                client.addDefaultGraph(g)
+            for g in dataset[1]:
+                client.addNamedGraph(g)
         if self._user:
             client.setHTTPAuth(DIGEST if self._auth == "digest" else BASIC)
             client.setCredentials(self._user, self._password)
-        body, content_type, headers = self._send_query(client)
-        if self.virtuoso is None:
-            self.virtuoso = virtuoso.is_virtuoso(headers)
-        if virtuoso.stopped_at_timeout(headers):
-            raise QueryTimeout(f"the store stopped the query at its time limit of {self.timeout:g} s")
-        if is_graph:
-            return graph_results(body, content_type)
-        return solutions(body, content_type)
+        return client
 
     def _send_query(self, client: Any) -> tuple[bytes, str, http.client.HTTPMessage]:
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
