@@ -47,8 +47,9 @@ def dataset_pragmas(default_graphs: list[str], named_graphs: list[str]) -> str:
     same pragmas, hence the same plans: FROM clauses in the text, also standard, changed
     Virtuoso 7.2's plans and dropped rows of compare-lines). The IRIs are checked by the
     caller (``remote._iri``)."""
-    return "".join(f"DEFINE input:default-graph-uri <{g}>\n" for g in default_graphs) + \
-        "".join(f"DEFINE input:named-graph-uri <{g}>\n" for g in named_graphs)
+    # one line, ending in a space: the server's error messages keep the user's line numbers
+    return "".join(f"DEFINE input:default-graph-uri <{g}> " for g in default_graphs) + \
+        "".join(f"DEFINE input:named-graph-uri <{g}> " for g in named_graphs)
 
 
 def stopped_at_timeout(headers: http.client.HTTPMessage) -> bool:
