@@ -19,6 +19,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("budgetkg.commands.serve", "serve"),
     ("budgetkg.commands.query", "query"),
     ("budgetkg.commands.generate", "generate"),
+    ("budgetkg.commands.templates", "templates"),
 )
 
 

@@ -15,6 +15,7 @@ for rows by number; reports, RDF and pages show the locator.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 from .text import Cell, Row
@@ -31,7 +32,7 @@ class Locator:
     """
 
     kind: str
-    line: int | None = None  # text: the 1-based line number
+    line: int | None = None  # text: the 1-based line number; docx/html: a paragraph outside tables
     page: int | None = None  # pdf: 1-based page
     table: int | None = None  # docx/html (and pdf): 1-based table on the page/document
     row: int | None = None  # 1-based row within the page, table or sheet
@@ -45,6 +46,8 @@ class Locator:
         if self.kind == "sheet":
             first = self.cells[0][1] if self.cells else f"row {self.row}"
             return f"{self.sheet}!{first}" if self.cells else f"{self.sheet} {first}"
+        if self.line is not None:  # docx/html text outside tables
+            return f"paragraph {self.line}"
         parts = []
         if self.page is not None:
             parts.append(f"page {self.page}")
@@ -53,6 +56,18 @@ class Locator:
         if self.row is not None:
             parts.append(f"row {self.row}")
         return " ".join(parts) or self.kind
+
+    def to_json(self) -> dict[str, object]:
+        """The fields of this kind, and the printed form (``"text"``), for JSON reports."""
+        d: dict[str, object] = {"kind": self.kind}
+        for name in ("line", "page", "table", "sheet", "row"):
+            v = getattr(self, name)
+            if v is not None:
+                d[name] = v
+        if self.cells:
+            d["cells"] = [[c, ref] for c, ref in self.cells]
+        d["text"] = str(self)
+        return d
 
     def cell(self, col: int) -> str | None:
         """The extra locator of one column (a sheet cell reference, a PDF box), if known."""
@@ -76,6 +91,9 @@ class GridRow(NamedTuple):
         return self.locator if self.locator is not None else Locator("line", line=self.number)
 
 
+_LOCATOR = itemgetter(2)  # GridRow.locator
+
+
 @dataclass
 class Grid:
     """A whole file as rows of cells, with what the source learned on the way."""
@@ -88,3 +106,24 @@ class Grid:
     #: problems found while reading the file (pages without text, damaged parts), as
     #: (code, message, row number or None, severity)
     problems: list[tuple[str, str, int | None, str]] = field(default_factory=list)
+    #: text: the lines as read (line n is ``lines[n - 1]``), for messages that quote a row
+    lines: list[str] | None = None
+
+    def text_of(self, number: int, cells: Row) -> str:
+        """A row as printed: its text line, else its cells joined by tabs."""
+        if self.lines is not None:
+            return self.lines[number - 1]
+        return "\t".join(c.text for c in cells)
+
+    def locators(self) -> dict[int, Locator]:
+        """Row number -> locator, for the rows that have one (none for text)."""
+        if not any(map(_LOCATOR, self.rows)):  # text: one pass in C, no dict
+            return {}
+        return {r.number: r.locator for r in self.rows if r.locator is not None}
+
+    def span(self, first: int, last: int) -> Grid:
+        """The rows numbered first..last (inclusive) as a grid of their own: a template
+        that claims part of a document reads just that part; numbers are kept."""
+        rows = [r for r in self.rows if first <= r.number <= last]
+        return Grid(self.source, self.format, rows, self.encoding, self.sha256,
+                    [p for p in self.problems if p[2] is None or first <= p[2] <= last], self.lines)

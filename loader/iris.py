@@ -33,6 +33,8 @@ import unicodedata
 
 from rdflib import URIRef
 
+from .carryover import strip_trailing_marker
+
 #: Not for publishing as is: a publisher sets its own base (``--base`` / settings);
 #: example.org is reserved, so these IRIs can never clash with somebody else's data.
 DEFAULT_BASE = "https://budgetkg.example.org/id/"
@@ -50,8 +52,6 @@ _FOLD = str.maketrans(
         "、": ",", "，": ",", "；": ";", "。": ".",
     }
 )
-# Carry-over markers in project names: (上年结转), （上年结转）, 2021年结转, 资金结转, …
-_CARRYOVER = re.compile(r"\(?(?:\d{4}年(?:度)?|上年(?:度)?)?(?:资金)?结转(?:资金)?\)?$")
 
 
 def fold_text(text: str) -> str:
@@ -66,9 +66,7 @@ def project_line_key(name: str) -> str:
     so do ``X2021年结转`` and ``X``. Only a trailing marker is removed: a name that is
     nothing but a marker keeps it.
     """
-    key = fold_text(name)
-    stripped = _CARRYOVER.sub("", key)
-    return stripped or key
+    return strip_trailing_marker(fold_text(name))  # (the rule: loader/carryover.py)
 
 
 def indicator_name_key(name: str) -> str:

@@ -103,10 +103,14 @@ class BKG(DefinedNamespace):
     part: URIRef
     # provenance
     sourceLine: URIRef
+    sourceLocator: URIRef
     sha256: URIRef
     fileName: URIRef
     encoding: URIRef
+    layoutFamily: URIRef
+    indicatorFramework: URIRef
     currencyUnit: URIRef
+    synthetic: URIRef  # the source is generated data (header marker 合成数据（非真实数据）)
     # units
     ThousandYuan: URIRef
     TenThousandYuan: URIRef

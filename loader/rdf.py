@@ -275,6 +275,13 @@ class _Builder:
         add((d, B.encoding, self._lit(doc.encoding)))
         add((d, B.fiscalYear, self._year(self.year)))
         add((d, B.currencyUnit, self.printed_unit))
+        # tables of another layout family (loader/templates): which, and which framework
+        for family in sorted({t.family for t in doc.tables}):
+            add((d, B.layoutFamily, self._lit(family)))
+        for framework in sorted({t.framework for t in doc.tables if t.framework}):
+            add((d, B.indicatorFramework, self._lit(framework)))
+        if doc.synthetic is not None:  # generated, not published: say so where the data is described
+            add((d, B.synthetic, self._lit(True)))
 
     def _dataset(self) -> None:
         """The dataset's triples but void:triples (``build`` adds it, once the count is known)."""
@@ -289,6 +296,11 @@ class _Builder:
         add((ds, _QB.structure, _BKG.fundAmountStructure))
         add((ds, _VOID.uriSpace, Literal(self.base)))
         add((ds, _VOID.entities, self._int(len(self.doc.projects))))
+        if self.doc.synthetic is not None:
+            add((ds, _BKG.synthetic, self._lit(True)))
+            add((ds, _DCTERMS.description, Literal(f"合成数据，非真实预算（{self.doc.synthetic}）", lang="zh")))
+            add((ds, _DCTERMS.description, Literal(
+                f"Synthetic data, not a real budget (the document's marker: {self.doc.synthetic})", lang="en")))
 
     # --- projects -------------------------------------------------------------------------
 
@@ -329,6 +341,8 @@ class _Builder:
         add((py, B.sequence, self._int(p.seq)))
         add((py, _PROV.wasDerivedFrom, self.doc_iri))
         add((py, B.sourceLine, self._int(p.line)))
+        if p.locator is not None and p.locator.kind != "line":
+            add((py, B.sourceLocator, lit(str(p.locator))))
         add((py, B.endLine, self._int(p.end_line)))
         add((py, _VOID.inDataset, self.dataset))
         if p.department is not None:
@@ -396,6 +410,8 @@ class _Builder:
             add((i, B.printedLevel2, lit(ind.printed_level2)))
         add((i, _PROV.wasDerivedFrom, self.doc_iri))
         add((i, B.sourceLine, self._int(ind.line)))
+        if ind.locator is not None and ind.locator.kind != "line":
+            add((i, B.sourceLocator, lit(str(ind.locator))))
         key, c = self._concept(ind.name)
         if c is not None:
             add((i, B.indicatorConcept, c))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
+from .grid import Locator
 from .values import Target
 
 Severity = Literal["error", "warning", "info"]
@@ -40,13 +41,18 @@ class Problem:
     line: int | None = None
     text: str | None = None
     severity: Severity = "error"
+    #: where the row is printed, for sources other than text (``line`` is its number)
+    locator: Locator | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.locator is not None and self.locator.kind != "line":
+            where = f"{self.file}:{self.locator}"
+        else:
+            where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d = {
             "code": self.code,
             "severity": self.severity,
             "file": self.file,
@@ -54,6 +60,14 @@ class Problem:
             "message": self.message,
             "text": self.text,
         }
+        return _with_locator(d, self.locator)
+
+
+def _with_locator(d: dict[str, Any], locator: Locator | None) -> dict[str, Any]:
+    """A ``"locator"`` key only where it says more than the line number (not for text)."""
+    if locator is not None and locator.kind != "line":
+        d["locator"] = locator.to_json()
+    return d
 
 
 class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of a dataclass to build
@@ -63,14 +77,16 @@ class LineEntry(NamedTuple):  # one per input line: a tuple costs a fraction of 
     status: LineStatus
     reason: str  # e.g. "indicator", "fund block", "title", "stray text between tables"
     project_seq: int | None = None
+    locator: Locator | None = None  # None for text: the line is the row
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d = {
             "line": self.line,
             "status": self.status,
             "reason": self.reason,
             "project": self.project_seq,
         }
+        return d if self.locator is None else _with_locator(d, self.locator)
 
 
 @dataclass(frozen=True)
@@ -154,9 +170,10 @@ class Indicator:
     #: (the value's kind decided between two groups), "order" (no label at all)
     level2_basis: str = "label"
     printed_level2: str | None = None  # the label as printed, when on this row
+    locator: Locator | None = None  # None for text: ``line`` is the line
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return _with_locator({
             "level1": self.level1,
             "level2": self.level2,
             "name": self.name,
@@ -165,7 +182,7 @@ class Indicator:
             "level2_basis": self.level2_basis,
             "printed_level2": self.printed_level2,
             "target": self.target.to_json(),
-        }
+        }, self.locator)
 
 
 @dataclass(frozen=True)
@@ -198,9 +215,10 @@ class Project:
     carryover: Carryover
     indicators: list[Indicator] = field(default_factory=list)
     empty_groups: list[EmptyGroup] = field(default_factory=list)
+    locator: Locator | None = None  # of the 项目名称 row; None for text
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return _with_locator({
             "seq": self.seq,
             "line": self.line,
             "end_line": self.end_line,
@@ -215,7 +233,7 @@ class Project:
             "carryover": self.carryover.to_json(),
             "indicators": [i.to_json() for i in self.indicators],
             "empty_groups": [g.to_json() for g in self.empty_groups],
-        }
+        }, self.locator)
 
 
 @dataclass
@@ -230,6 +248,12 @@ class Document:
     lines: list[LineEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
+    format: str = "text"  # the source that read the file (loader/sources): text, docx, xlsx, html…
+    #: tables read by a layout-family template other than Ningxia (loader/templates)
+    tables: list[FamilyTable] = field(default_factory=list)
+    #: the header block's synthetic-data marker (合成数据（非真实数据）: …) as printed, when
+    #: the document says it was generated, not published
+    synthetic: str | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -239,16 +263,156 @@ class Document:
         counts: dict[str, int] = {}
         for e in self.lines:
             counts[e.status] = counts.get(e.status, 0) + 1
-        return {
+        d = {
             "source": self.source,
+            **({"format": self.format} if self.format != "text" else {}),
             "sha256": self.sha256,
             "encoding": self.encoding,
             "year": self.year,
             "currency_unit": self.currency_unit,
+            "synthetic": self.synthetic,
             "line_report": {
                 "counts": counts,
                 "lines": [e.to_json() for e in self.lines if e.status != "record"],
             },
             "problems": [p.to_json() for p in self.problems],
             "projects": [p.to_json() for p in self.projects],
+        }
+        if self.tables:  # only where a family template read the file: Ningxia output unchanged
+            d["families"] = sorted({t.family for t in self.tables})
+            d["tables"] = [t.to_json() for t in self.tables]
+        return d
+
+
+# --- records of the other layout families (loader/templates) -----------------------
+
+
+@dataclass(frozen=True)
+class PrintedAmount:
+    """One amount as printed: its label, the printed text, the value and the unit."""
+
+    label: str  # as printed (fragments joined)
+    printed: str  # "" when the cell is empty
+    value: Decimal | None
+    unit: str  # "元" or "万元"
+    line: int
+    column: str | None = None  # "project" / "annual" / "medium" where a form has two columns
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "label": self.label,
+            "printed": self.printed,
+            "value": None if self.value is None else str(self.value),
+            "unit": self.unit,
+            "line": self.line,
+        }
+        if self.column is not None:
+            d["column"] = self.column
+        return d
+
+
+@dataclass
+class TargetRow:
+    """An indicator row of any family: levels and value as printed, extra columns kept."""
+
+    l1: str
+    l2: str
+    l3: str
+    value: str
+    line: int
+    l1_printed: bool = True  # False: level 1 given by meaning (not printed for this row)
+    block: str | None = None  # "长期" / "年度" / "中期" where a form has two target blocks
+    #: extra columns by role: score (分值), explanation (指标解释), standard (绩效标准),
+    #: note (备注), weight (权重), direction (指标方向性), comparator, measure_unit
+    extra: dict[str, str] = field(default_factory=dict)
+    region_values: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"l1": self.l1, "l2": self.l2, "l3": self.l3, "value": self.value, "line": self.line}
+        if not self.l1_printed:
+            d["l1_printed"] = False
+        if self.block is not None:
+            d["block"] = self.block
+        if self.extra:
+            d["extra"] = dict(self.extra)
+        if self.region_values:
+            d["region_values"] = dict(self.region_values)
+        return d
+
+
+@dataclass
+class FamilyTable:
+    """One table (one project) read by a layout-family template."""
+
+    family: str
+    framework: str  # "2021" (成本指标 at level 1), "old" (成本指标 under 产出), "" unknown
+    line: int
+    end_line: int
+    name: str
+    department: str | None = None
+    department_code: str | None = None
+    unit: str | None = None
+    currency_unit: str = "万元"
+    header_fields: dict[str, str] = field(default_factory=dict)
+    #: personal contact fields (项目负责人, 联系电话): read, kept apart, never published as RDF
+    contacts: dict[str, str] = field(default_factory=dict)
+    amounts: list[PrintedAmount] = field(default_factory=list)
+    goals: dict[str, str] = field(default_factory=dict)
+    indicators: list[TargetRow] = field(default_factory=list)
+    non_indicator_rows: list[tuple[str, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "family": self.family,
+            "framework": self.framework,
+            "line": self.line,
+            "end_line": self.end_line,
+            "name": self.name,
+            "department": self.department,
+            "department_code": self.department_code,
+            "unit": self.unit,
+            "currency_unit": self.currency_unit,
+            "header_fields": dict(self.header_fields),
+            **({"contacts": dict(self.contacts)} if self.contacts else {}),
+            "amounts": [a.to_json() for a in self.amounts],
+            "goals": dict(self.goals),
+            "indicators": [i.to_json() for i in self.indicators],
+            "non_indicator_rows": [{"label": l, "line": n} for l, n in self.non_indicator_rows],
+        }
+
+
+@dataclass
+class FamilyDocument:
+    """A file read by the layout-family templates: its tables and problems."""
+
+    source: str
+    encoding: str
+    sha256: str = ""
+    year: int | None = None
+    tables: list[FamilyTable] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    lines: list[LineEntry] = field(default_factory=list)  # every non-blank row accounted
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def to_document(self) -> Document:
+        """The common ``Document`` (its ``tables``), as every template returns."""
+        units = {t.currency_unit for t in self.tables}
+        return Document(
+            source=self.source, year=self.year, currency_unit=units.pop() if len(units) == 1 else "万元",
+            encoding=self.encoding, lines=list(self.lines), problems=list(self.problems), sha256=self.sha256,
+            tables=list(self.tables),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "sha256": self.sha256,
+            "encoding": self.encoding,
+            "year": self.year,
+            "families": sorted({t.family for t in self.tables}),
+            "problems": [p.to_json() for p in self.problems],
+            "tables": [t.to_json() for t in self.tables],
         }

@@ -1,14 +1,15 @@
-"""The template's fixed vocabulary: header labels, fund labels, indicator levels, attributes.
+"""The national vocabulary every template shares: indicator levels and project attributes.
 
 All matching is done on ``text.fold`` keys, so width, punctuation and space variants of
 a label are one label. Codes and names come from the Ministry of Finance's national
-indicator system (财预〔2020〕10号, 财预〔2021〕101号), not from any one document.
+indicator system (财预〔2020〕10号, 财预〔2021〕101号), not from any one document. The labels
+of one layout (header fields, fund grid, header block) are that template's
+(``templates/ningxia/layout.py``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from .text import fold
@@ -112,87 +113,3 @@ ATTRIBUTES_EN: dict[str, str] = {
     "02": "recurring project",
     "03": "multi-year continuing project",
 }
-
-# --- header and fund labels ---------------------------------------------------------
-
-HEADER_LABELS: dict[str, str] = {
-    "项目名称": "name",
-    "主管部门": "department",
-    "实施单位": "unit",
-    "项目属性": "attribute",
-    "项目期": "period",
-}
-GOAL_LABEL = "年度总体绩效目标"
-INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "指标值")
-
-
-@dataclass(frozen=True)
-class FundLabel:
-    field: str  # an AMOUNT_FIELDS name, or "own"/"transfer" headers, or "subtotal"
-
-
-# Longest first: "年度资金总额" must win over "资金总额".
-_FUND_LABELS: tuple[tuple[str, str], ...] = (
-    ("年度资金总额", "annual_total"),
-    ("项目总额", "total"),
-    ("转移市县(区)资金", "transfer"),
-    ("转移市县资金", "transfer"),
-    ("转移资金", "transfer"),
-    ("本级资金", "own"),
-    ("资金总额", "subtotal"),
-    ("财政拨款", "fiscal_appropriation"),
-    ("其他资金", "other_funds"),
-    ("结余结转资金", "carryover"),
-    ("结转资金", "carryover"),
-    ("中央资金", "central_funds"),
-    ("自治区资金", "regional_funds"),
-    ("省级资金", "regional_funds"),
-    ("省资金", "regional_funds"),
-    ("地方资金", "regional_funds"),
-)
-_FUND_RE = re.compile(
-    r"^(?:其中:?)?(?P<label>" + "|".join(re.escape(k) for k, _ in _FUND_LABELS) + r")"
-    r":?(?P<rest>.*)$"
-)
-_FUND_FIELD = dict(_FUND_LABELS)
-
-NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
-
-
-@_memo
-def fund_label(key: str) -> tuple[str, str] | None:
-    """(field, inline rest) for a folded cell that is a fund label, else None."""
-    m = _FUND_RE.match(key)
-    if not m:
-        return None
-    return _FUND_FIELD[m.group("label")], m.group("rest")
-
-
-@_memo
-def header_label(key: str) -> tuple[str, str] | None:
-    """(field, inline rest) for a folded cell that starts with a header label."""
-    for label, field in HEADER_LABELS.items():
-        if key.startswith(label):
-            rest = key[len(label):].lstrip(":")
-            return field, rest
-    return None
-
-
-# Lines of the header block printed above each table.
-_BOILERPLATE = (
-    re.compile(r"^附件\d*$"),
-    re.compile(r"^.{0,30}项目支出.{0,6}绩效目标表$"),
-    re.compile(r"^\((?P<year>\d{4})年度?\)$"),
-    re.compile(r"^(?P<year>\d{4})年度?$"),
-    re.compile(r"^(?:金额)?单位:(?P<unit>万元|元|亿元|千元)$"),
-)
-
-
-def boilerplate(key: str) -> tuple[str, dict[str, str]] | None:
-    """Classify a folded single-cell line of the header block: (kind, captured groups)."""
-    kinds = ("attachment", "title", "year", "year", "currency-unit")
-    for kind, pat in zip(kinds, _BOILERPLATE):
-        m = pat.match(key)
-        if m:
-            return kind, {k: v for k, v in m.groupdict().items() if v}
-    return None

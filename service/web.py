@@ -29,6 +29,9 @@ def init_web(app: Flask) -> None:
     web.dump = dumps.refresh_dump(state.store)  # None for a remote store
     app.extensions[WEB_EXTENSION] = web
     app.register_blueprint(pages_bp)
+    from .synthetic_banner import banner_context
+
+    app.context_processor(banner_context)  # the synthetic-data banner of every page
     app.register_blueprint(void_bp)
     app.register_blueprint(linked_data_bp)
     # Resources are served under the namespaces' paths (/id/…, /def/…).

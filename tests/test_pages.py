@@ -339,7 +339,8 @@ def test_a_line_across_two_years(tmp_path):
             assert wan(total) in landing.ids["departments"]
         code = projects[0].department.code
         dept = Page(app.test_client().get(f"/id/department/{code}").get_data(as_text=True))
-        units = {p.unit.code for p in projects if p.unit and p.unit.code != code and len(p.unit.code) == len(code) + 3}
+        units = {p.unit.code for p in projects if p.department.code == code and p.unit and p.unit.code != code
+                 and len(p.unit.code) == len(code) + 3}
         assert units and all(dept.ids["subunits"].count(f"{u} ") == 1 for u in units)
     finally:
         close_app(app)

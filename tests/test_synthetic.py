@@ -91,9 +91,13 @@ def test_document_has_the_tables_asked(tables: int) -> None:
 
 def test_corpus_sized_by_tables(tmp_path: Path) -> None:
     paths = generate_corpus(tmp_path, seed=2, tables=150, years=(2022, 2023), truth=True)
-    counts = [len(json.loads(p.with_suffix(".truth.json").read_text(encoding="utf-8"))["projects"]) for p in paths]
+    truths = [json.loads(p.with_suffix(".truth.json").read_text(encoding="utf-8")) for p in paths]
+    counts = [len(t["projects"]) for t in truths]
     assert sum(counts) == 150
-    assert all(20 <= n <= 60 for n in counts[:-1])
+    # a department's first year has 20-60 tables; a year that continues it about as many
+    assert all(20 <= n <= 60 for n, t in zip(counts[:-1], truths) if "continuity" not in t)
+    assert all(0.5 <= n / t["continuity"]["previous"]["tables"] <= 1.5
+               for n, t in zip(counts[:-1], truths) if "continuity" in t)
     keys = [re.fullmatch(r"dept(\d{3})_(\d{4})\.txt", p.name) for p in paths]
     assert all(keys)
     pairs = [(m.group(1), int(m.group(2))) for m in keys if m]

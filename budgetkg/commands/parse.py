@@ -10,14 +10,23 @@ import click
 
 from budgetkg.commands.status import EXIT_OK, EXIT_INVALID, EXIT_USAGE
 from budgetkg.loader.reader import read_document
-from budgetkg.loader.records import Document
+from budgetkg.loader.records import Document, Problem
+from budgetkg.loader.templates import UnknownTemplate, get_template
+from budgetkg.loader.templates.document import UnknownTemplate as UnknownFamily
+from budgetkg.loader.templates.document import families
+from budgetkg.loader.templates.document import read_file as read_family_file
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON (schema in README).")
 @click.option("--quiet", "-q", is_flag=True, help="Only print problems of severity error.")
-def parse(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
+@click.option(
+    "--template", "template", metavar="NAME", default=None,
+    help="Read every table with this layout family (see `budgetkg templates`); "
+    "default: the Ningxia reader, then the families detected per table.",
+)
+def parse(files: tuple[Path, ...], as_json: bool, quiet: bool, template: str | None) -> None:
     """Read performance-target tables and report what was found.
 
     Exit status: 0 all good, 1 some file or table had errors (the good tables still
@@ -27,12 +36,16 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
     status = EXIT_OK
     for path in files:
         try:
-            doc = read_document(path)
+            doc, notes = _read(path, template)
+        except (UnknownTemplate, UnknownFamily) as exc:
+            raise click.UsageError(str(exc)) from exc
         except OSError as exc:
             click.echo(f"{path}: error: cannot read: {exc.strerror or exc}", err=True)
             status = EXIT_USAGE
             continue
         docs.append(doc)
+        for p in notes:
+            click.echo(str(p), err=True)
         for p in doc.problems:
             if p.severity == "error" or not (quiet or p.severity == "info"):
                 click.echo(str(p), err=True)
@@ -43,6 +56,12 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
         sys.stdout.write("\n")
     else:
         for d in docs:
+            if d.tables or not d.projects and any(p.code in _FAMILY_CODES for p in d.problems):
+                n_ind = sum(len(t.indicators) for t in d.tables)
+                fams = ", ".join(sorted({t.family for t in d.tables})) or "none"
+                click.echo(f"{d.source}: {len(d.tables)} tables, {n_ind} indicators, family {fams}, "
+                           f"year {d.year}, unit {d.currency_unit}, encoding {d.encoding}")
+                continue
             n_ind = sum(len(p.indicators) for p in d.projects)
             counts = d.to_json()["line_report"]["counts"]
             click.echo(
@@ -51,3 +70,32 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
                 + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
             )
     sys.exit(status)
+
+
+_FAMILY_CODES = ("blank-form", "no-family")
+
+
+def _read(path: Path, template: str | None) -> tuple[Document, list[Problem]]:
+    """Read with the template named, else the one each file's content shows.
+
+    A layout family named is forced on every table of the file. When the chosen
+    template finds no indicator, the family detection's word (the closest family and
+    what it missed, or a blank form) is returned for the user.
+    """
+    if template is not None:
+        get_template(template)  # unknown name: a usage error
+        if template in families():
+            return read_family_file(path, template=template).to_document(), []
+        return read_document(path, template=template), []
+    doc = read_document(path)
+    if any(p.indicators for p in doc.projects) or any(t.indicators for t in doc.tables):
+        return doc, []
+    if doc.tables or any(p.code in _FAMILY_CODES for p in doc.problems):
+        return doc, []
+    try:
+        fam = read_family_file(path)
+    except ValueError:  # not readable as a document: the reader's problems say why
+        return doc, []
+    if fam.tables or any(p.code == "blank-form" for p in fam.problems):
+        return fam.to_document(), []
+    return doc, [p for p in fam.problems if p.code == "no-family"]

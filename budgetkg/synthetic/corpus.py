@@ -11,13 +11,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .document import SyntheticDocument, generate_document
+from .continuity import Continuity
+from .document import SyntheticDocument, continue_document, generate_document
 from .vocabulary import department_catalog
 
 
 def generate_corpus(out_dir: Path, *, seed: int = 0, tables: int | None = None, megabytes: float | None = None,
                     triples: int | None = None, years: Sequence[int] = (2021, 2022, 2023), encoding: str = "utf-8",
-                    newline: str = "\n", truth: bool = False, progress: bool = False) -> list[Path]:
+                    newline: str = "\n", truth: bool = False, progress: bool = False,
+                    continuity: Continuity | None = Continuity(),
+                    framework_2021: int | None = None) -> list[Path]:
     """Write documents (one per department and year, 20–60 tables each) into ``out_dir``.
 
     Sized by exactly one target: a count of ``tables``, ``megabytes`` of encoded text, or
@@ -25,6 +28,12 @@ def generate_corpus(out_dir: Path, *, seed: int = 0, tables: int | None = None, 
     per indicator); with none, one seed-sized document per year. Files are named
     ``dept412_2023.txt``, with ``dept412_2023.truth.json`` beside each when ``truth``.
     Returns the paths of the text files in the order written.
+
+    A department's years continue each other (``continuity``: most lines and indicators
+    kept, some totals and targets changed, lines added and dropped, carry-overs; see
+    docs/synthetic.md); ``continuity=None`` draws every year afresh, as before.
+    ``framework_2021``: a year from which continued years print the 2021 indicator
+    framework (成本指标 at level 1; the reader does not read it yet).
     """
     targets = [t for t in (tables, megabytes, triples) if t is not None]
     if len(targets) > 1:
@@ -51,6 +60,7 @@ def generate_corpus(out_dir: Path, *, seed: int = 0, tables: int | None = None, 
     rng.shuffle(depts)
     pairs = iter([(d, y) for d in depts for y in years])
     done, n_tables, written = 0.0, 0, []
+    last: SyntheticDocument | None = None
     bar = _progress(goal, progress, "tables" if tables is not None else "B" if megabytes is not None else "triples")
     while done < goal:
         try:
@@ -58,9 +68,16 @@ def generate_corpus(out_dir: Path, *, seed: int = 0, tables: int | None = None, 
         except StopIteration:
             raise ValueError("size target too large for the department catalogue") from None
         n = rng.randint(20, 60)
+        room = None
         if n_tables:  # size the last document from the average so far, not to overshoot
-            n = max(1, min(n, math.ceil((goal - done) / (done / n_tables))))
-        doc = generate_document(seed, department=dept, year=year, tables=n)
+            room = max(1, math.ceil((goal - done) / (done / n_tables)))
+            n = min(n, room)
+        if continuity is not None and last is not None and last.department == dept:
+            doc = continue_document(last, seed, year=year, continuity=continuity, tables=room,
+                                    framework_2021=framework_2021 is not None and year >= framework_2021)
+        else:
+            doc = generate_document(seed, department=dept, year=year, tables=n)
+        last = doc
         data = doc.encode(encoding, newline)
         path = out_dir / doc.file_name
         path.write_bytes(data)

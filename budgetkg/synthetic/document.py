@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .amounts import AMOUNT_FIELDS, amount_text
+from .continuity import Content, Continuity, evolve
+from .indicators import new_row
 from .model import BREAK, FAMILIES, Context, Quirks, Table
 from .render import render_table
-from .tables import MARKERS, plan_table
+from .tables import MARKERS, content_of, plan_table, present
 from .vocabulary import ACTIVITIES, ATTRIBUTES, TOPICS, UNIT_KINDS, department_catalog, vocab
 
 CURRENCY = "万元"
@@ -45,6 +47,8 @@ class SyntheticDocument:
     truth: dict[str, Any]
     department: int
     year: int
+    #: what each table says, for the next year (``continue_document``)
+    contents: tuple[Content, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def file_name(self) -> str:
@@ -90,16 +94,52 @@ def generate_document(seed: int, *, department: int | None = None, year: int = 2
     return _DocumentBuilder(seed, department, catalog[department], year, tables, q).build()
 
 
+def marker_line(how: str) -> str:
+    """The header-block line that says a document is generated (the reader reports it as
+    ``Document.synthetic``, RDF as ``bkg:synthetic true``)."""
+    return f"合成数据（非真实数据）: {how}"
+
+
+def continue_document(prev: SyntheticDocument, seed: int, *, year: int | None = None,
+                      quirks: bool | Quirks = True, continuity: Continuity | None = None,
+                      how: str | None = None, tables: int | None = None,
+                      framework_2021: bool = False) -> SyntheticDocument:
+    """The department's next year after ``prev`` (``prev.year + 1`` unless ``year``): most
+    lines again with drifting totals, most indicators again with some targets changed,
+    lines added and dropped, carry-over tables of kept lines, names drifting in
+    punctuation (rates: ``Continuity``). The answer key gives each table's
+    ``predecessor`` (its table in ``prev``) and ``continuity`` the counts. ``tables``
+    caps the number of tables (a corpus' last document). ``framework_2021`` prints the
+    cost rows in the 2021 indicator framework (level 1 成本指标, level 2 41-经济成本指标);
+    the reader does not read that framework yet, so it is off unless asked for."""
+    if not prev.contents:
+        raise ValueError("the previous document has no contents to continue")
+    year = prev.year + 1 if year is None else year
+    if year <= prev.year:
+        raise ValueError(f"the next year must come after {prev.year}, got {year}")
+    q = quirks if isinstance(quirks, Quirks) else (Quirks() if quirks else Quirks.none())
+    dept, dept_name = prev.contents[0].dept
+    units = sorted({c.unit for c in prev.contents if c.unit is not None})
+    b = _DocumentBuilder(seed, dept, dept_name, year, len(prev.contents), q, units=units or None, forced=False)
+    b.ctx.framework_2021 = framework_2021
+    return b.follow(prev, continuity or Continuity(), how, tables)
+
+
 class _DocumentBuilder:
-    def __init__(self, seed: int, dept: int, dept_name: str, year: int, n: int, q: Quirks) -> None:
+    def __init__(self, seed: int, dept: int, dept_name: str, year: int, n: int, q: Quirks,
+                 units: list[tuple[str, str]] | None = None, forced: bool = True) -> None:
         self.voc = vocab()
+        self.seed = seed
         self.q, self.dept, self.dept_name, self.year, self.n = q, dept, dept_name, year, n
         self.topic = next((t for t, _ in TOPICS if t in dept_name), dept_name[-4:])
         cat = random.Random(f"budgetkg-catalog:{seed}:{dept}")  # shared by every year
-        self.units = self._units(cat)
+        self.units = self._units(cat) if units is None else units
         self.pool = self._project_pool(cat)
         self.rng = random.Random(f"budgetkg-doc:{seed}:{dept}:{year}")
         self.must: list[set[str]] = [set() for _ in range(n)]
+        self.ctx = Context(self.rng, q, self.voc, dept, dept_name, year, self.topic, self.must)
+        if not forced:  # a continued year: quirks at their rates only
+            return
         tokens = [t for t in _FORCED if getattr(q, t) > 0] + ["subunit"]  # a unit code like 303005001
         if q.carryover > 0:
             tokens += [f"carryover{k}" for k in range(len(MARKERS))]
@@ -155,10 +195,58 @@ class _DocumentBuilder:
         if len(plain) >= 2 and r.random() < self.q.duplicate_names:
             a, b = r.sample(plain, 2)
             b.name = a.name  # two different projects, one printed name
+        how = f"budgetkg generate, seed {self.seed}, department {self.dept}, {self.year}"
+        return self._print(tables, how, {})
+
+    def follow(self, prev: SyntheticDocument, c: Continuity, how: str | None,
+               cap: int | None = None) -> SyntheticDocument:
+        """The year after ``prev``: its contents evolved, printed afresh."""
+        r = self.rng
+        no_carry = Quirks(**{**self.q.__dict__, "carryover": 0.0})
+        fresh = Context(r, no_carry, self.voc, self.dept, self.dept_name, self.year, self.topic, [set()])
+        taken = {c_.name for c_ in prev.contents}
+        spare = [n for n in self.pool if n not in taken] or list(self.pool)
+
+        def new_line(k: int) -> Content:
+            base = spare.pop(r.randrange(len(spare))) if spare else f"{r.choice(self.pool)}（新增{k + 1}）"
+            t = plan_table(fresh, 0, base, self.units)
+            return content_of(t, (self.dept, self.dept_name))
+
+        def marker() -> str:
+            gap = self.year - prev.year
+            m = r.choice(MARKERS) if gap == 1 else MARKERS[2]
+            return m.format(prev=prev.year)
+
+        def add_row(code: str, used: set[str]) -> tuple[str, str]:
+            return new_row(fresh, code, used)
+
+        step = evolve(list(prev.contents), prev.year, self.year, r, c, new_line, marker, add_row)
+        if cap is not None and cap < len(step.contents):
+            step.contents[cap:] = []
+        self.n = len(step.contents)
+        self.must[:] = [set() for _ in range(self.n)]
+        tables = [present(self.ctx, i, content) for i, content in enumerate(step.contents)]
+        for t, content in zip(tables, step.contents):
+            t.content = content
+        how = how or f"budgetkg generate, seed {self.seed}, department {self.dept}, {self.year} continuing {prev.year}"
+        counts = {k: sum(x.changes.get(k, 0) for x in step.contents)
+                  for k in ("kept", "changed", "dropped", "added", "renamed", "carried")}
+        extra = {"continuity": {
+            "previous": {"source": prev.truth.get("source"), "year": prev.year, "tables": len(prev.contents)},
+            "dropped_tables": step.dropped,
+            "new_tables": [k + 1 for k, x in enumerate(step.contents) if x.predecessor is None],
+            "indicators": {k: counts[k] for k in ("kept", "changed", "dropped", "added")},
+            "renamed_tables": counts["renamed"],
+            "carryover_tables": counts["carried"],
+        }}
+        return self._print(tables, how, extra)
+
+    def _print(self, tables: list[Table], how: str, extra: dict[str, Any]) -> SyntheticDocument:
         self._truncate_units(tables)
         # A stray note (依据) sits between two tables: before table g for g in strays.
         strays = {min(i + 1, self.n - 1) for i in range(self.n) if self.ctx.on(i, "stray_lines")}
-        lines: list[str] = ["", ""]
+        marker = marker_line(how)
+        lines: list[str] = [marker, "", ""]
         for i, t in enumerate(tables):
             if i:
                 lines += ["", "依据", ""] if i in strays else [""]
@@ -168,9 +256,14 @@ class _DocumentBuilder:
             "source": f"dept{self.dept}_{self.year}.txt",
             "year": self.year,
             "currency_unit": CURRENCY,
+            "synthetic": marker,
             "projects": [self._truth(t) for t in tables],
+            **extra,
         }
-        return SyntheticDocument("\n".join(lines) + "\n", truth, self.dept, self.year)
+        contents = tuple(getattr(t, "content", None) or content_of(t, (self.dept, self.dept_name)) for t in tables)
+        for k, (t, content) in enumerate(zip(tables, contents)):  # as printed: the truncation is printing
+            truth["projects"][k]["predecessor"] = content.predecessor if extra else None
+        return SyntheticDocument("\n".join(lines) + "\n", truth, self.dept, self.year, contents)
 
     def _truncate_units(self, tables: list[Table]) -> None:
         """Cut some unit names off, as the PDF column does, keeping each printed whole once."""

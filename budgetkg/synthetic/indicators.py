@@ -93,6 +93,17 @@ def indicator_rows(ctx: Context, i: int, total: int, cost_style: str, late: bool
     return _place(ctx, i, groups, late)
 
 
+def place_rows(ctx: Context, i: int, groups: list[tuple[str, list[tuple[str, str]]]]) -> list[Row]:
+    """Given groups printed as ``indicator_rows`` prints its own (no late cost label)."""
+    return _place(ctx, i, [(code, list(rows)) for code, rows in groups], False)
+
+
+def new_row(ctx: Context, code: str, used: set[str]) -> tuple[str, str]:
+    """One more indicator row of group ``code``: a name and a value that fit it."""
+    name = _items(ctx, 1)[0] if code == "11" else _names(ctx, code, 1, used)[0]
+    return name, _value(ctx, code, ctx.rng.random() < ctx.q.rich_values)
+
+
 def _label(ctx: Context, i: int, code: str) -> str:
     r = ctx.rng
     if code in SHORT_LABELS and r.random() < ctx.q.short_labels:

@@ -94,6 +94,8 @@ class Context:
     year: int
     topic: str
     must: list[set[str]] = field(default_factory=list)
+    #: print the 2021 indicator framework: cost rows under level 1 成本指标 (41-经济成本指标)
+    framework_2021: bool = False
 
     def on(self, i: int, quirk: str) -> bool:
         return quirk in self.must[i] or self.rng.random() < getattr(self.q, quirk)

@@ -3,9 +3,12 @@ goal, printed header block and spelling style, and its indicator rows."""
 
 from __future__ import annotations
 
+import re
+
 from .amounts import fund_amounts, money_text
-from .indicators import indicator_rows
-from .model import FAMILIES, Context, Table
+from .continuity import Content
+from .indicators import indicator_rows, place_rows
+from .model import BREAK, FAMILIES, Context, Table
 from .vocabulary import ATTRIBUTES, GOALS
 
 _TRANSFER = ("转移市县 (区)资金", "转移市县（区）资金", "转移市县 (区)资 金")  # as printed in the seed
@@ -27,16 +30,7 @@ def plan_table(ctx: Context, i: int, base: str, units: list[tuple[str, str]]) ->
     if family != 5 and (forced is not None or r.random() < q.carryover):  # family 5: transfers only
         marker = MARKERS[forced if forced is not None else r.randrange(len(MARKERS))].format(prev=y - 1)
         name += marker
-    punct = ctx.on(i, "punctuation") or "punctuation_b" in ctx.must[i]
-    style = {
-        "c": r.choice((":", ": ", "：", "： ")) if punct else ": ",
-        "trans": r.choice(_TRANSFER) if punct else "转移市县(区)资金",
-        "reg": "自治区 资金" if punct and r.random() < 0.7 else "自治区资金",
-        "goal": "年度总体 绩效目标" if punct and r.random() < 0.7 else "年度总体绩效目标",
-    }
-    for k, token in enumerate(("punctuation", "punctuation_b")):  # each spelling at least once
-        if token in ctx.must[i]:
-            style.update(c="：", trans=_TRANSFER[-1 - k], reg="自治区 资金", goal="年度总体 绩效目标")
+    punct, style = _style(ctx, i)
     attr = r.choices(("02", "03", "0102", "01", "0101"), (60, 15, 10, 8, 7))[0]
     label = ATTRIBUTES[attr]
     printed = label[:-1] if len(label) >= 5 and ctx.on(i, "truncated_attribute") else label
@@ -58,6 +52,70 @@ def plan_table(ctx: Context, i: int, base: str, units: list[tuple[str, str]]) ->
     t.trail = r.choice((0, 0, 1, 2)) if ctx.q.drift else 0
     t.rows = indicator_rows(ctx, i, cents["total"], cost_style, late)
     return t
+
+
+def _style(ctx: Context, i: int) -> tuple[bool, dict[str, str]]:
+    """Whether table ``i`` drifts in punctuation, and the spellings of its labels."""
+    r = ctx.rng
+    punct = ctx.on(i, "punctuation") or "punctuation_b" in ctx.must[i]
+    style = {
+        "c": r.choice((":", ": ", "：", "： ")) if punct else ": ",
+        "trans": r.choice(_TRANSFER) if punct else "转移市县(区)资金",
+        "reg": "自治区 资金" if punct and r.random() < 0.7 else "自治区资金",
+        "goal": "年度总体 绩效目标" if punct and r.random() < 0.7 else "年度总体绩效目标",
+    }
+    for k, token in enumerate(("punctuation", "punctuation_b")):  # each spelling at least once
+        if token in ctx.must[i]:
+            style.update(c="：", trans=_TRANSFER[-1 - k], reg="自治区 资金", goal="年度总体 绩效目标")
+    return punct, style
+
+
+def present(ctx: Context, i: int, c: Content) -> Table:
+    """Table ``i`` printing given content (``continuity``): a fund-grid family that prints
+    every amount it has, and spellings, header and indicator placement drawn as usual."""
+    r = ctx.rng
+    has = set(c.cents)
+    if "transfer_total" in has:
+        families = [0] if "own_level_total" in has else [0, 5]
+    else:
+        families = [0, 1, 3, 4] if "annual_total" in has else [2, 6, 7]
+    family = families[0] if len(families) == 1 or r.random() >= ctx.q.fund_layouts else r.choice(families[1:])
+    if family == 5 and "annual_total" in has:
+        family = 0
+    punct, style = _style(ctx, i)
+    label = ATTRIBUTES[c.attribute]
+    printed = label[:-1] if len(label) >= 5 and ctx.on(i, "truncated_attribute") else label
+    t = Table(i + 1, c.name, c.unit, family, c.attribute, f"{c.attribute}-{printed}", c.period, dict(c.cents),
+              c.goal, [], style, _header(ctx, i, punct))
+    t.pad = 1 if family == 0 and ctx.on(i, "drift") else 0
+    t.trail = r.choice((0, 0, 1, 2)) if ctx.q.drift else 0
+    t.rows = place_rows(ctx, i, framework_2021(c.groups) if ctx.framework_2021 else c.groups)
+    return t
+
+
+def framework_2021(groups: list[tuple[str, list[tuple[str, str]]]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Groups as the 2021 framework prints them: 成本指标 first, at level 1, its rows as
+    经济成本指标 (41) and the social and ecological cost groups empty (42, 43)."""
+    costs = [rows for code, rows in groups if code == "14"]
+    rest = [(code, rows) for code, rows in groups if code != "14"]
+    if not costs:
+        return rest
+    return [("41", costs[0]), ("42", []), ("43", [])] + rest
+
+
+def content_of(t: Table, dept: tuple[int, str]) -> Content:
+    """What a planned table says (for ``continuity``): its groups as printed, in order."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for row in t.rows:
+        if row is not BREAK:
+            rows = groups.setdefault(row.code, [])
+            if not row.placeholder:
+                rows.append((row.name, row.value))
+    return Content(t.name, dept, t.unit, t.attribute, t.period, dict(t.cents), t.goal, list(groups.items()),
+                   carryover=_CARRIED.search(t.name) is not None)
+
+
+_CARRIED = re.compile(r"(上年结转|\d{4}年结转)[)）]?$")
 
 
 def _header(ctx: Context, i: int, punct: bool) -> list[str]:

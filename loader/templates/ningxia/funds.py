@@ -23,14 +23,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
-from .records import Amounts
-from .text import Cell
-from .vocabulary import NUMBER, fund_label
-
-# How far up a number may sit below its label: the PDF text moves numbers one row down,
-# never more in the documents seen; further up, a label is another row's.
-_ROWS_UP = 2
-_HEADER_FIELD = {"own": "own_level_total", "transfer": "transfer_total"}
+from ...records import Amounts
+from ...text import Cell
+from .layout import FUND_ROWS_UP as _ROWS_UP
+from .layout import NUMBER, fund_label
+from .layout import SIDE_TOTALS as _HEADER_FIELD
 
 
 @dataclass(slots=True)
