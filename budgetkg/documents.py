@@ -128,13 +128,15 @@ def process_document(
     keep_graph: bool = False,
     keep_report: bool = False,
     step: Step | None = None,
+    publish_contacts: bool = False,
 ) -> DocumentResult:
     """Parse, convert, serialize and (unless told not to) SHACL-validate one table file.
 
     ``serialize``: keep the N-Triples (what a store loads). ``keep_graph``: keep the
     rdflib graph (what ``--out`` writes; it is then validated on a copy).
     ``keep_report``: keep the SHACL report graph (``validate --format ttl``). ``lang``:
-    the language of the findings' messages. Never raises for bad content (the result
+    the language of the findings' messages. ``publish_contacts``: the setting of that
+    name (personal contact fields into the RDF). Never raises for bad content (the result
     says what went wrong). Memory: one document's records, graph and N-Triples.
     """
     from budgetkg.loader import rdf
@@ -150,12 +152,12 @@ def process_document(
     except OSError as exc:
         out.error = DocumentError("unreadable", str(exc.strerror or exc))
         return out
-    out.sha256, out.problems, out.tables = doc.sha256, list(doc.problems), len(doc.projects)
+    out.sha256, out.problems, out.tables = doc.sha256, list(doc.problems), len(doc.projects) + len(doc.tables)
     t1 = clock()
     if step:
         step("convert")
     try:
-        name, graph = rdf.document_graph(doc, base=base)
+        name, graph = rdf.document_graph(doc, base=base, publish_contacts=publish_contacts)
     except ValueError as exc:  # ConversionError
         out.error = DocumentError("invalid", str(exc))
         return out

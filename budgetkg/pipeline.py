@@ -206,6 +206,7 @@ def load_corpus(
     validate: bool = True,
     strict: bool = False,
     on_result: Callable[[Path, DocumentResult], None] | None = None,
+    publish_contacts: bool = False,
 ) -> LoadSummary:
     """Load table files (and RDF files) into ``store``, one document at a time.
 
@@ -260,9 +261,9 @@ def load_corpus(
     n = default_workers() if workers is None else workers
     if n <= 1 or len(todo) <= 1:
         for path in todo:
-            store_result(path, process_document(path, base, validate))
+            store_result(path, process_document(path, base, validate, publish_contacts=publish_contacts))
     else:
-        _run_pool(todo, base, validate, min(n, len(todo)), store_result)
+        _run_pool(todo, base, validate, min(n, len(todo)), store_result, publish_contacts)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -278,7 +279,7 @@ def make_process_pool(workers: int) -> Any:
 
 
 def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
-              store_result: Callable[[Path, DocumentResult], None]) -> None:
+              store_result: Callable[[Path, DocumentResult], None], publish_contacts: bool = False) -> None:
     """Feed ``todo`` to worker processes, at most 2 per worker queued, in order."""
     from collections import deque
     from concurrent.futures import Future
@@ -288,7 +289,8 @@ def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
     with make_process_pool(workers) as pool:
         try:
             for path in queue:
-                pending.append((path, pool.submit(process_document, path, base, validate)))
+                pending.append((path, pool.submit(process_document, path, base, validate,
+                                                   publish_contacts=publish_contacts)))
                 if len(pending) >= 2 * workers:
                     break
             while pending:
@@ -296,7 +298,8 @@ def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
                 result = future.result()
                 nxt = next(queue, None)
                 if nxt is not None:  # keep the workers busy while this one is written
-                    pending.append((nxt, pool.submit(process_document, nxt, base, validate)))
+                    pending.append((nxt, pool.submit(process_document, nxt, base, validate,
+                                                      publish_contacts=publish_contacts)))
                 store_result(path, result)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)

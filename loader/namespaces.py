@@ -110,6 +110,34 @@ class BKG(DefinedNamespace):
     indicatorFramework: URIRef
     currencyUnit: URIRef
     synthetic: URIRef  # the source is generated data (header marker 合成数据（非真实数据）)
+    # tables of the other layout families (loader/family_rdf.py)
+    PrintedAmount: URIRef
+    Goal: URIRef
+    HeaderField: URIRef
+    RegionTarget: URIRef
+    IndicatorFramework2021: URIRef
+    hasPrintedAmount: URIRef
+    printedText: URIRef
+    amountColumn: URIRef
+    hasGoal: URIRef
+    goalKind: URIRef
+    hasHeaderField: URIRef
+    personalContact: URIRef
+    frameworkLevel1: URIRef
+    frameworkLevel2: URIRef
+    printedLevel1: URIRef
+    level1Printed: URIRef
+    block: URIRef
+    score: URIRef
+    explanation: URIRef
+    standard: URIRef
+    weight: URIRef
+    direction: URIRef
+    remark: URIRef
+    printedComparator: URIRef
+    printedMeasureUnit: URIRef
+    regionTarget: URIRef
+    region: URIRef
     # units
     ThousandYuan: URIRef
     TenThousandYuan: URIRef

@@ -19,7 +19,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV, QB, RDF, RDFS, SKOS, VOID, XSD, DCAT, DCTERMS
 from rdflib.term import Node
 
-from . import iris
+from . import family_rdf, iris
 from .gc_pause import gc_paused
 from .iris import DEFAULT_BASE
 from .memgraph import BulkMemory, graph_of
@@ -116,10 +116,11 @@ _CNY = CUR.CNY
 _XSD_DECIMAL, _XSD_INTEGER, _XSD_GYEAR = XSD.decimal, XSD.integer, XSD.gYear
 
 
-def convert(doc: Document, *, base: str = DEFAULT_BASE, with_ontology: bool = False) -> Dataset:
+def convert(doc: Document, *, base: str = DEFAULT_BASE, with_ontology: bool = False,
+            publish_contacts: bool = False) -> Dataset:
     """The document as a named graph of a new Dataset (plus the ontology graph if asked)."""
     ds = bind_prefixes(Dataset(), base)
-    replace_document(ds, doc, base=base)
+    replace_document(ds, doc, base=base, publish_contacts=publish_contacts)
     if with_ontology:
         add_ontology(ds, base=base)
     return ds
@@ -134,23 +135,28 @@ def add_ontology(ds: Dataset, *, base: str = DEFAULT_BASE) -> URIRef:
     return name
 
 
-def replace_document(ds: Dataset, doc: Document, *, base: str = DEFAULT_BASE) -> URIRef:
+def replace_document(ds: Dataset, doc: Document, *, base: str = DEFAULT_BASE,
+                     publish_contacts: bool = False) -> URIRef:
     """Put a document's graph into ``ds``, replacing what an earlier load put there."""
-    name, g = document_graph(doc, base=base)
+    name, g = document_graph(doc, base=base, publish_contacts=publish_contacts)
     ds.remove_graph(ds.graph(name))
     target = ds.graph(name)
     target.addN((s, p, o, target) for s, p, o in g)
     return name
 
 
-def document_graph(doc: Document, *, base: str = DEFAULT_BASE) -> tuple[URIRef, Graph]:
-    """(graph IRI, triples) of one document. Raises ConversionError without year/digest."""
+def document_graph(doc: Document, *, base: str = DEFAULT_BASE,
+                   publish_contacts: bool = False) -> tuple[URIRef, Graph]:
+    """(graph IRI, triples) of one document. Raises ConversionError without year/digest.
+
+    ``publish_contacts``: put the family tables' personal contact fields (项目负责人,
+    联系电话) into the graph (the ``publish_contacts`` setting; off by default)."""
     if doc.year is None:
         raise ConversionError(f"{doc.source}: no fiscal year found; cannot mint project IRIs")
     if not doc.sha256:
         raise ConversionError(f"{doc.source}: no SHA-256 digest (read the file with read_document)")
     with gc_paused():
-        return iris.document_graph_iri(base, doc.sha256), _Builder(doc, base).build()
+        return iris.document_graph_iri(base, doc.sha256), _Builder(doc, base, publish_contacts).build()
 
 
 def _cost_total(p: Project) -> Decimal | None:
@@ -170,8 +176,9 @@ class _Builder:
     document and reused; duplicate triples (a project line or an indicator concept met
     again) are dropped when the graph is filled (``memgraph.graph_of``)."""
 
-    def __init__(self, doc: Document, base: str) -> None:
+    def __init__(self, doc: Document, base: str, publish_contacts: bool = False) -> None:
         self.doc = doc
+        self.publish_contacts = publish_contacts
         self.base = base
         self.year: int = doc.year  # type: ignore[assignment]  # checked by the caller
         self.triples: list[tuple[Node, Node, Node]] = []
@@ -199,6 +206,8 @@ class _Builder:
         self._document()
         for project, iri in self._project_year_iris():
             self._project(project, iri)
+        if self.doc.tables:  # tables of the other layout families
+            family_rdf.add_tables(self, publish_contacts=self.publish_contacts)
         self._orgs()
         self._dataset()
         g = graph_of(self.triples, bind_prefixes(Graph(store=BulkMemory()), self.base))
@@ -295,7 +304,7 @@ class _Builder:
         add((ds, _PROV.wasDerivedFrom, self.doc_iri))
         add((ds, _QB.structure, _BKG.fundAmountStructure))
         add((ds, _VOID.uriSpace, Literal(self.base)))
-        add((ds, _VOID.entities, self._int(len(self.doc.projects))))
+        add((ds, _VOID.entities, self._int(len(self.doc.projects) + len(self.doc.tables))))
         if self.doc.synthetic is not None:
             add((ds, _BKG.synthetic, self._lit(True)))
             add((ds, _DCTERMS.description, Literal(f"合成数据，非真实预算（{self.doc.synthetic}）", lang="zh")))

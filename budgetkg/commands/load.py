@@ -63,7 +63,7 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
 
     paths = expand_paths(files)
     if out is not None:
-        sys.exit(_write(paths, out, settings.base_iri))
+        sys.exit(_write(paths, out, settings.base_iri, publish_contacts=settings.publish_contacts))
     from tqdm import tqdm
 
     from budgetkg import pipeline
@@ -88,7 +88,8 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
         with open_store(settings, progress=sent.update) as store, sent:
             ontology = pipeline.load_ontology(store, base=settings.base_iri).triples
             status, summary = load_files(store, paths, settings.base_iri, workers=workers,
-                                         validate=not no_validate, strict=strict, show_warnings=show_warnings)
+                                         validate=not no_validate, strict=strict, show_warnings=show_warnings,
+                                         publish_contacts=settings.publish_contacts)
     except StoreError as exc:  # the store could not be opened, or failed: stop here
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -103,7 +104,7 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
 
 def load_files(store: Store, paths: list[Path], base: str, *, workers: int | None = None,
                validate: bool = True, strict: bool = False,
-               show_warnings: bool = False) -> tuple[int, LoadSummary]:
+               show_warnings: bool = False, publish_contacts: bool = False) -> tuple[int, LoadSummary]:
     """Load each file, reporting problems on stderr: (exit status, summary).
 
     The streaming pipeline (``budgetkg.pipeline.load_corpus``): documents are parsed,
@@ -158,7 +159,8 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
 
     try:
         summary = pipeline.load_corpus(store, paths, base=base, workers=workers, validate=validate,
-                                       strict=strict, on_result=on_result)
+                                       strict=strict, on_result=on_result,
+                                       publish_contacts=publish_contacts)
     finally:
         bar.close()
     if summary.recovered:
@@ -169,7 +171,7 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
     return status, summary
 
 
-def _write(paths: list[Path], out: Path, base: str) -> int:
+def _write(paths: list[Path], out: Path, base: str, *, publish_contacts: bool = False) -> int:
     """Convert every table file into one dataset (with the ontology) and write it."""
     from rdflib import Dataset
 
@@ -185,7 +187,8 @@ def _write(paths: list[Path], out: Path, base: str) -> int:
             click.echo(f"{path}: error: only table files (.txt) can be converted with --out", err=True)
             status = max(status, EXIT_USAGE)
             continue
-        res = process_document(path, base, validate=False, serialize=False, keep_graph=True)
+        res = process_document(path, base, validate=False, serialize=False, keep_graph=True,
+                               publish_contacts=publish_contacts)
         if res.error is not None:
             click.echo(f"{path}: error: {res.error}", err=True)
             status = max(status, EXIT_USAGE if res.error.kind == "unreadable" else EXIT_INVALID)
