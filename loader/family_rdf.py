@@ -58,9 +58,13 @@ def split_org(name: str | None, code: str | None = None) -> tuple[str | None, st
     return code, name.strip()
 
 
-def org_key(name: str, code: str | None) -> str:
-    """The key of an organisation's IRI: its printed code, else a digest of its folded name."""
-    return code if code else "n" + iris.short_hash(fold(name))
+def org_key(name: str) -> str:
+    """The key of an organisation's IRI: a digest of its folded name.
+
+    Not its code, even where printed: the same department prints its code in one layout
+    and not in another (a 申报表 and the next year's 目标表), and its project lines must
+    meet across the change of layout. The code is kept as ``skos:notation``."""
+    return "n" + iris.short_hash(fold(name))
 
 
 _OTHER = ("其他资金", "其它资金")
@@ -98,25 +102,26 @@ def add_tables(b: _Builder, *, publish_contacts: bool = False) -> None:
     """The triples of the document's family tables, after its Ningxia tables."""
     tables = b.doc.tables
     lines: dict[URIRef, list[int]] = {}
-    keyed: list[tuple[FamilyTable, URIRef, str, str]] = []
+    keyed: list[tuple[FamilyTable, URIRef, str, str, str | None]] = []
     for t in tables:
         dcode, dname = split_org(t.department, t.department_code)
         dname = dname or "（未印主管部门）"
-        dkey = org_key(dname, dcode)
+        dkey = org_key(dname)
         line = iris.project_line_iri(b.base, dkey, t.name or "（未印项目名称）")
         lines.setdefault(line, []).append(len(keyed))
-        keyed.append((t, line, dkey, dname))
+        keyed.append((t, line, dkey, dname, dcode))
     offset = len(b.doc.projects)
-    for k, (t, line, dkey, dname) in enumerate(keyed):
+    for k, (t, line, dkey, dname, dcode) in enumerate(keyed):
         seq = offset + k + 1
         first = lines[line][0] == k
         py = iris.project_year_iri(line, b.year, None if first else seq)
-        _table(b, t, py, line, seq, dkey, dname, publish_contacts)
+        _table(b, t, py, line, seq, (dkey, dname, dcode), publish_contacts)
 
 
-def _table(b: _Builder, t: FamilyTable, py: URIRef, line: URIRef, seq: int, dkey: str, dname: str,
-           publish_contacts: bool) -> None:
+def _table(b: _Builder, t: FamilyTable, py: URIRef, line: URIRef, seq: int,
+           department: tuple[str, str, str | None], publish_contacts: bool) -> None:
     add, lit = b.add, b._lit
+    dkey, dname, dcode = department
     name = t.name or "（未印项目名称）"
     line_key = iris.project_line_key(name)
     add((line, RDF.type, BKG.ProjectLine))
@@ -127,8 +132,8 @@ def _table(b: _Builder, t: FamilyTable, py: URIRef, line: URIRef, seq: int, dkey
     add((dept, RDF.type, BKG.Department))
     add((dept, ORG.identifier, lit(dkey)))
     add((dept, RDFS.label, b._zh(dname)))
-    if not dkey.startswith("n"):
-        add((dept, SKOS.notation, lit(dkey)))
+    if dcode:
+        add((dept, SKOS.notation, lit(dcode)))
 
     add((py, RDF.type, BKG.ProjectYear))
     add((py, RDFS.label, b._zh(name)))
@@ -150,13 +155,15 @@ def _table(b: _Builder, t: FamilyTable, py: URIRef, line: URIRef, seq: int, dkey
         if fold(uname) == fold(dname):
             add((py, BKG.implementingUnit, dept))
         else:
-            ukey = org_key(uname, ucode)
+            ukey = org_key(uname)
             unit = b._unit(ukey)
             add((py, BKG.implementingUnit, unit))
             add((unit, RDF.type, BKG.ImplementingUnit))
             add((unit, ORG.identifier, lit(ukey)))
             add((unit, RDFS.label, b._zh(uname)))
             add((unit, ORG.subOrganizationOf, dept))
+            if ucode:
+                add((unit, SKOS.notation, lit(ucode)))
     for n, (kind, text) in enumerate(t.goals.items(), start=1):
         g = URIRef(f"{py}/goal/{n}")
         add((py, BKG.hasGoal, g))

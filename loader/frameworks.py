@@ -38,12 +38,14 @@ class Levels(NamedTuple):
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, URIRef], dict[str, URIRef], dict[URIRef, str]]:
-    """(top concepts by label key, level-2 concepts by label key, old code of each concept)."""
+def _index() -> tuple[dict[str, URIRef], dict[str, URIRef], dict[URIRef, str], dict[str, URIRef]]:
+    """(top concepts by label key, level-2 concepts by label key, old code of each concept,
+    the 2021 concept of each old code it matches exactly)."""
     g = cached_ontology_graph()
     top: dict[str, URIRef] = {}
     second: dict[str, URIRef] = {}
     old: dict[URIRef, str] = {}
+    new: dict[str, URIRef] = {}
     for scheme in (BKG.IndicatorLevelScheme, BKG.IndicatorFramework2021):  # old first: it wins a tie
         for c in sorted(g.subjects(SKOS.inScheme, scheme)):
             assert isinstance(c, URIRef)
@@ -52,42 +54,48 @@ def _index() -> tuple[dict[str, URIRef], dict[str, URIRef], dict[URIRef, str]]:
                 for lab in g.objects(c, p):
                     if getattr(lab, "language", None) == "zh":
                         table.setdefault(_key(str(lab)), c)
-    for c in set(top.values()) | set(second.values()):
-        if str(c).startswith(str(LEVEL)):
-            old[c] = str(c)[len(str(LEVEL)):]
-            continue
-        for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch):
-            m = g.value(c, p)
-            if m is not None and str(m).startswith(str(LEVEL)):
-                old[c] = str(m)[len(str(LEVEL)):]
-                break
-    return top, second, old
+            if scheme == BKG.IndicatorLevelScheme:
+                old[c] = _code(c)
+                continue
+            for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch):
+                m = g.value(c, p)
+                if isinstance(m, URIRef) and _is_old(m):
+                    old[c] = _code(m)
+                    if p == SKOS.exactMatch:
+                        new[_code(m)] = c
+                    break
+    return top, second, old, new
+
+
+def _is_old(c: URIRef) -> bool:
+    return str(c).startswith(str(LEVEL))
+
+
+def _code(c: URIRef) -> str:
+    return str(c).rsplit("/", 1)[-1]
 
 
 def levels_of(l1: str, l2: str) -> Levels:
-    """Both frameworks' levels of a row printed under ``l1`` / ``l2`` (None: unknown)."""
-    top, second, old = _index()
+    """Both frameworks' levels of a row printed under ``l1`` / ``l2`` (None: unknown).
+
+    A 2021 level-1 成本指标 (fw:4, closeMatch level:14) puts the row at old level 1 产出
+    and level 2 成本指标, whatever is printed as its level 2 (经济/社会/生态环境成本指标,
+    broadMatch level:14, or nothing)."""
+    top, second, old, new = _index()
     c1 = top.get(_key(l1)) if l1 else None
     c2 = second.get(_key(l2)) if l2 else None
-    fw1 = c1 if c1 is not None and not str(c1).startswith(str(LEVEL)) else None
-    if c1 is not None and fw1 is None and old.get(c1) is not None:
-        fw1 = _fw_of(old[c1], top)
-    if c2 is None and l2 and c1 is not None and _key(l2) == _key(l1):
-        c2 = None  # a group label repeated as its own level 2: no level 2
     code1 = old.get(c1) if c1 is not None else None
     code2 = old.get(c2) if c2 is not None else None
-    fw2 = c2 if c2 is not None and not str(c2).startswith(str(LEVEL)) else None
-    if code1 is not None and len(code1) == 2:  # 2021 level-1 成本指标: old level 2 under 产出
-        code1, code2 = code1[0], code2 or code1
+    fw1 = c1 if c1 is not None and not _is_old(c1) else None
+    fw2 = c2 if c2 is not None and not _is_old(c2) else None
+    if code1 is not None and len(code1) == 2:  # the 2021 level-1 成本指标
+        code1, code2 = code1[0], "14" if code2 is None or code2 == "14" else None
     if code2 is not None and code1 is None:
         code1 = code2[0]
     if code2 is not None and code1 is not None and code2[0] != code1:
-        code2 = None  # a level 2 printed under another level 1: not placed
+        code2 = fw2 = None  # a level 2 printed under another level 1: not placed
+    if fw1 is None and code1 is not None:
+        fw1 = new.get(code1)
+    if fw2 is None and code2 is not None:
+        fw2 = new.get(code2)
     return Levels(code1, code2, fw1, fw2)
-
-
-def _fw_of(code: str, top: dict[str, URIRef]) -> URIRef | None:
-    for c in top.values():
-        if not str(c).startswith(str(LEVEL)) and str(c).rsplit("/", 1)[-1] == code:
-            return c
-    return None

@@ -155,3 +155,21 @@ def test_the_ontology_graph_holds_both_frameworks():
     q = PREFIXES + "ASK { fw:41 skos:broader fw:4 ; skos:broadMatch level:14 . fw:4 skos:closeMatch level:14 }"
     assert g.query(q).askAnswer
     assert len(convert(read_document(EXAMPLES[0]), with_ontology=True)) > 0
+
+
+@pytest.mark.parametrize("l1, l2, want", [
+    ("成本指标", "经济成本指标", ("1", "14", "4", "41")),
+    ("成本指标", "", ("1", "14", "4", None)),  # a 2021 cost row with no level 2 printed
+    ("产出指标", "成本指标", ("1", "14", "1", None)),  # the old framework
+    ("效益指标", "环境效益指标", ("2", "23", "2", "23")),
+    ("满意度指标", "服务对象满意度", ("3", "31", "3", "31")),
+    ("满意度指标", "社会公众或服务对象满意度指标", ("3", "31", "3", "31")),
+    ("产出指标", "数量指标", ("1", "11", "1", "11")),
+    ("效益指标", "数量指标", ("2", None, "2", None)),  # a level 2 under another level 1: not placed
+])
+def test_levels_of_both_frameworks_from_the_vocabulary(l1, l2, want):
+    from budgetkg.loader.frameworks import levels_of
+
+    got = levels_of(l1, l2)
+    short = lambda c: None if c is None else str(c).rsplit("/", 1)[-1]  # noqa: E731
+    assert (got.level1, got.level2, short(got.framework_level1), short(got.framework_level2)) == want
