@@ -146,6 +146,7 @@ class BKG(DefinedNamespace):
 
 # Concept schemes: open namespaces of codes, checked by the shapes (sh:in) instead.
 LEVEL = Namespace(DEF + "indicator-level/")
+FW = Namespace(DEF + "indicator-level-2021/")  # the 2021 framework (frameworks.ttl)
 ATTRIBUTE = Namespace(DEF + "project-attribute/")
 FUND = Namespace(DEF + "fund-source/")
 COMPARATOR = Namespace(DEF + "comparator/")

@@ -24,7 +24,7 @@ from .gc_pause import gc_paused
 from .iris import DEFAULT_BASE
 from .memgraph import BulkMemory, graph_of
 from .model import ontology_graph, ontology_graph_name
-from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, KIND, LEVEL, QUDT, UNIT, bind_prefixes
+from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, FW, KIND, LEVEL, QUDT, UNIT, bind_prefixes
 from .rdf_files import RDF_FILES
 from .records import AMOUNT_FIELDS, Document, Indicator, Org, Project
 from .values import Target
@@ -287,7 +287,10 @@ class _Builder:
         # tables of another layout family (loader/templates): which, and which framework
         for family in sorted({t.family for t in doc.tables}):
             add((d, B.layoutFamily, self._lit(family)))
-        for framework in sorted({t.framework for t in doc.tables if t.framework}):
+        frameworks = {t.framework for t in doc.tables if t.framework}
+        if any(i.framework_level for p in doc.projects for i in p.indicators):
+            frameworks.add("2021")  # a Ningxia table printing 4-成本指标
+        for framework in sorted(frameworks):
             add((d, B.indicatorFramework, self._lit(framework)))
         if doc.synthetic is not None:  # generated, not published: say so where the data is described
             add((d, B.synthetic, self._lit(True)))
@@ -415,6 +418,10 @@ class _Builder:
         add((i, B.level2Basis, lit(ind.level2_basis)))
         if ind.printed_level2:
             add((i, B.printedLevel2, lit(ind.printed_level2)))
+        if ind.framework_level:  # under the 2021 level-1 成本指标 (fw:4), its level 2 if printed
+            add((i, B.frameworkLevel1, FW["4"]))
+            if len(ind.framework_level) == 2:
+                add((i, B.frameworkLevel2, FW[ind.framework_level]))
         add((i, _PROV.wasDerivedFrom, self.doc_iri))
         add((i, B.sourceLine, self._int(ind.line)))
         key, c = self._concept(ind.name)
