@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import ORG, PROV, QB, RDF, RDFS, SKOS, VOID
@@ -26,12 +26,10 @@ from rdflib.namespace import ORG, PROV, QB, RDF, RDFS, SKOS, VOID
 from . import iris
 from .frameworks import levels_of
 from .namespaces import BKG, CUR, QUDT
+from .rdf_units import CURRENCY_UNITS, ConversionError
 from .records import FamilyTable, PrintedAmount, TargetRow
 from .text import fold
 from .values import normalize_target
-
-if TYPE_CHECKING:
-    from .rdf import _Builder
 
 #: extra indicator columns (``TargetRow.extra`` roles) -> property
 EXTRA_PROPERTIES: dict[str, URIRef] = {
@@ -98,8 +96,9 @@ def fund_sources(amounts: list[PrintedAmount]) -> dict[str, PrintedAmount]:
     return out
 
 
-def add_tables(b: _Builder, *, publish_contacts: bool = False) -> None:
-    """The triples of the document's family tables, after its Ningxia tables."""
+def add_tables(b: Any, *, publish_contacts: bool = False) -> None:
+    """The triples of the document's family tables, after its Ningxia tables. ``b`` is
+    ``rdf._Builder`` (its ``add`` and term caches), not imported: rdf imports this module."""
     tables = b.doc.tables
     lines: dict[URIRef, list[int]] = {}
     keyed: list[tuple[FamilyTable, URIRef, str, str, str | None]] = []
@@ -118,7 +117,7 @@ def add_tables(b: _Builder, *, publish_contacts: bool = False) -> None:
         _table(b, t, py, line, seq, (dkey, dname, dcode), publish_contacts)
 
 
-def _table(b: _Builder, t: FamilyTable, py: URIRef, line: URIRef, seq: int,
+def _table(b: Any, t: FamilyTable, py: URIRef, line: URIRef, seq: int,
            department: tuple[str, str, str | None], publish_contacts: bool) -> None:
     add, lit = b.add, b._lit
     dkey, dname, dcode = department
@@ -185,10 +184,8 @@ def _table(b: _Builder, t: FamilyTable, py: URIRef, line: URIRef, seq: int,
         _indicator(b, py, n, row)
 
 
-def _amounts(b: _Builder, t: FamilyTable, py: URIRef) -> None:
+def _amounts(b: Any, t: FamilyTable, py: URIRef) -> None:
     add, lit = b.add, b._lit
-    from .rdf import CURRENCY_UNITS, ConversionError
-
     for n, a in enumerate(t.amounts, start=1):
         unit = CURRENCY_UNITS.get(a.unit or t.currency_unit)
         if unit is None:
@@ -223,7 +220,7 @@ def _amounts(b: _Builder, t: FamilyTable, py: URIRef) -> None:
         add((f, PROV.wasDerivedFrom, URIRef(f"{py}/printed-amount/{t.amounts.index(a) + 1}")))
 
 
-def _indicator(b: _Builder, py: URIRef, n: int, row: TargetRow) -> None:
+def _indicator(b: Any, py: URIRef, n: int, row: TargetRow) -> None:
     add, lit = b.add, b._lit
     i = iris.indicator_iri(py, n)
     lv = levels_of(row.l1, row.l2)

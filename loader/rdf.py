@@ -26,6 +26,7 @@ from .memgraph import BulkMemory, graph_of
 from .model import ontology_graph, ontology_graph_name
 from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, FW, KIND, LEVEL, QUDT, UNIT, bind_prefixes
 from .rdf_files import RDF_FILES
+from .rdf_units import CURRENCY_UNITS, ConversionError
 from .records import AMOUNT_FIELDS, Document, Indicator, Org, Project
 from .values import Target
 
@@ -41,14 +42,6 @@ __all__ = [
     "write_rdf",
     "DEFAULT_BASE",
 ]
-
-#: Multiplier to yuan and the unit IRI of each currency unit a document may use.
-CURRENCY_UNITS: dict[str, tuple[Decimal, URIRef]] = {
-    "元": (Decimal(1), CUR.CNY),
-    "千元": (Decimal(1_000), BKG.ThousandYuan),
-    "万元": (Decimal(10_000), BKG.TenThousandYuan),
-    "亿元": (Decimal(100_000_000), BKG.HundredMillionYuan),
-}
 
 #: Target units with a standard unit IRI; every unit is also kept as printed (unitText).
 TARGET_UNITS: dict[str, URIRef] = {
@@ -78,10 +71,6 @@ COMPARATORS: dict[str, URIRef] = {
 #: rdflib's syntax name by extension (the table is ``rdf_files.RDF_FILES``).
 FORMATS: dict[str, str] = {f.extension: f.rdflib_format for f in RDF_FILES if f.loadable}
 QUAD_FORMATS = {f.rdflib_format for f in RDF_FILES if f.quads}
-
-
-class ConversionError(ValueError):
-    """The document lacks what every IRI needs (its fiscal year or its digest)."""
 
 
 class _Terms:
