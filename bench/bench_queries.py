@@ -29,8 +29,14 @@ def main(path: str, names: list[str]) -> None:
     print(f"loaded {len(store._store)} quads in {time.perf_counter() - started:.1f} s", flush=True)
     years = years_from_values([row[0].value for row in store.query(YEARS_QUERY)])
     catalog = load_catalog()
+    from budgetkg.queries.catalog import YearsError
+
     for name in names or list(catalog):
-        text = catalog[name].bind({}, years)
+        try:
+            text = catalog[name].bind({}, years)
+        except YearsError as exc:  # e.g. a cross-year query on a one-year corpus
+            print(f"{name:24} skipped: {exc}", flush=True)
+            continue
         best, count = float("inf"), 0
         for _ in range(2):
             started = time.perf_counter()

@@ -68,7 +68,7 @@ class Connection:
     def query_text(self, name: str, **params: Any) -> str:
         """The text of canned query ``name`` with ``params`` bound, as it would run."""
         query = self.catalog[name]
-        return query.bind(params, self.store_facts() if query.uses_years else None)
+        return query.bind(params, self.store_facts(query.facts_query) if query.uses_years else None)
 
     def run(self, name: str, **params: Any) -> Rows:
         """Run canned query ``name``; raises ``ParameterError`` / ``UnknownQuery``."""
@@ -82,9 +82,10 @@ class Connection:
         """The fiscal years of the documents in the store."""
         return list(self.store_facts().years)
 
-    def store_facts(self) -> StoreFacts:
-        """The store's fiscal years and first project (the defaults the store decides)."""
-        rows = self.sparql(YEARS_QUERY)
+    def store_facts(self, text: str = YEARS_QUERY) -> StoreFacts:
+        """The store's fiscal years and first project (the defaults the store decides);
+        ``text`` is a query's ``facts_query`` when it needs more (top indicator, word)."""
+        rows = self.sparql(text)
         return StoreFacts.from_rows([{k: None if v is None else str(v) for k, v in row.items()} for row in rows])
 
     def close(self) -> None:

@@ -41,6 +41,7 @@ __all__ = [
     "StoreFacts",
     "UnknownQuery",
     "YEARS_QUERY",
+    "YearsError",
     "load_catalog",
     "strip_comments",
     "parse_query",
@@ -61,8 +62,14 @@ YEAR_DEFAULTS = frozenset({"latest", "previous"})
 #: Default token of an IRI parameter naming a project year: the first table of the store's
 #: latest year (its first document by IRI), so that a point lookup answers on any store.
 FIRST_PROJECT = "first-project"
+#: Default token of an indicator-name parameter (``string@zh``): the indicator concept
+#: with the most indicator rows in the store, so that the query answers on any store.
+TOP_INDICATOR = "top-indicator"
+#: Default token of a keyword parameter (``string``): the two characters found in the
+#: most project-line names of the store (a frequent word such as 培训 or 资金).
+TOP_WORD = "top-word"
 #: Every default the store decides (``StoreFacts``).
-STORE_DEFAULTS = YEAR_DEFAULTS | {FIRST_PROJECT}
+STORE_DEFAULTS = YEAR_DEFAULTS | {FIRST_PROJECT, TOP_INDICATOR, TOP_WORD}
 #: Query-string names the HTTP API keeps for itself; no parameter may use them.
 RESERVED = frozenset({"format", "query"})
 MAX_STRING = 500  # longest string value accepted
@@ -77,6 +84,42 @@ YEARS_QUERY = sparql_prefixes("bkg", "prov") + """SELECT ?year ?document ?first 
     { SELECT ?first ?document WHERE { ?first bkg:sequence 1 ; a bkg:ProjectYear ; prov:wasDerivedFrom ?document } }
   }
 }"""
+
+#: Extra branches of the pre-query for ``top-indicator`` and ``top-word`` (only the
+#: queries with those defaults pay for them): the concept with the most indicator rows
+#: (one pass over bkg:indicatorConcept, ties broken by IRI) and a sorted sample of the
+#: project lines' normalized names, in which Python counts the two-character words.
+_TOP_INDICATOR_BRANCH = """
+  UNION {
+    SELECT ?indicator WHERE {
+      { SELECT ?concept (COUNT(DISTINCT ?row) AS ?uses) WHERE { ?row bkg:indicatorConcept ?concept }
+        GROUP BY ?concept ORDER BY DESC(?uses) ?concept LIMIT 1 }
+      ?concept skos:prefLabel ?indicator FILTER(LANG(?indicator) = "zh")
+    } LIMIT 1
+  }"""
+_TOP_WORD_BRANCH = """
+  UNION { SELECT DISTINCT ?name WHERE { ?line a bkg:ProjectLine ; bkg:normalizedName ?name } ORDER BY ?name LIMIT 2000 }"""
+_CJK = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def facts_query(*, indicator: bool = False, word: bool = False) -> str:
+    """``YEARS_QUERY`` with the branches the asked-for defaults need."""
+    if not (indicator or word):
+        return YEARS_QUERY
+    head, body = YEARS_QUERY.split(" WHERE {", 1)
+    body = body.rstrip()[:-1]  # drop the closing brace of WHERE
+    extra = (_TOP_INDICATOR_BRANCH if indicator else "") + (_TOP_WORD_BRANCH if word else "")
+    return ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" + head + " ?indicator ?name WHERE {\n  {"
+            + body + "  }" + extra + "\n}")
+
+
+def frequent_word(names: Sequence[str]) -> str | None:
+    """The two CJK characters found in the most names (ties: the first in code order)."""
+    counts: dict[str, int] = {}
+    for name in names:
+        for gram in {name[i:i + 2] for i in range(len(name) - 1) if _CJK.fullmatch(name[i:i + 2])}:
+            counts[gram] = counts.get(gram, 0) + 1
+    return min(counts, key=lambda g: (-counts[g], g)) if counts else None
 
 
 def strip_comments(text: str) -> str:
@@ -101,14 +144,22 @@ class StoreFacts:
 
     years: tuple[int, ...] = ()
     first_project: str | None = None
+    top_indicator: str | None = None
+    top_word: str | None = None
 
     @classmethod
     def from_rows(cls, rows: Iterator[Mapping[str, str | None]] | Sequence[Mapping[str, str | None]]) -> StoreFacts:
         """From the rows of ``YEARS_QUERY`` as {variable: lexical form or IRI, or None}."""
         candidates: list[tuple[int, str, str]] = []
         years: set[int] = set()
+        indicator: str | None = None
+        names: list[str] = []
         for row in rows:
-            text = (row.get("year") or "").strip()
+            if row.get("indicator"):
+                indicator = str(row["indicator"])
+            if row.get("name"):
+                names.append(str(row["name"]))
+            text = str(row.get("year") or "").strip()
             if not _GYEAR.match(text):
                 continue
             years.add(int(text))
@@ -117,7 +168,7 @@ class StoreFacts:
         # the latest year that has a first table (a document may have lost its table 1)
         latest = max((year for year, _, _ in candidates), default=None)
         firsts = sorted((doc, first) for year, doc, first in candidates if year == latest)
-        return cls(tuple(sorted(years)), firsts[0][1] if firsts else None)
+        return cls(tuple(sorted(years)), firsts[0][1] if firsts else None, indicator, frequent_word(names))
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> StoreFacts:
@@ -133,6 +184,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*\Z")
 _STANDALONE_IRI = re.compile(r"<[^\x00-\x20<>\"{}|^`\\]+>\Z")
 _STANDALONE_YEAR = re.compile(r'"[0-9]{4}"\^\^(?:xsd:gYear|<http://www\.w3\.org/2001/XMLSchema#gYear>)\Z')
+_STANDALONE_STRING = re.compile(r'"[^"\\\n]+"(?:@zh)?\Z')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -153,6 +205,19 @@ class ParameterError(ValueError):
     def __init__(self, param: str, message: str) -> None:
         super().__init__(message)
         self.param = param
+
+
+class YearsError(ParameterError):
+    """The query asks for a year the store does not hold, or compares two years on a
+    store holding one; ``.years`` are the years the store holds (the message names them)."""
+
+    def __init__(self, param: str, message: str, years: Sequence[int]) -> None:
+        super().__init__(param, message)
+        self.years = tuple(years)
+
+
+def _held(years: Sequence[int]) -> str:
+    return ", ".join(str(y) for y in years) if years else "no year (the store is empty)"
 
 
 @dataclass(frozen=True)
@@ -274,8 +339,21 @@ class CannedQuery:
     @property
     def uses_years(self) -> bool:
         """True when a default is decided by the store (``latest``, ``previous``,
-        ``first-project``): callers then run ``YEARS_QUERY`` and pass its ``StoreFacts``."""
-        return any(p.default in STORE_DEFAULTS for p in self.parameters)
+        ``first-project``, ``top-indicator``, ``top-word``) or a year is asked for (it is
+        checked against the store's years): callers then run ``facts_query`` and pass
+        its ``StoreFacts``."""
+        return any(p.default in STORE_DEFAULTS or p.type == "gYear" for p in self.parameters)
+
+    @property
+    def compares_years(self) -> bool:
+        """True for the cross-year queries (a parameter defaults to ``previous``)."""
+        return any(p.default == "previous" for p in self.parameters)
+
+    @property
+    def facts_query(self) -> str:
+        """The pre-query whose rows give this query's ``StoreFacts``."""
+        defaults = {p.default for p in self.parameters}
+        return facts_query(indicator=TOP_INDICATOR in defaults, word=TOP_WORD in defaults)
 
     def resolve(self, values: Mapping[str, Any] | None = None,
                 years: StoreFacts | Sequence[int] | None = None) -> dict[str, str]:
@@ -291,10 +369,17 @@ class CannedQuery:
         if years is None or not self.uses_years:
             return terms
         facts = years if isinstance(years, StoreFacts) else StoreFacts(tuple(years))
+        picked = {FIRST_PROJECT: facts.first_project, TOP_INDICATOR: facts.top_indicator, TOP_WORD: facts.top_word}
         for p in self.parameters:
-            if p.default == FIRST_PROJECT and p.name not in terms and facts.first_project:
-                terms[p.name] = p.term(facts.first_project)
+            if p.default in picked and p.name not in terms and picked[p.default]:
+                terms[p.name] = p.term(picked[p.default])
         known = sorted(set(facts.years))
+        for p in self.parameters:
+            if p.type == "gYear" and p.name in terms:
+                asked = int(terms[p.name].split('"')[1])  # the term is "YYYY"^^<…gYear>
+                if asked not in known:
+                    raise YearsError(p.name, f"parameter {p.name!r}: the store holds no table of {asked}; "
+                                     f"it holds {_held(known)}", known)
         latest_param = next((p for p in self.parameters if p.default == "latest"), None)
         latest: int | None = None
         if latest_param is not None:
@@ -306,9 +391,14 @@ class CannedQuery:
         for p in self.parameters:
             if p.default == "previous" and p.name not in terms and latest is not None:
                 earlier = [y for y in known if y < latest]
-                # No earlier year loaded: the same year, which the cross-year queries
-                # answer with no rows (they compare different years only).
-                terms[p.name] = p.term(f"{earlier[-1] if earlier else latest:04d}")
+                if not earlier:
+                    # Compared with itself a year gives no rows: say why instead.
+                    hint = (f"the store holds only {_held(known)}; {self.name} compares two years: load "
+                            "a second year's tables" if len(known) == 1 else
+                            f"the store holds no year before {latest} (it holds {_held(known)}); give "
+                            f"{p.name} or a later {latest_param.name if latest_param else 'year'}")
+                    raise YearsError(p.name, hint, known)
+                terms[p.name] = p.term(f"{earlier[-1]:04d}")
         return terms
 
     def bind(self, values: Mapping[str, Any] | None = None,
@@ -406,6 +496,10 @@ def parse_query(name: str, text: str, source: str | None = None) -> CannedQuery:
             raise HeaderError(f"{where}:{number}: default {pdefault} is for gYear parameters")
         if pdefault == FIRST_PROJECT and ptype != "IRI":
             raise HeaderError(f"{where}:{number}: default {pdefault} is for IRI parameters")
+        if pdefault == TOP_INDICATOR and ptype != "string@zh":
+            raise HeaderError(f"{where}:{number}: default {pdefault} is for string@zh parameters")
+        if pdefault == TOP_WORD and ptype != "string":
+            raise HeaderError(f"{where}:{number}: default {pdefault} is for string parameters")
         accepted = ({"UNDEF"} if pdefault is None or pdefault in STORE_DEFAULTS
                     else _default_terms(param, where, number))
         for _, written, _ in found:
@@ -413,6 +507,8 @@ def parse_query(name: str, text: str, source: str | None = None) -> CannedQuery:
                 continue  # the year a standalone run uses; the catalog binds the store's
             if pdefault == FIRST_PROJECT and _STANDALONE_IRI.match(written.strip()):
                 continue  # the project a standalone run uses; the catalog binds the store's
+            if pdefault in {TOP_INDICATOR, TOP_WORD} and _STANDALONE_STRING.match(written.strip()):
+                continue  # the text a standalone run uses; the catalog binds the store's
             if written.strip() not in accepted:
                 raise HeaderError(
                     f"{where}:{number}: default of {pname!r} is {pdefault or '-'} in the header "

@@ -38,6 +38,9 @@ bp = Blueprint("linked_data", __name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 INBOUND_LIMIT = 500
 
+# Descriptions are written for people too: Turtle grouped by subject, JSON-LD compacted.
+from .rdf_out import serialize_description as serialize_graph  # noqa: E402,F811
+
 DESCRIBE = """\
 CONSTRUCT {{
   {t} ?p ?o . ?o ?olp ?ol .

@@ -13,6 +13,7 @@ from typing import Any
 
 from budgetkg.loader.namespaces import DEF
 
+from . import charts
 from .querying import Term, iri as t, literal, select, select_py
 from .state import ServiceState
 
@@ -88,12 +89,27 @@ SELECT ?c ?label (COUNT(DISTINCT ?py) AS ?projects) WHERE {
 } GROUP BY ?c ?label HAVING (COUNT(DISTINCT ?py) > 1) ORDER BY DESC(?projects) ?label LIMIT 20"""
 
 
+DEPARTMENT_YEARS = """
+SELECT ?d ?year (SUM(?total) AS ?yuan) WHERE {
+  { SELECT DISTINCT ?d ?py ?year ?total WHERE {
+      ?py a bkg:ProjectYear ; bkg:department ?d ; bkg:fiscalYear ?year .
+      ?a bkg:projectYear ?py ; bkg:fundSource fund:total ; bkg:amount ?total } }
+} GROUP BY ?d ?year"""
+
+
 def landing(state: ServiceState) -> dict[str, Any]:
     stats = select_py(state, STATS)
     departments = select_py(state, DEPARTMENTS)
     for d in departments:
         d["total_wan"] = wan(d.get("yuan"))
+    names = {d["d"]: d.get("label") or d.get("code") or d["d"] for d in departments}
+    money = {(names.get(r["d"], r["d"]), str(r["year"])): wan(r["yuan"])
+             for r in select_py(state, DEPARTMENT_YEARS) if wan(r.get("yuan")) is not None}
+    order = [names[d["d"]] for d in departments]
     return {
+        "chart": charts.bars_svg(charts.grouped(money, [n for n in order if any(k[0] == n for k in money)]),
+                                 title="项目总额（万元），按部门和年度 Project totals (10k CNY) by department and year",
+                                 unit="万元", chart_id="money-chart"),
         "stats": stats[0] if stats else {},
         "departments": departments,
         "years": select_py(state, YEARS),
@@ -127,6 +143,8 @@ class Resource:
     out: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
     inbound: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
     labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    #: how many distinct resources link here by each property (``inbound`` holds a sample)
+    inbound_total: dict[str, int] = field(default_factory=dict)
 
     def first(self, prop: str) -> Any:
         values = self.out.get(prop)
@@ -160,8 +178,10 @@ def kind_of(state: ServiceState, iri: str) -> tuple[bool, set[str], set[str]]:
 def resource(state: ServiceState, iri: str, inbound_limit: int = 500) -> Resource:
     res = Resource(iri)
     seen: set[tuple[str, str, Term]] = set()
+    inbound_rows = 0  # before removing repeats (a link is kept once per graph holding it)
     for row in select(state, PROPERTIES.format(t=t(iri), limit=inbound_limit)):
         p, o, direction = row["p"].value, row["o"], row["dir"].value
+        inbound_rows += direction == "in"
         if (direction, p, o) not in seen:
             seen.add((direction, p, o))
             (res.out if direction == "out" else res.inbound)[p].append(o)
@@ -169,7 +189,12 @@ def resource(state: ServiceState, iri: str, inbound_limit: int = 500) -> Resourc
             res.labels[o.value][row["label"].lang or ""] = row["label"].value
     for term in res.out.get(RDFS_LABEL, []) + res.out.get(SKOS + "prefLabel", []):
         res.labels[iri].setdefault(term.lang or "", term.value)
+    if inbound_rows >= inbound_limit:  # the links are a sample: count them all
+        res.inbound_total = {row["p"]: int(row["n"]) for row in select_py(state, INBOUND_COUNTS.format(t=t(iri)))}
     return res
+
+
+INBOUND_COUNTS = """SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {t} }} GROUP BY ?p"""
 
 
 # -- targets ----------------------------------------------------------------------------
@@ -297,7 +322,16 @@ def organisation(state: ServiceState, iri: str, res: Resource, *, is_department:
     for year in years.values():
         year["total_wan"] = wan(year["yuan"])
     parent = res.out.get("http://www.w3.org/ns/org#subOrganizationOf", [])
+    by_unit: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for year in years.values():
+        for row in year["projects"]:
+            if row.get("total_wan") is not None:
+                unit = row.get("unitLabel") or ("（未列单位）" if is_department else res.own_label)
+                by_unit[(unit, str(row["year"]))] += row["total_wan"]
+    units = sorted({u for u, _ in by_unit}, key=lambda u: -sum(v for (x, _), v in by_unit.items() if x == u))
     return {
+        "chart": charts.bars_svg(charts.grouped(by_unit, units), unit="万元", chart_id="unit-chart",
+                                 title="项目总额（万元），按实施单位和年度 Project totals (10k CNY) by unit and year"),
         "years": list(years.values()),
         "project_count": len(seen),
         "subunits": select_py(state, SUBUNITS.format(t=t(iri))),
@@ -380,12 +414,13 @@ SELECT DISTINCT ?a ?source ?yuan ?printed ?printedUnit WHERE {{
 }}"""
 
 INDICATORS = """
-SELECT ?ind ?pos ?l1 ?l2 ?name ?value ?concept ?conceptLabel ?line ?basis ?printedL2 WHERE {{
+SELECT ?ind ?pos ?l1 ?l2 ?name ?value ?concept ?conceptLabel ?line ?locator ?basis ?printedL2 WHERE {{
   {t} bkg:hasIndicator ?ind . ?ind bkg:position ?pos .
   OPTIONAL {{ ?ind bkg:level1 ?l1 }} OPTIONAL {{ ?ind bkg:level2 ?l2 }}
   OPTIONAL {{ ?ind bkg:printedName ?name }} OPTIONAL {{ ?ind bkg:printedValue ?value }}
   OPTIONAL {{ ?ind bkg:indicatorConcept ?concept OPTIONAL {{ ?concept skos:prefLabel ?conceptLabel }} }}
-  OPTIONAL {{ ?ind bkg:sourceLine ?line }} OPTIONAL {{ ?ind bkg:level2Basis ?basis }}
+  OPTIONAL {{ ?ind bkg:sourceLine ?line }} OPTIONAL {{ ?ind bkg:sourceLocator ?locator }}
+  OPTIONAL {{ ?ind bkg:level2Basis ?basis }}
   OPTIONAL {{ ?ind bkg:printedLevel2 ?printedL2 }}
 }} ORDER BY ?pos"""
 
@@ -453,7 +488,25 @@ def indicator_concept(state: ServiceState, iri: str) -> dict[str, Any]:
         seen.add(row["ind"])
         row["target"] = views.get(row["ind"])
         uses.append(row)
-    return {"uses": uses, "projects": len({u["py"] for u in uses}), "years": sorted({u["year"] for u in uses})}
+    return {"uses": uses, "projects": len({u["py"] for u in uses}), "years": sorted({u["year"] for u in uses}),
+            "chart": target_spread(uses)}
+
+
+def target_spread(uses: list[dict[str, Any]]) -> Any:
+    """How many projects set each target, per year: the spread of one indicator's targets."""
+    counts: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    numbers: dict[str, Decimal] = {}
+    for use in uses:
+        view = use.get("target")
+        text = view.text if view else (use.get("value") or "—")
+        counts[(text, str(use["year"]))] += 1
+        if view and view.values and not view.parts:
+            numbers.setdefault(text, min(view.values))
+    # numeric targets in the order of their numbers, then the others by how often they occur
+    order = sorted({t for t, _ in counts}, key=lambda t: (t not in numbers, numbers.get(t, Decimal(0)),
+                                                            -sum(v for (x, _), v in counts.items() if x == t), t))
+    return charts.bars_svg(charts.grouped(counts, order), chart_id="target-chart",
+                           title="各目标值的项目数，按年度 Projects per target value, by year")
 
 
 # -- search ---------------------------------------------------------------------------------------

@@ -39,7 +39,19 @@ TYPE_PAGES = (
 
 def vocab() -> dict[str, dict[str, str]]:
     state = get_state()
-    return get_web().cached("vocab_labels", lambda: data.vocab_labels(state))
+    return get_web().cached("vocab_labels", lambda: _with_packaged_labels(data.vocab_labels(state)))
+
+
+def _with_packaged_labels(labels: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The store's vocabulary labels, completed from the packaged ontology (a store loaded
+    without it still shows 年度 · fiscal year, not bkg:fiscalYear)."""
+    from .ontology_doc import ontology_doc
+
+    doc = ontology_doc()
+    for term in doc.classes + doc.properties + doc.schemes + [c for s in doc.schemes for c in s.members]:
+        if term.labels:
+            labels[term.iri] = {**term.labels, **labels.get(term.iri, {})}
+    return labels
 
 
 #: (prefix, namespace), longest namespace first, so ``fund:`` wins over ``bkg:``.
@@ -104,6 +116,12 @@ def search() -> Response:
     return page("search.html", q=q, **results)
 
 
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    # Browsers ask for /favicon.ico before reading the page's <link rel="icon">.
+    return redirect(url_for("static", filename="budgetkg/favicon.svg"), code=301)  # type: ignore[return-value]
+
+
 @bp.route("/editor")
 def editor() -> Response:
     state = get_state()
@@ -135,11 +153,16 @@ def render_resource(iri: str) -> Response:
     """The HTML page of ``iri`` (404 page when the store does not know it)."""
     state = get_state()
     exists, types, schemes = data.kind_of(state, iri)
+    if iri == BKG:  # documented from the packaged ontology, loaded or not
+        res = data.resource(state, iri)
+        return _ontology_page({"iri": iri, "res": res, "types": sorted(types), "rdf_links": _rdf_links(iri),
+                               "title": "预算绩效目标知识图谱本体 budgetkg ontology"})
     if not exists:
         return page("not_found.html", status=404, iri=iri)
     res = data.resource(state, iri)
     context: dict[str, Any] = {"iri": iri, "res": res, "types": sorted(types),
-                               "rdf_links": _rdf_links(iri), "title": res.own_label or _prefixed(iri)}
+                               "rdf_links": _rdf_links(iri),
+                               "title": res.own_label or res.first(BKG + "fileName") or _prefixed(iri)}
     for type_iri, kind in TYPE_PAGES:
         if type_iri in types:
             if kind == "project_year":
@@ -155,6 +178,25 @@ def render_resource(iri: str) -> Response:
         context.update(data.indicator_concept(state, iri))
         return page("indicator_concept.html", kind="concept", **context)
     return page("resource.html", kind="resource", **context)
+
+
+def _ontology_page(context: dict[str, Any]) -> Response:
+    """``/def/``: the ontology documented from its packaged files (``ontology_doc``)."""
+    from .ontology_doc import diagram, ontology_doc
+
+    doc = ontology_doc()
+    used_by: dict[str, list[str]] = {}
+    for prop in doc.properties:
+        for alternatives in prop.domains:
+            for cls in alternatives:
+                used_by.setdefault(cls, []).append(prop.iri)
+    anchors = {t.anchor for t in doc.classes + doc.properties + doc.schemes}
+    used = {str(ns) for ns in LOADER_PREFIXES.values()}
+    prefixes = sorted((name, ns) for name, ns in doc.prefixes.items()
+                      if ns in used or name in {"owl", "rdf", "rdfs", "xsd", "skos", "qb", "dcat", "void", "qudt"})
+    return page("ontology.html", kind="ontology", doc=doc, diagram=diagram(), used_by=used_by,
+                anchors=anchors, prefixes=prefixes, version=context["res"].first(
+                    "http://www.w3.org/2002/07/owl#versionInfo"), **context)
 
 
 def _rdf_links(iri: str) -> list[tuple[str, str]]:

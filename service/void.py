@@ -136,8 +136,38 @@ def void_triples(root: str, dump: DumpInfo | None) -> list[ox.Triple]:
     return out
 
 
+def _wants_page() -> bool:
+    """A browser (text/html preferred to every RDF format, no ``format=``) gets a page."""
+    accept = request.accept_mimetypes
+    if request.args.get("format") or not accept["text/html"]:
+        return False
+    return accept["text/html"] > max(accept[mt] for f in GRAPH_FORMATS for mt in f.media_types)
+
+
+def _void_page(triples: list[ox.Triple]) -> Response:
+    """The description as a page: one table per subject, with the RDF downloads."""
+    subjects: dict[str, list[tuple[str, ox.Term]]] = {}
+    for triple in triples:
+        subjects.setdefault(triple.subject.value, []).append((triple.predicate.value, triple.object))
+    prefixes = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+    def short(iri: str) -> str:
+        for name, ns in prefixes + [("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#")]:
+            if iri.startswith(ns):
+                return f"{name}:{iri[len(ns):]}"
+        return iri
+
+    body = render_template("void.html", subjects=subjects, short=short, title="VoID / DCAT",
+                           is_iri=lambda term: isinstance(term, ox.NamedNode))
+    response = Response(body, mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
 @bp.route("/.well-known/void")
 def void() -> Response:
+    if _wants_page():
+        return _void_page(void_triples(request.url_root, get_web().dump))
     try:
         fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format") or None)
     except ValueError as exc:

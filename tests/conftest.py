@@ -58,3 +58,31 @@ def two_year_data_dir(tmp_path_factory) -> Path:
         pipeline.load_seed(store, base=DEFAULT_BASE)
         pipeline.load_path(store, FIXTURE, base=DEFAULT_BASE)
     return folder
+
+
+#: The years of ``shifted_years_data_dir``: neither is 2022 or 2023, so nothing that
+#: hard-codes the seed's years can answer there.
+SHIFTED_YEARS = (2024, 2025)
+
+
+@pytest.fixture(scope="session")
+def shifted_years_data_dir(tmp_path_factory) -> Path:
+    """The seed and its synthetic second year (tests/second_year.py) relabelled 2024 and
+    2025: a store holding two years that are not the seed's."""
+    from second_year import FIXTURE, SEED
+
+    from budgetkg import pipeline
+    from budgetkg.loader.iris import DEFAULT_BASE
+
+    from budgetkg.store import OxigraphStore
+
+    root = tmp_path_factory.mktemp("shifted-years")
+    folder = root / "data"
+    with OxigraphStore(folder) as store:
+        for source, old, new in ((SEED, 2022, SHIFTED_YEARS[0]), (FIXTURE, 2023, SHIFTED_YEARS[1])):
+            text = source.read_text(encoding="utf-8")
+            assert text.count(f"({old}年度)") > 10  # the fiscal year of each table's title
+            path = root / f"{new}.txt"
+            path.write_text(text.replace(f"({old}年度)", f"({new}年度)"), encoding="utf-8")
+            pipeline.load_path(store, path, base=DEFAULT_BASE)
+    return folder

@@ -72,7 +72,7 @@ def shots(tmp_path_factory) -> Path:
 def _shot(driver, folder: Path, name: str) -> None:
     # The whole page, not just the window: size the window to the document first.
     height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 4000)")
-    driver.set_window_size(1280, max(height, 800))
+    driver.set_window_size(1280, max(height + 120, 800))  # the window's frame takes some of it
     assert driver.save_screenshot(str(folder / f"{name}.png"))
     driver.set_window_size(1280, 1000)
 
@@ -137,3 +137,139 @@ def test_editor_runs_a_query_and_shows_rows(site, browser, shots, seed_doc):
         chart_button[0].click()
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr_results svg.bkg-chart rect"))
         _shot(browser, shots, "editor-chart")
+
+
+# -- two years that are not the seed's (issue 19) ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_years(shifted_years_data_dir):
+    from budgetkg.service import close_app, create_app
+
+    app = create_app({"data_dir": shifted_years_data_dir, "workers": 1})
+    with live_server(app) as url:
+        yield url
+    close_app(app)
+
+
+@pytest.fixture(scope="module")
+def compare_rows(shifted_years_data_dir):
+    from budgetkg import api
+
+    with api.open(shifted_years_data_dir) as kg:
+        return kg.run("compare-lines")
+
+
+def _canned_buttons(browser) -> dict:
+    wait = WebDriverWait(browser, 20)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "button.canned"))
+    return {b.get_attribute("data-name"): b for b in browser.find_elements(By.CSS_SELECTOR, "button.canned")}
+
+
+def test_landing_editor_one_click_compare_lines_on_other_years(two_years, browser, shots, compare_rows):
+    from conftest import SHIFTED_YEARS
+
+    year_a, year_b = (str(y) for y in SHIFTED_YEARS)
+    browser.get(two_years + "/")
+    legend = browser.find_element(By.ID, "money-chart").text
+    assert year_a in legend and year_b in legend
+    _shot(browser, shots, "landing-two-years")
+    browser.find_element(By.ID, "nav-editor").click()
+    canned = _canned_buttons(browser)
+    canned["compare-lines"].click()
+    wait = WebDriverWait(browser, 30)
+    rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr_results table tbody tr"))
+    assert len(compare_rows) > 20
+    # every row of `budgetkg query compare-lines` (one page of the table holds them all)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr_results table tbody tr")) == len(compare_rows))
+    # the editor ran the store's years, not 2022/2023
+    query = browser.execute_script("return window.budgetkgYasgui.getTab().getYasqe().getValue()")
+    assert f'"{year_a}"^^' in query and f'"{year_b}"^^' in query and '"2022"^^' not in query
+    # readable: plain values ("2024", not "2024"^^xsd:gYear) and names in full
+    header = [th.text.strip() for th in browser.find_elements(By.CSS_SELECTOR, ".yasr_results table thead th")]
+    first = browser.find_elements(By.CSS_SELECTOR, ".yasr_results table tbody tr")[0]
+    cells = [td.text.strip() for td in first.find_elements(By.TAG_NAME, "td")]
+    assert cells[header.index("yearA")] == year_a and cells[header.index("yearB")] == year_b
+    table = browser.find_element(By.CSS_SELECTOR, ".yasr_results table tbody").text
+    longest = max((str(r["nameA"]) for r in compare_rows if r.get("nameA")), key=len)
+    assert len(longest) > 20 and longest in table
+    assert "^^" not in table and "…" not in table
+    _shot(browser, shots, "editor-compare-lines")
+    # the chart plots money (a total), bars labelled in full
+    browser.find_element(By.CSS_SELECTOR, ".yasr_btn.select_chart").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr_results svg.bkg-chart"))
+    title = browser.execute_script("return document.querySelector('.yasr_results svg.bkg-chart .bkg-chart-title').textContent")
+    assert title in {"totalA", "totalB", "difference"}, title
+    labels = browser.execute_script("return Array.from(document.querySelectorAll("
+                                    "'.yasr_results svg.bkg-chart text[text-anchor=end]')).map(t => t.textContent)")
+    assert any(longest in label for label in labels)
+    _shot(browser, shots, "editor-chart")
+    # fund-sources: money (sumWanYuan), not the count of projects printed before it
+    browser.find_element(By.CSS_SELECTOR, "button.canned[data-name='fund-sources']").click()
+    # read in the page: the chart is redrawn (its nodes replaced) while the answer arrives
+    shown = "var t = document.querySelector('.yasr_results svg.bkg-chart .bkg-chart-title'); return t && t.textContent;"
+    wait.until(lambda d: d.execute_script(shown) not in (None, title))
+    assert browser.execute_script(shown) == "sumWanYuan"
+
+
+def test_query_page_in_a_browser(two_years, browser, shots, compare_rows):
+    browser.get(two_years + "/queries/compare-lines")
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("跨年度项目对比")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#results-table tbody tr")) == len(compare_rows)
+    assert browser.find_elements(By.CSS_SELECTOR, "#query-chart rect.bar")
+    assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "a.download")] == ["CSV", "JSON", "TSV"]
+    _shot(browser, shots, "query")
+    # the form: another year pair the store holds is one click away; a year it lacks is named
+    browser.get(two_years + "/queries/compare-lines?yearA=2019")
+    error = browser.find_element(By.ID, "query-error").text
+    assert "2019" in error and "2024, 2025" in error
+    _shot(browser, shots, "query-error")
+    browser.get(two_years + "/queries")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#query-list a.query")) >= 14
+    _shot(browser, shots, "queries")
+
+
+def test_every_page_type(two_years, browser, shots):
+    """Screenshots of the other page types; the phone-sized project page must not scroll sideways."""
+    browser.get(two_years + "/")
+    department = browser.find_element(By.CSS_SELECTOR, "#departments a[href*='/id/department/']").get_attribute("href")
+    browser.get(department)
+    assert browser.find_elements(By.CSS_SELECTOR, "#unit-chart rect.bar")
+    _shot(browser, shots, "department")
+    unit = browser.find_element(By.CSS_SELECTOR, "#subunits a").get_attribute("href")
+    project = browser.find_element(By.CSS_SELECTOR, "#projects a.project").get_attribute("href")
+    line = browser.find_element(By.CSS_SELECTOR, "#projects a.line").get_attribute("href")
+    for name, url in (("unit", unit), ("project-line", line)):
+        browser.get(url)
+        _shot(browser, shots, name)
+    browser.get(project)
+    document = browser.find_element(By.CSS_SELECTOR, "#source a[href*='/id/document/']").get_attribute("href")
+    # a phone: the funds table fits 400 px
+    browser.set_window_size(400, 900)
+    try:
+        browser.get(project)
+        width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        funds = browser.execute_script("return document.querySelector('table.funds').getBoundingClientRect().right")
+        assert width[0] <= width[1] and funds <= width[1], (width, funds)
+        height = browser.execute_script("return Math.min(document.documentElement.scrollHeight, 4000)")
+        browser.set_window_size(400, max(height + 120, 800))
+        browser.save_screenshot(str(shots / "project-phone.png"))
+    finally:
+        browser.set_window_size(1280, 1000)
+    browser.get(document)
+    assert browser.find_element(By.TAG_NAME, "h1").text.endswith(".txt")
+    _shot(browser, shots, "document")
+    browser.get(two_years + "/")
+    concept = browser.find_element(By.CSS_SELECTOR, "#concepts a").get_attribute("href")
+    browser.get(concept)
+    assert browser.find_elements(By.CSS_SELECTOR, "#target-chart rect.bar")
+    _shot(browser, shots, "indicator-concept-two-years")
+    for name, path, marker in (("ontology", "/def/", "diagram"), ("void", "/.well-known/void", None),
+                               ("search", "/search?q=培训", None), ("dumps", "/dumps/", None),
+                               ("not-found", "/id/nothing-here", None)):
+        browser.get(two_years + path)
+        assert browser.find_element(By.TAG_NAME, "h1").text
+        if marker:
+            assert browser.find_elements(By.CSS_SELECTOR, f"#{marker} svg")
+        _shot(browser, shots, name)

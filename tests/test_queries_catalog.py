@@ -12,6 +12,7 @@ from budgetkg.queries.catalog import (
     HeaderError,
     ParameterError,
     UnknownQuery,
+    YearsError,
     load_catalog,
     parse_query,
     years_from_values,
@@ -26,7 +27,7 @@ REQUIRED = {
     # run by the benchmarks
     "indicators-by-level2", "line-totals-two-years", "project-indicators",
 }
-#: Queries that compare two years: no rows when the store holds one year only.
+#: Queries that compare two years: a YearsError naming the year when the store holds one only.
 CROSS_YEAR = {"compare-lines", "compare-targets", "new-discontinued", "line-totals-two-years"}
 INJECTIONS = [
     '"} . ?s ?p ?o {',
@@ -77,11 +78,14 @@ def test_runs_as_is_and_with_defaults(seed_store, years, name):
     # The file itself is a valid query (as pasted into a SPARQL editor) ...
     rows(seed_store, q.text)
     # ... and with the catalog's defaults it answers on the seed alone.
-    found = rows(seed_store, q.bind({}, years))
     if name in CROSS_YEAR:
-        assert found == []  # one year loaded: nothing to compare
-    else:
-        assert found, f"{name} returned no rows on the seed"
+        # one year loaded: nothing to compare, and the error says so (not an empty answer)
+        with pytest.raises(YearsError, match="holds only 2022.*compares two years") as caught:
+            q.bind({}, years)
+        assert caught.value.years == (2022,)
+        return
+    found = rows(seed_store, q.bind({}, years))
+    assert found, f"{name} returned no rows on the seed"
 
 
 def test_seed_answers(seed_store, years):
@@ -107,11 +111,19 @@ def test_years_default_to_the_store(seed_store, years):
     assert 'VALUES ?yearB { "2023"^^<http://www.w3.org/2001/XMLSchema#gYear> }' in text
     # yearB given: yearA is the latest year before it
     assert '"2021"^^' in q.bind({"yearB": 2022}, [2021, 2022, 2023]).split("VALUES ?yearA")[1][:60]
-    # a single year: both the same, and the comparison is empty
-    assert q.resolve({}, [2022]) == {
-        "yearB": '"2022"^^<http://www.w3.org/2001/XMLSchema#gYear>',
-        "yearA": '"2022"^^<http://www.w3.org/2001/XMLSchema#gYear>',
-    }
+    # a single year: nothing to compare, said by a typed error naming the year held
+    with pytest.raises(YearsError, match="holds only 2022"):
+        q.resolve({}, [2022])
+    # a year the store does not hold: named, with the years it holds
+    with pytest.raises(YearsError, match=r"no table of 2030; it holds 2021, 2022, 2023") as caught:
+        q.resolve({"yearB": 2030}, [2021, 2022, 2023])
+    assert caught.value.param == "yearB" and caught.value.years == (2021, 2022, 2023)
+    # also for a year filter that has no store default
+    with pytest.raises(YearsError, match="it holds 2022"):
+        load_catalog()["cost-mismatches"].resolve({"year": 2019}, [2022])
+    # no earlier year than the one given
+    with pytest.raises(YearsError, match="no year before 2021"):
+        q.resolve({"yearB": 2021}, [2021, 2022])
 
 
 @pytest.mark.parametrize(

@@ -69,8 +69,20 @@ def bind_canned(source: str, text: str, params: tuple[str, ...], endpoint: str, 
         raise click.UsageError(str(exc)) from None
     try:
         query.resolve(values)  # report bad parameters before asking the endpoint anything
-        years = _endpoint_years(endpoint, timeout) if query.uses_years else None
+        years = _endpoint_facts(endpoint, timeout, query) if query.uses_years else None
         # SPARQLWrapper guesses the query form from the text, comments included.
         return strip_comments(query.bind(values, years))
     except ParameterError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _endpoint_facts(endpoint: str, timeout: float, query: CannedQuery) -> StoreFacts | None:
+    """What the endpoint's store decides for ``query``'s defaults (its pre-query: years,
+    first project, and the top indicator and word when the query has those defaults)."""
+    from budgetkg import api
+
+    try:
+        with api.open(endpoint, timeout=timeout) as kg:
+            return kg.store_facts(query.facts_query)
+    except Exception:  # the real query reports an unreachable endpoint clearly
+        return None

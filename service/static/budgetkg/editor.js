@@ -18,6 +18,20 @@
 
   // Keep YASQE's completions local: the class/property completers ask lov.linkeddata.es.
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+
+  // Readable by default: plain values ("2022", not "2022"^^xsd:gYear) and whole cells
+  // (names in full, not cut to a few characters). The table's own switches still work.
+  var Table = Yasgui.Yasr.plugins.table;
+  if (Table && Table.prototype.draw && !Table.prototype.budgetkgDefaults) {
+    var draw = Table.prototype.draw;
+    Table.prototype.budgetkgDefaults = true;
+    Table.prototype.draw = function (config) {
+      var merged = { compact: true, isEllipsed: false };
+      var given = config || {};
+      for (var key in given) { if (given[key] !== undefined) { merged[key] = given[key]; } }
+      return draw.call(this, merged);
+    };
+  }
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
@@ -44,23 +58,44 @@
     return [value.zh, value.en].filter(Boolean).join(" · ");
   }
 
-  function queryText(q) {
-    // The catalog entry carries its text ("text" or "query"), or /queries/NAME does.
-    var inline = q.text || q.query;
-    if (inline) { return Promise.resolve(inline); }
-    return fetch(config.queries + "/" + encodeURIComponent(q.name), { headers: { Accept: "application/json" } })
-      .then(function (r) { return r.json(); })
-      .then(function (body) { return body.text || body.query || ""; });
+  function queryText(name, search) {
+    // The text bound by the server exactly as /queries/NAME binds it: the store's years
+    // and other defaults it decides, or a 400 saying why not (e.g. a year not loaded).
+    var url = config.queries + "/" + encodeURIComponent(name) + ".rq" + (search || "");
+    return fetch(url, { headers: { Accept: "application/sparql-query, text/plain" } })
+      .then(function (r) {
+        if (r.ok) { return r.text(); }
+        return r.json().then(function (body) {
+          var err = body && body.error ? body.error : { title: "HTTP " + r.status, detail: "" };
+          throw new Error(err.title + ": " + err.detail);
+        }, function () { throw new Error("HTTP " + r.status); });
+      });
   }
 
-  function run(q) {
-    queryText(q).then(function (text) {
+  var message = document.getElementById("canned-message");
+  function say(text) {
+    message.textContent = text || "";
+    message.hidden = !text;
+  }
+
+  function run(name, search) {
+    say("");
+    return queryText(name, search).then(function (text) {
       var tab = yasgui.getTab();
       tab.setEndpoint(endpoint);
       var yasqe = tab.getYasqe();
       yasqe.setValue(withPrefixes(text));
       yasqe.query();
-    });
+    }, function (error) { say(error.message); });
+  }
+
+  // /editor?canned=NAME&param=value (the query pages link here): load and run it.
+  var asked = new URLSearchParams(window.location.search);
+  if (asked.get("canned")) {
+    var name = asked.get("canned");
+    asked.delete("canned");
+    var rest = asked.toString();
+    run(name, rest ? "?" + rest : "");
   }
 
   // A dataset IRI in the results opens its page here (the IRI's own host may not serve it).
@@ -96,7 +131,7 @@
         button.dataset.name = q.name;
         button.textContent = text(q.title) || q.name;
         button.title = text(q.description);
-        button.addEventListener("click", function () { run(q); });
+        button.addEventListener("click", function () { run(q.name); });
         li.appendChild(button);
         if (q.description) {
           var p = document.createElement("p");
