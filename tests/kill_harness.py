@@ -12,8 +12,8 @@ Shared by ``test_kill_loads.py`` (3 kills on a small corpus) and
    ``budgetkg serve`` on the store (which finishes or undoes an interrupted load)
    and asks it a query, stops it, and reads every graph back.
 
-A round is consistent when the store opens, the service answers, and each document
-is entirely old (old graph equal, triple for triple, to the expected one and no new
+A round is consistent when the store opens, the service answers, its dump is the
+store's quads (record true), and each document is entirely old (old graph equal, triple for triple, to the expected one and no new
 graph) or entirely new (the reverse), the ontology is intact and there is no other
 graph.
 """
@@ -21,6 +21,7 @@ graph.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import re
@@ -64,6 +65,38 @@ def dump(folder: Path) -> Dump:
     return out
 
 
+def dump_file_problems(folder: Path, store: Dump) -> list[str]:
+    """What is wrong with the store's dump file after the service started (which brings it
+    up to date): its record must state its true size and SHA-256 and the store's version,
+    and it must decompress to exactly the store's quads."""
+    import gzip
+    import json
+
+    import pyoxigraph as ox
+
+    path = folder / "dumps" / "budgetkg.nq.gz"
+    try:
+        blob = path.read_bytes()
+        meta = json.loads((folder / "dumps" / "budgetkg.nq.gz.json").read_text(encoding="utf-8"))
+        version = (folder / "version").read_text(encoding="ascii").strip()
+    except (OSError, ValueError) as exc:
+        return [f"no dump: {exc}"]
+    bad = []
+    if (meta.get("size"), meta.get("sha256")) != (len(blob), hashlib.sha256(blob).hexdigest()):
+        bad.append("the dump's record does not state its size and SHA-256")
+    if meta.get("version") != version:
+        bad.append("the dump is of another store version")
+    quads: Dump = {}
+    for quad in ox.parse(gzip.decompress(blob), format=ox.RdfFormat.N_QUADS):
+        g = quad.graph_name
+        quads.setdefault(g.value if isinstance(g, ox.NamedNode) else str(g), Counter())[
+            _BNODE.sub("_:b", str(quad.triple))] += 1
+    if quads != store:
+        bad.append(f"the dump's quads are not the store's (graphs only in the dump: "
+                   f"{sorted(set(quads) - set(store))[:2]}, only in the store: {sorted(set(store) - set(quads))[:2]})")
+    return bad
+
+
 def load(corpus: Path, data_dir: Path, *extra: str, timeout: float = 900) -> subprocess.CompletedProcess:
     return subprocess.run([*BUDGETKG, "load", str(corpus), "--data-dir", str(data_dir), *extra],
                           capture_output=True, text=True, timeout=timeout)
@@ -80,6 +113,8 @@ class Result:
     problems: list[str] = field(default_factory=list)
     kill_times: list[float] = field(default_factory=list)
     full_load_s: float = 0.0
+    journal_states: Counter[str] = field(default_factory=Counter)  # what the journal said when killed
+    missed: int = 0  # mid-change kills that came too late (the change had ended)
 
 
 class KillHarness:
@@ -146,6 +181,48 @@ class KillHarness:
             result.inconsistent += 1
             result.problems.append(f"round {result.rounds} (kill after {delay:.2f} s): " + "; ".join(bad))
 
+    def kill_mid_change(self, result: Result, *, attempts: int = 20) -> None:
+        """One round whose kill lands while a document is being changed: the load is
+        SIGKILLed as soon as its crash journal (``journal.json``, written before the store
+        is touched and removed once the change is complete) appears. The round counts only
+        if the journal is still there after the kill, i.e. the store was left mid-change;
+        a kill that came too late is retried (``result.missed``)."""
+        from budgetkg.store.journal import JOURNAL_FILE
+
+        work = self.workdir / "work"
+        for _ in range(attempts):
+            if work.exists():
+                shutil.rmtree(work)
+            shutil.copytree(self.pristine, work)
+            journal = work / JOURNAL_FILE
+            proc = subprocess.Popen([*BUDGETKG, "load", str(self.corpus), "--data-dir", str(work), *self.load_args],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            started = time.monotonic()
+            while proc.poll() is None and not journal.exists():
+                time.sleep(0.0005)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+            try:
+                state = json.loads(journal.read_text(encoding="utf-8"))["state"]
+            except (OSError, ValueError, KeyError):
+                result.missed += 1
+                continue
+            result.killed += 1
+            result.journal_states[state] += 1
+            result.kill_times.append(round(time.monotonic() - started, 3))
+            result.rounds += 1
+            bad = self.check(work, result)
+            if not bad and journal.exists():
+                bad.append("the next start left the journal in place (nothing recovered)")
+            if bad:
+                result.inconsistent += 1
+                result.problems.append(f"round {result.rounds} (killed with the journal {state!r}): " + "; ".join(bad))
+            return
+        raise AssertionError(f"no kill landed mid-change in {attempts} attempts: the load never left a journal")
+
     def check(self, work: Path, result: Result) -> list[str]:
         bad: list[str] = []
         try:  # the next start: recovers, then serves
@@ -162,6 +239,7 @@ class KillHarness:
             got = dump(work)
         except Exception as exc:  # noqa: BLE001
             return [f"the store does not open: {exc}"]
+        bad.extend(dump_file_problems(work, got))
         for i, (g_old, g_new) in enumerate(self.docs):
             old_ok = got.get(g_old) == self.expected_old[g_old] and g_new not in got
             new_ok = got.get(g_new) == self.expected_new[g_new] and g_old not in got
