@@ -209,6 +209,7 @@ def load_corpus(
     strict: bool = False,
     on_result: Callable[[Path, DocumentResult], None] | None = None,
     sources: Mapping[Path, SourceInfo] | None = None,
+    publish_contacts: bool = False,
 ) -> LoadSummary:
     """Load table files (and RDF files) into ``store``, one document at a time.
 
@@ -272,9 +273,10 @@ def load_corpus(
     n = default_workers() if workers is None else workers
     if n <= 1 or len(todo) <= 1:
         for path in todo:
-            store_result(path, process_document(path, base, validate, source=infos.get(path)))
+            store_result(path, process_document(path, base, validate, source=infos.get(path),
+                                                publish_contacts=publish_contacts))
     else:
-        _run_pool(todo, base, validate, min(n, len(todo)), store_result, infos)
+        _run_pool(todo, base, validate, min(n, len(todo)), store_result, infos, publish_contacts)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -289,9 +291,10 @@ def make_process_pool(workers: int) -> Any:
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm_worker)
 
 
-def _process(path: Path, base: str, validate: bool, source: SourceInfo | None) -> DocumentResult:
+def _process(path: Path, base: str, validate: bool, source: SourceInfo | None,
+             publish_contacts: bool = False) -> DocumentResult:
     """``process_document`` for a worker process (positional arguments)."""
-    return process_document(path, base, validate, source=source)
+    return process_document(path, base, validate, source=source, publish_contacts=publish_contacts)
 
 
 def _has_source(store: Store, graph: str, info: SourceInfo | None) -> bool:
@@ -305,7 +308,7 @@ def _has_source(store: Store, graph: str, info: SourceInfo | None) -> bool:
 
 def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
               store_result: Callable[[Path, DocumentResult], None],
-              infos: Mapping[Path, SourceInfo | None]) -> None:
+              infos: Mapping[Path, SourceInfo | None], publish_contacts: bool = False) -> None:
     """Feed ``todo`` to worker processes, at most 2 per worker queued, in order."""
     from collections import deque
     from concurrent.futures import Future
@@ -315,7 +318,8 @@ def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
     with make_process_pool(workers) as pool:
         try:
             for path in queue:
-                pending.append((path, pool.submit(_process, path, base, validate, infos.get(path))))
+                pending.append((path, pool.submit(_process, path, base, validate, infos.get(path),
+                                                   publish_contacts)))
                 if len(pending) >= 2 * workers:
                     break
             while pending:
@@ -323,7 +327,8 @@ def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
                 result = future.result()
                 nxt = next(queue, None)
                 if nxt is not None:  # keep the workers busy while this one is written
-                    pending.append((nxt, pool.submit(_process, nxt, base, validate, infos.get(nxt))))
+                    pending.append((nxt, pool.submit(_process, nxt, base, validate, infos.get(nxt),
+                                                      publish_contacts)))
                 store_result(path, result)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)

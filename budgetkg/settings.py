@@ -237,6 +237,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_auth", str, "digest",
             "HTTP authentication the remote store's query endpoint wants: digest or basic "
             "(updates answer either challenge).", check=_auth_scheme, metavar="SCHEME"),
+    Setting("publish_contacts", bool, False,
+            "Publish the personal contact fields some layouts print (项目负责人, 联系电话) in the "
+            "loaded RDF; off: they are read (budgetkg parse --json) but never loaded."),
     Setting("store_batch", int, 1000,
             "Triples sent per SPARQL Update request when loading into a remote store.",
             check=_positive("integer"), metavar="N"),

@@ -103,7 +103,7 @@ def test_documents_are_processed_and_stored_one_at_a_time(docs, monkeypatch):
 
     def process(path, base, validate=True, **options):
         events.append(("process", Path(path).name))
-        return real(path, base, validate)
+        return real(path, base, validate, **options)
 
     monkeypatch.setattr(pipeline, "process_document", process)
     pipeline.load_corpus(OxigraphStore(None), docs, base=BASE, workers=0,
@@ -127,11 +127,11 @@ class RecordingExecutor:
     def shutdown(self, **kwargs: object) -> None:
         pass
 
-    def submit(self, fn, *args):
+    def submit(self, fn, *args, **kwargs):
         self.in_flight += 1
         self.most = max(self.most, self.in_flight)
         future: Future = Future()
-        future.set_result(fn(*args))
+        future.set_result(fn(*args, **kwargs))
         return future
 
 

@@ -71,7 +71,7 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
     paths = expand_paths(files)
     sources = _sources(paths, source_url, retrieved)
     if out is not None:
-        sys.exit(_write(paths, out, settings.base_iri, sources))
+        sys.exit(_write(paths, out, settings.base_iri, sources, publish_contacts=settings.publish_contacts))
     from tqdm import tqdm
 
     from budgetkg import pipeline
@@ -97,7 +97,7 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
             ontology = pipeline.load_ontology(store, base=settings.base_iri).triples
             status, summary = load_files(store, paths, settings.base_iri, workers=workers,
                                          validate=not no_validate, strict=strict, show_warnings=show_warnings,
-                                         sources=sources)
+                                         sources=sources, publish_contacts=settings.publish_contacts)
     except StoreError as exc:  # the store could not be opened, or failed: stop here
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -113,7 +113,8 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
 def load_files(store: Store, paths: list[Path], base: str, *, workers: int | None = None,
                validate: bool = True, strict: bool = False,
                show_warnings: bool = False,
-               sources: dict[Path, SourceInfo] | None = None) -> tuple[int, LoadSummary]:
+               sources: dict[Path, SourceInfo] | None = None,
+               publish_contacts: bool = False) -> tuple[int, LoadSummary]:
     """Load each file, reporting problems on stderr: (exit status, summary).
 
     The streaming pipeline (``budgetkg.pipeline.load_corpus``): documents are parsed,
@@ -168,7 +169,8 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
 
     try:
         summary = pipeline.load_corpus(store, paths, base=base, workers=workers, validate=validate,
-                                       strict=strict, on_result=on_result, sources=sources)
+                                       strict=strict, on_result=on_result, sources=sources,
+                                       publish_contacts=publish_contacts)
     finally:
         bar.close()
     if summary.recovered:
@@ -196,7 +198,8 @@ def _sources(paths: list[Path], url: str | None, retrieved: str | None) -> dict[
     return {paths[0]: info}
 
 
-def _write(paths: list[Path], out: Path, base: str, sources: dict[Path, SourceInfo] | None = None) -> int:
+def _write(paths: list[Path], out: Path, base: str, sources: dict[Path, SourceInfo] | None = None, *,
+           publish_contacts: bool = False) -> int:
     """Convert every table file into one dataset (with the ontology) and write it."""
     from rdflib import Dataset
 
@@ -214,7 +217,7 @@ def _write(paths: list[Path], out: Path, base: str, sources: dict[Path, SourceIn
             status = max(status, EXIT_USAGE)
             continue
         res = process_document(path, base, validate=False, serialize=False, keep_graph=True,
-                               source=(sources or {}).get(path))
+                               source=(sources or {}).get(path), publish_contacts=publish_contacts)
         if res.error is not None:
             click.echo(f"{path}: error: {res.error}", err=True)
             status = max(status, EXIT_USAGE if res.error.kind == "unreadable" else EXIT_INVALID)
