@@ -224,4 +224,4 @@ def test_without_pdfplumber_the_message_says_what_to_install(monkeypatch, tmp_pa
     assert not doc.projects
     [problem] = doc.problems
     assert problem.code == "unsupported-format" and problem.severity == "error"
-    assert "pip install 'budgetkg[pdf]'" in str(problem) and str(p) in str(problem)
+    assert "pip install pdfplumber" in str(problem) and str(p) in str(problem)

@@ -40,7 +40,7 @@ from .common import UnreadableFile
 from .errors import UnsupportedFormat
 
 FORMAT = "pdf"
-INSTALL_HINT = "pip install 'budgetkg[pdf]'  (or: pip install pdfplumber)"
+INSTALL_HINT = "pip install pdfplumber  (a dependency of budgetkg: reinstall it with pip install budgetkg)"
 
 # Cell borders: Word/WPS draw them as lines or thin filled rectangles; both count.
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
