@@ -60,12 +60,12 @@ def _load_into_store(settings: Settings, paths: tuple[Path, ...]) -> int:
 def _has_data(settings: Settings) -> bool:
     """Whether the embedded store holds data, asked through a reader's (shared) lock."""
     from budgetkg.store import open_store
-    from budgetkg.store.oxigraph import has_database
 
-    if not has_database(settings.data_dir):
+    try:
+        with open_store(settings, read_only=True, create=False) as store:
+            return not store.is_empty()
+    except StoreError:  # no store yet, or a writer holds it: the writer's path reports it
         return False
-    with open_store(settings, read_only=True, create=False) as store:
-        return not store.is_empty()
 
 
 def _stop(signum: int, frame: object) -> None:
