@@ -58,9 +58,13 @@ def _load_into_store(settings: Settings, paths: tuple[Path, ...]) -> int:
 
 
 def _has_data(settings: Settings) -> bool:
-    """Whether the embedded store holds data, asked through a reader's (shared) lock."""
+    """Whether the embedded store holds data and needs no recovery, asked through a
+    reader's (shared) lock."""
     from budgetkg.store import open_store
+    from budgetkg.store.journal import JOURNAL_FILE
 
+    if (Path(settings.data_dir) / JOURNAL_FILE).exists():
+        return False  # a load was interrupted: the writer's path finishes or undoes it first
     try:
         with open_store(settings, read_only=True, create=False) as store:
             return not store.is_empty()
