@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from .iris import DEFAULT_BASE, ontology_graph_iri
 from .namespaces import bind_prefixes
 
-ONTOLOGY_FILES: tuple[str, ...] = ("budgetkg.ttl", "concepts.ttl")
+ONTOLOGY_FILES: tuple[str, ...] = ("budgetkg.ttl", "concepts.ttl", "frameworks.ttl")
 SHAPES_FILE = "shapes.ttl"
 
 

@@ -26,7 +26,7 @@ from rdflib.namespace import (
 )
 
 #: Where the model lives. ``/def/`` for the model, ``/id/`` for things (DEFAULT_BASE).
-DEF = "https://budgetkg.example.org/def/"
+DEF = "https://w3id.org/budgetkg/def/"
 
 
 class BKG(DefinedNamespace):
@@ -107,10 +107,39 @@ class BKG(DefinedNamespace):
     sha256: URIRef
     fileName: URIRef
     encoding: URIRef
+    retrievedOn: URIRef
     layoutFamily: URIRef
     indicatorFramework: URIRef
     currencyUnit: URIRef
     synthetic: URIRef  # the source is generated data (header marker 合成数据（非真实数据）)
+    # tables of the other layout families (loader/family_rdf.py)
+    PrintedAmount: URIRef
+    Goal: URIRef
+    HeaderField: URIRef
+    RegionTarget: URIRef
+    IndicatorFramework2021: URIRef
+    hasPrintedAmount: URIRef
+    printedText: URIRef
+    amountColumn: URIRef
+    hasGoal: URIRef
+    goalKind: URIRef
+    hasHeaderField: URIRef
+    personalContact: URIRef
+    frameworkLevel1: URIRef
+    frameworkLevel2: URIRef
+    printedLevel1: URIRef
+    level1Printed: URIRef
+    block: URIRef
+    score: URIRef
+    explanation: URIRef
+    standard: URIRef
+    weight: URIRef
+    direction: URIRef
+    remark: URIRef
+    printedComparator: URIRef
+    printedMeasureUnit: URIRef
+    regionTarget: URIRef
+    region: URIRef
     # units
     ThousandYuan: URIRef
     TenThousandYuan: URIRef
@@ -119,6 +148,7 @@ class BKG(DefinedNamespace):
 
 # Concept schemes: open namespaces of codes, checked by the shapes (sh:in) instead.
 LEVEL = Namespace(DEF + "indicator-level/")
+FW = Namespace(DEF + "indicator-level-2021/")  # the 2021 framework (frameworks.ttl)
 ATTRIBUTE = Namespace(DEF + "project-attribute/")
 FUND = Namespace(DEF + "fund-source/")
 COMPARATOR = Namespace(DEF + "comparator/")

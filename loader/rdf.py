@@ -19,13 +19,15 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV, QB, RDF, RDFS, SKOS, VOID, XSD, DCAT, DCTERMS
 from rdflib.term import Node
 
-from . import iris
+from . import family_rdf, iris
 from .gc_pause import gc_paused
 from .iris import DEFAULT_BASE
 from .memgraph import BulkMemory, graph_of
 from .model import ontology_graph, ontology_graph_name
-from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, KIND, LEVEL, QUDT, UNIT, bind_prefixes
+from .provenance import SourceInfo
+from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, FW, KIND, LEVEL, QUDT, UNIT, bind_prefixes
 from .rdf_files import RDF_FILES
+from .rdf_units import CURRENCY_UNITS, ConversionError
 from .records import AMOUNT_FIELDS, Document, Indicator, Org, Project
 from .values import Target
 
@@ -41,14 +43,6 @@ __all__ = [
     "write_rdf",
     "DEFAULT_BASE",
 ]
-
-#: Multiplier to yuan and the unit IRI of each currency unit a document may use.
-CURRENCY_UNITS: dict[str, tuple[Decimal, URIRef]] = {
-    "元": (Decimal(1), CUR.CNY),
-    "千元": (Decimal(1_000), BKG.ThousandYuan),
-    "万元": (Decimal(10_000), BKG.TenThousandYuan),
-    "亿元": (Decimal(100_000_000), BKG.HundredMillionYuan),
-}
 
 #: Target units with a standard unit IRI; every unit is also kept as printed (unitText).
 TARGET_UNITS: dict[str, URIRef] = {
@@ -78,10 +72,6 @@ COMPARATORS: dict[str, URIRef] = {
 #: rdflib's syntax name by extension (the table is ``rdf_files.RDF_FILES``).
 FORMATS: dict[str, str] = {f.extension: f.rdflib_format for f in RDF_FILES if f.loadable}
 QUAD_FORMATS = {f.rdflib_format for f in RDF_FILES if f.quads}
-
-
-class ConversionError(ValueError):
-    """The document lacks what every IRI needs (its fiscal year or its digest)."""
 
 
 class _Terms:
@@ -116,10 +106,11 @@ _CNY = CUR.CNY
 _XSD_DECIMAL, _XSD_INTEGER, _XSD_GYEAR = XSD.decimal, XSD.integer, XSD.gYear
 
 
-def convert(doc: Document, *, base: str = DEFAULT_BASE, with_ontology: bool = False) -> Dataset:
+def convert(doc: Document, *, base: str = DEFAULT_BASE, with_ontology: bool = False,
+            publish_contacts: bool = False) -> Dataset:
     """The document as a named graph of a new Dataset (plus the ontology graph if asked)."""
     ds = bind_prefixes(Dataset(), base)
-    replace_document(ds, doc, base=base)
+    replace_document(ds, doc, base=base, publish_contacts=publish_contacts)
     if with_ontology:
         add_ontology(ds, base=base)
     return ds
@@ -134,23 +125,29 @@ def add_ontology(ds: Dataset, *, base: str = DEFAULT_BASE) -> URIRef:
     return name
 
 
-def replace_document(ds: Dataset, doc: Document, *, base: str = DEFAULT_BASE) -> URIRef:
+def replace_document(ds: Dataset, doc: Document, *, base: str = DEFAULT_BASE,
+                     publish_contacts: bool = False) -> URIRef:
     """Put a document's graph into ``ds``, replacing what an earlier load put there."""
-    name, g = document_graph(doc, base=base)
+    name, g = document_graph(doc, base=base, publish_contacts=publish_contacts)
     ds.remove_graph(ds.graph(name))
     target = ds.graph(name)
     target.addN((s, p, o, target) for s, p, o in g)
     return name
 
 
-def document_graph(doc: Document, *, base: str = DEFAULT_BASE) -> tuple[URIRef, Graph]:
-    """(graph IRI, triples) of one document. Raises ConversionError without year/digest."""
+def document_graph(doc: Document, *, base: str = DEFAULT_BASE, source: SourceInfo | None = None,
+                   publish_contacts: bool = False) -> tuple[URIRef, Graph]:
+    """(graph IRI, triples) of one document. Raises ConversionError without year/digest.
+
+    ``source``: where the file was downloaded from. ``publish_contacts``: put the family
+    tables' personal contact fields (项目负责人, 联系电话) into the graph (the
+    ``publish_contacts`` setting; off by default)."""
     if doc.year is None:
         raise ConversionError(f"{doc.source}: no fiscal year found; cannot mint project IRIs")
     if not doc.sha256:
         raise ConversionError(f"{doc.source}: no SHA-256 digest (read the file with read_document)")
     with gc_paused():
-        return iris.document_graph_iri(base, doc.sha256), _Builder(doc, base).build()
+        return iris.document_graph_iri(base, doc.sha256), _Builder(doc, base, source, publish_contacts).build()
 
 
 def _cost_total(p: Project) -> Decimal | None:
@@ -170,8 +167,11 @@ class _Builder:
     document and reused; duplicate triples (a project line or an indicator concept met
     again) are dropped when the graph is filled (``memgraph.graph_of``)."""
 
-    def __init__(self, doc: Document, base: str) -> None:
+    def __init__(self, doc: Document, base: str, source: SourceInfo | None = None,
+                 publish_contacts: bool = False) -> None:
         self.doc = doc
+        self.source = source
+        self.publish_contacts = publish_contacts
         self.base = base
         self.year: int = doc.year  # type: ignore[assignment]  # checked by the caller
         self.triples: list[tuple[Node, Node, Node]] = []
@@ -199,6 +199,8 @@ class _Builder:
         self._document()
         for project, iri in self._project_year_iris():
             self._project(project, iri)
+        if self.doc.tables:  # tables of the other layout families
+            family_rdf.add_tables(self, publish_contacts=self.publish_contacts)
         self._orgs()
         self._dataset()
         g = graph_of(self.triples, bind_prefixes(Graph(store=BulkMemory()), self.base))
@@ -273,12 +275,19 @@ class _Builder:
         # The file name, not the path: the same file loaded from two places is one document.
         add((d, B.fileName, self._lit(PurePath(doc.source).name)))
         add((d, B.encoding, self._lit(doc.encoding)))
+        if self.source is not None:  # where the file was downloaded from, and when
+            add((d, _DCAT.downloadURL, URIRef(self.source.url)))
+            if self.source.retrieved is not None:
+                add((d, B.retrievedOn, Literal(self.source.retrieved.isoformat(), datatype=XSD.date)))
         add((d, B.fiscalYear, self._year(self.year)))
         add((d, B.currencyUnit, self.printed_unit))
         # tables of another layout family (loader/templates): which, and which framework
         for family in sorted({t.family for t in doc.tables}):
             add((d, B.layoutFamily, self._lit(family)))
-        for framework in sorted({t.framework for t in doc.tables if t.framework}):
+        frameworks = {t.framework for t in doc.tables if t.framework}
+        if any(i.framework_level for p in doc.projects for i in p.indicators):
+            frameworks.add("2021")  # a Ningxia table printing 4-成本指标
+        for framework in sorted(frameworks):
             add((d, B.indicatorFramework, self._lit(framework)))
         if doc.synthetic is not None:  # generated, not published: say so where the data is described
             add((d, B.synthetic, self._lit(True)))
@@ -295,7 +304,7 @@ class _Builder:
         add((ds, _PROV.wasDerivedFrom, self.doc_iri))
         add((ds, _QB.structure, _BKG.fundAmountStructure))
         add((ds, _VOID.uriSpace, Literal(self.base)))
-        add((ds, _VOID.entities, self._int(len(self.doc.projects))))
+        add((ds, _VOID.entities, self._int(len(self.doc.projects) + len(self.doc.tables))))
         if self.doc.synthetic is not None:
             add((ds, _BKG.synthetic, self._lit(True)))
             add((ds, _DCTERMS.description, Literal(f"合成数据，非真实预算（{self.doc.synthetic}）", lang="zh")))
@@ -408,6 +417,10 @@ class _Builder:
         add((i, B.level2Basis, lit(ind.level2_basis)))
         if ind.printed_level2:
             add((i, B.printedLevel2, lit(ind.printed_level2)))
+        if ind.framework_level:  # under the 2021 level-1 成本指标 (fw:4), its level 2 if printed
+            add((i, B.frameworkLevel1, FW["4"]))
+            if len(ind.framework_level) == 2:
+                add((i, B.frameworkLevel2, FW[ind.framework_level]))
         add((i, _PROV.wasDerivedFrom, self.doc_iri))
         add((i, B.sourceLine, self._int(ind.line)))
         if ind.locator is not None and ind.locator.kind != "line":

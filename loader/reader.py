@@ -50,8 +50,17 @@ def parse_text(text: str, source: str = "<text>", template: str | Template | Non
         return parse_grid(grid, template)
 
 
+#: problems by which the family reader has already spoken (no fallback needed)
+FAMILY_CODES = ("blank-form", "no-family")
+
+
 def parse_grid(grid: Grid, template: str | Template | None = None) -> Document:
-    """Read a grid with the named template, or the one that recognises it best."""
+    """Read a grid with the named template, or the one that recognises it best.
+
+    Without a template named, a grid whose chosen template finds no indicator row is
+    read again by the layout-family reader (``templates.document``, each table matched
+    to its family); its reading wins when it finds tables or a blank form. Every
+    command (parse, load, validate, the service) reads through here: one behaviour."""
     if template is None:
         chosen, _ = detect_template(grid)
     elif isinstance(template, str):
@@ -59,7 +68,25 @@ def parse_grid(grid: Grid, template: str | Template | None = None) -> Document:
     else:
         chosen = template
     with gc_paused():
-        return chosen.read(grid)
+        doc = chosen.read(grid)
+        if template is not None or not needs_family_fallback(doc):
+            return doc
+        from .templates.document import read_grid as read_family_grid
+
+        try:
+            fam = read_family_grid(grid)
+        except ValueError:  # not readable by the families either: the first reading says why
+            return doc
+    if fam.tables or any(p.code == "blank-form" for p in fam.problems):
+        return fam.to_document()
+    return doc
+
+
+def needs_family_fallback(doc: Document) -> bool:
+    """True when a reading found no indicator row and the family reader has not spoken."""
+    if any(p.indicators for p in doc.projects) or any(t.indicators for t in doc.tables):
+        return False
+    return not doc.tables and not any(p.code in FAMILY_CODES for p in doc.problems)
 
 
 def clear_caches() -> None:
@@ -74,4 +101,5 @@ def clear_caches() -> None:
         t.clear_caches()
 
 
-__all__ = ["read_document", "parse_text", "parse_bytes", "parse_grid", "clear_caches", "DEFAULT"]
+__all__ = ["read_document", "parse_text", "parse_bytes", "parse_grid", "needs_family_fallback", "clear_caches",
+           "FAMILY_CODES", "DEFAULT"]

@@ -171,8 +171,17 @@ class Indicator:
     level2_basis: str = "label"
     printed_level2: str | None = None  # the label as printed, when on this row
     locator: Locator | None = None  # None for text: ``line`` is the line
+    #: a row under the 2021 framework's level-1 成本指标: its 2021 level 2 ("41".."43"),
+    #: or "4" when none is printed; level1/level2 are then the old scheme's "1"/"14"
+    framework_level: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        d = self._json()
+        if self.framework_level is not None:  # only then: the old framework's JSON unchanged
+            d["framework_level"] = self.framework_level
+        return d
+
+    def _json(self) -> dict[str, Any]:
         return _with_locator({
             "level1": self.level1,
             "level2": self.level2,

@@ -92,6 +92,32 @@ def level2_of(text: str) -> str | None:
     return _L2_BY_STEM[stem]
 
 
+# The 2021 framework (财预〔2021〕101号): 成本指标 at level 1 (code 4), with 经济/社会/
+# 生态环境成本指标 (41-43) under it. A level-1 成本指标 is told from the old level-2 one by
+# its code 4 or by a 4x label after it (``cost_level1_of``'s ``next_cell``).
+_COST_L1 = re.compile(r"^(?P<code>\d)?-?成本(?:指标)?$")
+_COST_L2 = re.compile(r"^(?P<code>4[1-3])?-?(?P<stem>经济|社会|生态环境|生态|环境)成本(?:指标)?$")
+_COST_L2_BY_STEM = {"经济": "41", "社会": "42", "生态环境": "43", "生态": "43", "环境": "43"}
+
+
+@_memo
+def cost_level2_of(text: str) -> str | None:
+    """The 2021 level-2 cost code ("41".."43") of a label such as ``41-经济成本指标``."""
+    m = _COST_L2.match(fold(text))
+    return _COST_L2_BY_STEM[m.group("stem")] if m else None
+
+
+def cost_level1_of(text: str, next_cell: str | None = None) -> bool:
+    """Is this cell the 2021 level-1 成本指标? Printed ``4-成本指标``, or 成本指标 followed
+    by a 2021 cost label (an old level-2 成本指标 is followed by a name)."""
+    m = _COST_L1.match(fold(text))
+    if not m:
+        return False
+    if m.group("code"):
+        return m.group("code") == "4"
+    return next_cell is not None and cost_level2_of(next_cell) is not None
+
+
 def family(level2: str) -> str:
     """The level-1 code a level-2 code belongs to (``"14"`` -> ``"1"``)."""
     return level2[0]

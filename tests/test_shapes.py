@@ -122,6 +122,31 @@ CASES = [
      "SourceDocumentShape", "violation"),
     ("dataset-without-structure",
      "DELETE { ?d qb:structure ?s } WHERE { ?d a bkg:Dataset ; qb:structure ?s }", "DatasetShape", "violation"),
+    # the family tables' nodes (loader/family_rdf.py), each put into the Ningxia graph broken
+    ("printed-amount-without-label",
+     "INSERT { ?py bkg:hasPrintedAmount ?a . ?a a bkg:PrintedAmount ; bkg:printedText '50' ; "
+     "bkg:printedUnit bkg:TenThousandYuan ; bkg:sourceLine 5 } "
+     "WHERE { ?py a bkg:ProjectYear . BIND (IRI(CONCAT(STR(?py), '/printed-amount/1')) AS ?a) }",
+     "PrintedAmountShape", "violation"),
+    ("printed-amount-without-yuan",
+     "INSERT { ?py bkg:hasPrintedAmount ?a . ?a a bkg:PrintedAmount ; rdfs:label '年度资金总额' ; "
+     "bkg:printedText '50' ; bkg:printedAmount 50.0 ; bkg:printedUnit bkg:TenThousandYuan ; bkg:sourceLine 5 } "
+     "WHERE { ?py a bkg:ProjectYear . BIND (IRI(CONCAT(STR(?py), '/printed-amount/1')) AS ?a) }",
+     "PrintedAmountValueShape", "violation"),
+    ("goal-without-kind",
+     "INSERT { ?py bkg:hasGoal ?g . ?g a bkg:Goal ; rdf:value '完成任务'@zh } "
+     "WHERE { ?py a bkg:ProjectYear . BIND (IRI(CONCAT(STR(?py), '/goal/1')) AS ?g) }",
+     "GoalShape", "violation"),
+    ("header-field-without-value",
+     "INSERT { ?py bkg:hasHeaderField ?h . ?h a bkg:HeaderField ; rdfs:label '项目分类' } "
+     "WHERE { ?py a bkg:ProjectYear . BIND (IRI(CONCAT(STR(?py), '/field/1')) AS ?h) }",
+     "HeaderFieldShape", "violation"),
+    ("region-target-without-region",
+     f"INSERT {{ ?i bkg:regionTarget ?r . ?r a bkg:RegionTarget ; bkg:printedValue '≥90%' }} "
+     f"WHERE {{ {I1} BIND (IRI(CONCAT(STR(?i), '/region/1')) AS ?r) }}",
+     "RegionTargetShape", "violation"),
+    ("framework-level1-not-2021",
+     f"INSERT {{ ?i bkg:frameworkLevel1 level:1 }} WHERE {{ {I1} }}", "FrameworkLevelShape", "violation"),
     # data-quality warnings
     ("own-level-sum",
      "INSERT { ?a bkg:projectYear ?py ; bkg:fundSource fund:other-funds ; bkg:amount 5.0 } "

@@ -48,8 +48,8 @@ def _years(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @click.option("--with-source", is_flag=True,
               help="With --next-year: copy DOC into OUT_DIR too, so that loading OUT_DIR loads every year.")
 @click.option("--framework-2021", "framework_2021", type=click.IntRange(1990, 2100), metavar="YEAR",
-              help="Print continued years from YEAR on in the 2021 indicator framework (成本指标 at level 1); "
-                   "experimental: the reader does not read it yet.")
+              help="Print continued years from YEAR on in the 2021 indicator framework (成本指标 at level 1, "
+                   "41-43 under it; docs/synthetic.md); default: the old framework in every year.")
 @click.option("--independent-years", is_flag=True,
               help="Draw each year of a department afresh (default: each year continues the last).")
 @click.option("--encoding", type=click.Choice(ENCODINGS), default="utf-8", show_default=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from budgetkg.commands.status import EXIT_OK, EXIT_INVALID, EXIT_USAGE
-from budgetkg.loader.reader import read_document
+from budgetkg.loader.reader import FAMILY_CODES, needs_family_fallback, read_document
 from budgetkg.loader.records import Document, Problem
 from budgetkg.loader.templates import UnknownTemplate, get_template
 from budgetkg.loader.templates.document import UnknownTemplate as UnknownFamily
@@ -72,7 +72,7 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool, template: str | N
     sys.exit(status)
 
 
-_FAMILY_CODES = ("blank-form", "no-family")
+_FAMILY_CODES = FAMILY_CODES
 
 
 def _read(path: Path, template: str | None) -> tuple[Document, list[Problem]]:
@@ -87,15 +87,11 @@ def _read(path: Path, template: str | None) -> tuple[Document, list[Problem]]:
         if template in families():
             return read_family_file(path, template=template).to_document(), []
         return read_document(path, template=template), []
-    doc = read_document(path)
-    if any(p.indicators for p in doc.projects) or any(t.indicators for t in doc.tables):
+    doc = read_document(path)  # (the family fallback is the reader's: loader/reader.py)
+    if doc.tables or not needs_family_fallback(doc):
         return doc, []
-    if doc.tables or any(p.code in _FAMILY_CODES for p in doc.problems):
-        return doc, []
-    try:
+    try:  # nothing read: the family detection says which family came closest and what it missed
         fam = read_family_file(path)
-    except ValueError:  # not readable as a document: the reader's problems say why
+    except ValueError:
         return doc, []
-    if fam.tables or any(p.code == "blank-form" for p in fam.problems):
-        return fam.to_document(), []
     return doc, [p for p in fam.problems if p.code == "no-family"]

@@ -30,7 +30,9 @@ from ...records import (
 from ...targets import target as _target
 from ...text import Row
 from ...values import infer_bare_cost_unit, money_like, with_inferred_unit
-from ...vocabulary import ATTRIBUTES, level1_of, level2_of
+from ...vocabulary import ATTRIBUTES, cost_level1_of, cost_level2_of, level1_of, level2_of
+
+COST_2021 = "4"  # the level 1 of a row under the 2021 framework's 成本指标
 from ..base import Ledger
 from .funds import parse_fund_block
 from .layout import (
@@ -123,7 +125,7 @@ class _Reader(Ledger):
 
 class _IndicatorRow(NamedTuple):  # one per indicator line: a tuple is cheapest to build
     line: int
-    level1: str
+    level1: str  # "1".."3", or "4": the 2021 framework's level-1 成本指标
     label: str | None
     label_text: str | None
     name: str
@@ -233,6 +235,8 @@ class _TableReader:
 
     def _indicator_row(self, n: int, row: Row) -> bool:
         printed_l1 = l1 = level1_of(row[0].key)
+        if l1 is None and cost_level1_of(row[0].key, row[1].key if len(row) > 1 else None):
+            printed_l1 = l1 = COST_2021
         if l1 is not None:
             rest = row[1:]
         elif row[0].col > 0 and self.rows:
@@ -240,7 +244,10 @@ class _TableReader:
         else:
             return False
         label = label_text = None
-        if rest and (code := level2_of(rest[0].key)) is not None:
+        if l1 == COST_2021:
+            if rest and (code := cost_level2_of(rest[0].key)) is not None:
+                label, label_text, rest = code, rest[0].text, rest[1:]
+        elif rest and (code := level2_of(rest[0].key)) is not None:
             label, label_text, rest = code, rest[0].text, rest[1:]
             if printed_l1 is None:
                 l1 = code[0]  # level 1 not printed: the label's family says it
@@ -340,9 +347,19 @@ class _TableReader:
     def _indicators(self, year: int | None, amounts: Amounts, currency: str
                     ) -> tuple[list[Indicator], list[EmptyGroup]]:
         targets = [_target(row.value, year) for row in self.rows]
+        # rows under the 2021 level-1 成本指标 are old level 2 成本指标 (level:14), each with
+        # its 2021 level 2 (41-43: printed, or the group's); the others are placed by meaning
+        fw2: dict[int, str | None] = {}
+        group: str | None = None
+        for k, row in enumerate(self.rows):
+            if row.level1 == COST_2021:
+                group = row.label or group
+                fw2[k] = group
         lv_rows = [_new_tuple(levels.Row, (row.level1, row.label, money_like(t), t.kind == "date"))
-                   for row, t in zip(self.rows, targets)]
-        decided = levels.assign(lv_rows)
+                   for k, (row, t) in enumerate(zip(self.rows, targets)) if k not in fw2]
+        placed = iter(levels.assign(lv_rows))
+        decided = [("14", "label" if self.rows[k].label else "group") if k in fw2 else next(placed)
+                   for k in range(len(self.rows))]
         # Bare numbers in cost rows: one unit for the whole table, by its total.
         bare = [i for i, (code, _) in enumerate(decided) if code == "14" and targets[i].is_bare_number]
         if bare:
@@ -355,9 +372,9 @@ class _TableReader:
         where = self.r.where
         labelled: dict[str, _IndicatorRow] = {}
         used: set[str] = set()
-        for row, (code, basis), t in zip(self.rows, decided, targets):
+        for k, (row, (code, basis), t) in enumerate(zip(self.rows, decided, targets)):
             level1 = code[0]
-            if row.level1 != level1:
+            if row.level1 != level1 and k not in fw2:
                 self.r.problem("level1-conflict",
                                f"row says level 1 = {row.level1} but its label {row.label_text!r} is {code}",
                                row.line, row.label_text, "warning")
@@ -366,7 +383,7 @@ class _TableReader:
                 continue
             used.add(code)
             indicators.append(Indicator(level1, code, row.name, row.value, row.line, t, basis, row.label_text,
-                                        where(row.line)))
+                                        where(row.line), fw2.get(k, "4") if k in fw2 else None))
         empty = [EmptyGroup(code[0], code, row.line) for code, row in labelled.items() if code not in used]
         return indicators, empty
 
