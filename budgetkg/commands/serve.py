@@ -48,6 +48,10 @@ def _load_into_store(settings: Settings, paths: tuple[Path, ...]) -> int:
     from budgetkg.commands.load import load_files
     from budgetkg.store import open_store
 
+    if not paths and not settings.store_url and _has_data(settings):
+        # Nothing to write: no writer's lock, so that several servers (read-only replicas
+        # of one store snapshot) can serve one folder at once.
+        return EXIT_OK
     with open_store(settings) as store:
         if store.is_empty():
             with tqdm(total=4, desc="loading the default dataset", unit="step", file=sys.stderr) as bar:
@@ -59,6 +63,21 @@ def _load_into_store(settings: Settings, paths: tuple[Path, ...]) -> int:
             click.echo(f"loaded the default dataset: {sum(r.triples for r in reports)} triples", err=True)
         status = load_files(store, pipeline.expand_paths(paths), settings.base_iri)[0]
     return status
+
+
+def _has_data(settings: Settings) -> bool:
+    """Whether the embedded store holds data and needs no recovery, asked through a
+    reader's (shared) lock."""
+    from budgetkg.store import open_store
+    from budgetkg.store.journal import JOURNAL_FILE
+
+    if (Path(settings.data_dir) / JOURNAL_FILE).exists():
+        return False  # a load was interrupted: the writer's path finishes or undoes it first
+    try:
+        with open_store(settings, read_only=True, create=False) as store:
+            return not store.is_empty()
+    except StoreError:  # no store yet, or a writer holds it: the writer's path reports it
+        return False
 
 
 def _stop(signum: int, frame: object) -> None:
