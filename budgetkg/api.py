@@ -22,6 +22,7 @@ as ``int``, IRIs and other literals as ``str``; unbound values are ``None``.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,14 +37,29 @@ from budgetkg.queries.catalog import (
 )
 from budgetkg.store.terms import to_python
 
-__all__ = ["Connection", "Rows", "open", "open_seed", "to_python"]
+__all__ = ["Connection", "Rows", "TruncatedResults", "open", "open_seed", "to_python"]
+
+#: The service's response headers for a result cut at its row cap (budgetkg serve).
+TRUNCATED_HEADER = "X-Results-Truncated"
+LIMIT_HEADER = "X-Results-Limit"
+
+
+class TruncatedResults(UserWarning):
+    """The endpoint cut the results at its row cap: rows are missing."""
+
 
 class Rows(list):  # type: ignore[type-arg]
-    """Query results: a list of dicts (column -> Python value), with the column order."""
+    """Query results: a list of dicts (column -> Python value), with the column order.
 
-    def __init__(self, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+    ``truncated`` is True when the endpoint cut the results at its row cap (``limit``
+    rows, when it says); a :class:`TruncatedResults` warning is issued then too."""
+
+    def __init__(self, columns: Sequence[str], rows: Iterable[dict[str, Any]], *,
+                 truncated: bool = False, limit: int | None = None) -> None:
         super().__init__(rows)
         self.columns = list(columns)
+        self.truncated = truncated
+        self.limit = limit
 
     def to_pandas(self) -> Any:
         """The rows as a pandas DataFrame (pandas must be installed)."""
@@ -147,9 +163,31 @@ class _EndpointBackend(_Backend):
 
         # SPARQLWrapper guesses the form from the text, comments included.
         client = sparql_client(self.url, strip_comments(text), timeout=int(self.timeout))
-        body = json.loads(client.query().response.read())
+        response = client.query().response
+        body = json.loads(response.read())
         columns = body["head"]["vars"]
-        return Rows(columns, ({c: _json_value(b.get(c)) for c in columns} for b in body["results"]["bindings"]))
+        truncated, limit = truncation(response.headers)
+        rows = Rows(columns, ({c: _json_value(b.get(c)) for c in columns} for b in body["results"]["bindings"]),
+                    truncated=truncated, limit=limit)
+        if truncated:
+            warnings.warn(truncation_message(len(rows), limit), TruncatedResults, stacklevel=4)
+        return rows
+
+
+def truncation(headers: Mapping[str, str]) -> tuple[bool, int | None]:
+    """Whether a response says its results were cut, and at how many rows."""
+    truncated = (headers.get(TRUNCATED_HEADER) or "").strip().lower() == "true"
+    try:
+        limit = int(headers.get(LIMIT_HEADER) or "")
+    except ValueError:
+        limit = None
+    return truncated, limit
+
+
+def truncation_message(rows: int, limit: int | None) -> str:
+    cap = f"its row cap of {limit}" if limit is not None else "its row cap"
+    return (f"the endpoint cut the results at {cap}: {rows} rows kept, the rest are missing; "
+            "narrow the query or page through it with LIMIT/OFFSET")
 
 
 def _json_value(term: Mapping[str, Any] | None) -> Any:

@@ -10,15 +10,20 @@ by pyoxigraph in the asked format (byte-for-byte what it would have written).
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from budgetkg.store import QueryResults
+
+from .conneg import JSONLD_NS, Variant, best_variant
 
 if TYPE_CHECKING:  # only the type: workers do not import werkzeug
     from werkzeug.datastructures import MIMEAccept
@@ -35,6 +40,7 @@ class Format:
     aliases: tuple[str, ...]  # values accepted by the `format=` parameter
     w3c_iri: str  # http://www.w3.org/ns/formats/… for the service description
     charset: bool = True
+    profiles: tuple[str, ...] = ()  # JSON-LD profiles (forms) the output conforms to
 
     @property
     def media_type(self) -> str:
@@ -42,7 +48,16 @@ class Format:
 
     @property
     def content_type(self) -> str:
-        return self.media_type + ("; charset=utf-8" if self.charset else "")
+        params = "; charset=utf-8" if self.charset else ""
+        named = [p for p in self.profiles if p != JSONLD_NS + "expanded"]
+        if named:  # say which form was chosen when it is not the default
+            params += '; profile="' + " ".join(self.profiles) + '"'
+        return self.media_type + params
+
+    def answering(self, media_type: str) -> Format:
+        """This format, answered as ``media_type`` (one of its own media types)."""
+        rest = tuple(m for m in self.media_types if m != media_type)
+        return replace(self, media_types=(media_type, *rest))
 
 
 _F = "http://www.w3.org/ns/formats/"
@@ -55,12 +70,27 @@ RESULT_FORMATS: tuple[Format, ...] = (
     Format("tsv", ("text/tab-separated-values",), ("tsv",), _F + "SPARQL_Results_TSV"),
 )
 
-#: Formats of CONSTRUCT and DESCRIBE results (and the service description).
+#: Formats of CONSTRUCT and DESCRIBE results (and the service description). The aliases
+#: include the names clients send as `format=` / `output=` (SPARQLWrapper: ``rdf+xml``,
+#: ``n3``, ``json-ld``; N3 readers read Turtle).
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", ("text/turtle", "application/x-turtle"), ("turtle", "ttl"), _F + "Turtle"),
+    Format("turtle", ("text/turtle", "application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
+           ("turtle", "ttl", "n3"), _F + "Turtle"),
     Format("ntriples", ("application/n-triples", "text/plain"), ("ntriples", "n-triples", "nt"), _F + "N-Triples"),
-    Format("jsonld", ("application/ld+json", "application/json"), ("jsonld", "json-ld", "json"), _F + "JSON-LD"),
-    Format("rdfxml", ("application/rdf+xml", "application/xml", "text/xml"), ("rdfxml", "rdf", "xml"), _F + "RDF_XML"),
+    Format("jsonld", ("application/ld+json", "application/json"), ("jsonld", "json-ld", "json"), _F + "JSON-LD",
+           profiles=(JSONLD_NS + "expanded",)),
+    Format("rdfxml", ("application/rdf+xml", "application/xml", "text/xml"), ("rdfxml", "rdf", "xml", "rdf+xml"),
+           _F + "RDF_XML"),
+)
+
+#: JSON-LD in the other document forms, offered only to a request naming their profile
+#: (``Accept: application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted"``).
+#: rdflib writes them (one node object per subject; compacted with the dataset's prefixes).
+JSONLD_FORMS: tuple[Format, ...] = (
+    Format("jsonld-flattened", ("application/ld+json",), (), _F + "JSON-LD",
+           profiles=(JSONLD_NS + "expanded", JSONLD_NS + "flattened")),
+    Format("jsonld-compacted", ("application/ld+json",), (), _F + "JSON-LD",
+           profiles=(JSONLD_NS + "compacted", JSONLD_NS + "flattened")),
 )
 
 _OX_RESULTS = {
@@ -75,40 +105,58 @@ _OX_GRAPH = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
-FORMATS_BY_NAME: dict[str, Format] = {f.name: f for f in RESULT_FORMATS + GRAPH_FORMATS}
+FORMATS_BY_NAME: dict[str, Format] = {f.name: f for f in RESULT_FORMATS + GRAPH_FORMATS + JSONLD_FORMS}
 
 
 class UnknownFormat(ValueError):
     """A `format=` value that names no format of the family."""
 
 
+def offered_variants(family: tuple[Format, ...]) -> list[tuple[Variant, Format]]:
+    """The variants of a family in order of preference: every format's main media type
+    first (so ``text/*`` picks CSV, not XML as ``text/xml``), then the other names."""
+    out = [(Variant(f.media_type, frozenset(f.profiles)), f) for f in family]
+    if any(f.name == "jsonld" for f in family):
+        out += [(Variant(f.media_type, frozenset(f.profiles)), f) for f in JSONLD_FORMS]
+    out += [(Variant(m, frozenset(f.profiles)), f.answering(m)) for f in family for m in f.media_types[1:]]
+    return out
+
+
 def negotiate(
     family: tuple[Format, ...],
     accept: MIMEAccept,
-    requested: str | None = None,
+    requested: str | Sequence[str] | None = None,
 ) -> Format | None:
     """The format to answer with, or None when none is acceptable (406).
 
-    ``requested`` (the `format=` parameter: an alias or a media type) wins over the
-    Accept header; without either the family's first format is used. Accept is
-    matched by werkzeug, q-values included.
+    ``requested`` (the `format=` parameter, or several such values: an alias or a media
+    type) wins over the Accept header; the first value naming a format of the family
+    is used. Without either the family's first format is used. Accept is matched with
+    q-values and parameters (:mod:`.conneg`); the format returned answers with the
+    media type that matched.
     """
-    if requested:
-        key = requested.strip().lower()
-        for fmt in family:
-            if key in fmt.aliases or key in fmt.media_types:
-                return fmt
+    values = [requested] if isinstance(requested, str) else list(requested or ())
+    values = [v.strip() for v in values if v and v.strip()]
+    if values:
+        for value in values:
+            key = value.lower()
+            media_type = key.split(";")[0].strip()
+            for fmt in family:
+                if key in fmt.aliases:
+                    return fmt
+                if media_type in fmt.media_types:
+                    return fmt.answering(media_type)
         raise UnknownFormat(
-            f"unknown format {requested!r}; use one of "
+            f"unknown format {values[0]!r}; use one of "
             + ", ".join(f.aliases[0] for f in family)
         )
     if not accept:  # no Accept header: anything goes
         return family[0]
-    offered = [mt for fmt in family for mt in fmt.media_types]
-    best = accept.best_match(offered)
+    offered = offered_variants(family)
+    best = best_variant(accept, [v for v, _ in offered])
     if best is None:
         return None
-    return next(fmt for fmt in family if best in fmt.media_types)
+    return next(fmt for v, fmt in offered if v is best)
 
 
 @dataclass(frozen=True)
@@ -133,26 +181,73 @@ def serialize_results(
     max_rows: int,
     prefixes: Mapping[str, str] | None = None,
 ) -> Serialized:
-    """Serialize ``results`` in ``fmt``, keeping at most ``max_rows`` rows or triples."""
+    """Serialize ``results`` in ``fmt``, keeping at most ``max_rows`` rows or triples.
+
+    Raises :class:`NotInXml` when XML was asked for and the results hold a character
+    XML 1.0 cannot carry."""
     form = family_of(results)
     if form == "boolean":
         return Serialized(results.serialize(format=_OX_RESULTS[fmt.name]), fmt, False, form)  # type: ignore[union-attr]
     if form == "graph":
         triples = list(itertools.islice(results, max_rows + 1))  # type: ignore[arg-type]
         truncated = len(triples) > max_rows
-        body = ox.serialize(triples[:max_rows], format=_OX_GRAPH[fmt.name], prefixes=dict(prefixes or {}))
-        return Serialized(body, fmt, truncated, form)
+        return Serialized(serialize_graph(triples[:max_rows], fmt, prefixes), fmt, truncated, form)
     assert isinstance(results, ox.QuerySolutions)
     names = [v.value for v in results.variables]
     rows = list(itertools.islice(results, max_rows + 1))
     truncated = len(rows) > max_rows
+    if fmt.name == "csv":
+        return Serialized(_solutions_csv(names, rows[:max_rows]), fmt, truncated, form)
     data = _solutions_json(names, rows[:max_rows])
     if fmt.name == "json":  # already the answer: no round trip through pyoxigraph
         return Serialized(data, fmt, truncated, form)
     # The kept rows as pyoxigraph results (it has no constructor for them), which then
-    # writes XML, CSV or TSV exactly as the standards say.
+    # writes XML or TSV exactly as the standards say.
     kept = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    return Serialized(kept.serialize(format=_OX_RESULTS[fmt.name]), fmt, truncated, form)
+    body = kept.serialize(format=_OX_RESULTS[fmt.name])
+    return Serialized(xml_safe(body) if fmt.name == "xml" else body, fmt, truncated, form)
+
+
+class NotInXml(ValueError):
+    """The answer holds a character that XML 1.0 cannot carry, even escaped."""
+
+
+# In UTF-8 these bytes only ever stand for themselves: C0 controls other than tab, LF
+# and CR, and U+FFFE / U+FFFF (EF BF BE / EF BF BF).
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def xml_safe(body: bytes) -> bytes:
+    """pyoxigraph's XML with carriage returns written ``&#13;`` (a parser turns a raw CR
+    into a line feed), or :class:`NotInXml` for a character XML 1.0 has no way to write
+    (U+0001 …): an error that says so rather than a document no parser reads."""
+    bad = _NOT_XML.search(body)
+    if bad:
+        char = bad.group().decode("utf-8")
+        raise NotInXml(
+            f"the answer holds the character U+{ord(char):04X}, which XML 1.0 cannot carry; "
+            "ask for another format (JSON, CSV or TSV results; Turtle, N-Triples or JSON-LD graphs)"
+        )
+    return body.replace(b"\r", b"&#13;")
+
+
+def _solutions_csv(names: list[str], rows: list[ox.QuerySolution]) -> bytes:
+    """SPARQL 1.1 CSV results: every field quoted as RFC 4180 says when it holds a comma,
+    a quote or a line break, whatever the term (pyoxigraph leaves IRIs unquoted)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(["" if term is None else _csv_text(term) for term in row])
+    return out.getvalue().encode("utf-8")
+
+
+def _csv_text(term: Any) -> str:
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return str(term)  # a triple term: its N-Triples form
 
 
 def _solutions_json(names: list[str], rows: list[ox.QuerySolution]) -> bytes:
@@ -206,5 +301,24 @@ def _term_json(term: Any) -> dict[str, Any]:
 
 
 def serialize_graph(triples: list[ox.Triple], fmt: Format, prefixes: Mapping[str, str] | None = None) -> bytes:
-    """Serialize a small graph (e.g. the service description)."""
-    return ox.serialize(triples, format=_OX_GRAPH[fmt.name], prefixes=dict(prefixes or {}))
+    """Serialize a graph in ``fmt`` (raises :class:`NotInXml` as :func:`serialize_results`)."""
+    if fmt.name in ("jsonld-flattened", "jsonld-compacted"):
+        return _jsonld_form(triples, compact=fmt.name == "jsonld-compacted", prefixes=prefixes)
+    body = ox.serialize(triples, format=_OX_GRAPH[fmt.name], prefixes=dict(prefixes or {}))
+    return xml_safe(body) if fmt.name == "rdfxml" else body
+
+
+def _jsonld_form(triples: list[ox.Triple], *, compact: bool, prefixes: Mapping[str, str] | None) -> bytes:
+    """Flattened JSON-LD (one node object per subject), compacted with ``prefixes`` as
+    the context when ``compact``. Written by rdflib (pyoxigraph writes expanded only)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    if not compact:
+        return graph.serialize(format="json-ld", encoding="utf-8")
+    if prefixes is None:
+        from budgetkg.loader.namespaces import PREFIXES
+
+        prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
+    return graph.serialize(format="json-ld", context=dict(prefixes), auto_compact=True, encoding="utf-8")

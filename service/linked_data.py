@@ -27,7 +27,8 @@ from flask import Blueprint, Response, request
 from budgetkg.loader.namespaces import PREFIXES as LOADER_PREFIXES
 
 from .errors import ApiError
-from .formats import FORMATS_BY_NAME, GRAPH_FORMATS, Format, serialize_graph
+from .conneg import Variant, best_variant
+from .formats import FORMATS_BY_NAME, GRAPH_FORMATS, Format, NotInXml, offered_variants, serialize_graph
 from .iri_map import FORMAT_EXTENSIONS, split_extension
 from .querying import construct, iri as iri_term
 from .state import get_state
@@ -45,7 +46,7 @@ DESCRIBE = """\
 CONSTRUCT {{
   {t} ?p ?o . ?o ?olp ?ol .
   ?s ?q {t} . ?s ?slp ?sl .
-  {t} a sd:Graph ; void:triples ?n .
+  ?graph a sd:Graph ; void:triples ?n .
 }}
 WHERE {{
   {{ {t} ?p ?o .
@@ -54,7 +55,8 @@ WHERE {{
   {{ {{ SELECT ?s ?q WHERE {{ ?s ?q {t} }} LIMIT {limit} }}
     OPTIONAL {{ VALUES ?slp {{ rdfs:label skos:prefLabel }} ?s ?slp ?sl }} }}
   UNION
-  {{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {t} {{ ?a ?b ?c }} }} HAVING (COUNT(*) > 0) }}
+  {{ {{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {t} {{ ?a ?b ?c }} }} HAVING (COUNT(*) > 0) }}
+    BIND({t} AS ?graph) }}
 }}
 """
 
@@ -66,26 +68,23 @@ def rdf_prefixes(base: str) -> dict[str, str]:
     return out
 
 
-def negotiate_resource_format(requested: str | None) -> str | None:
-    """``html`` or a graph format name; None when nothing offered is acceptable."""
+def negotiate_resource_format(requested: str | None) -> Format | str | None:
+    """``"html"`` or a graph :class:`Format`; None when nothing offered is acceptable."""
     if requested:
         key = requested.strip().lower().lstrip(".")
         if key in ("html", "htm"):
             return "html"
         for fmt in GRAPH_FORMATS:
             if key in fmt.aliases or key in fmt.media_types or FORMAT_EXTENSIONS[fmt.name] == "." + key:
-                return fmt.name
+                return fmt
         raise ApiError(400, "Unknown format", f"unknown format {requested!r}; use html, ttl, jsonld, nt or rdf")
     accept = request.accept_mimetypes
     if not accept:
         return "html"
-    offered = list(HTML_TYPES) + [mt for fmt in GRAPH_FORMATS for mt in fmt.media_types]
-    best = accept.best_match(offered)
-    if best is None:
-        return None
-    if best in HTML_TYPES:
-        return "html"
-    return next(fmt.name for fmt in GRAPH_FORMATS if best in fmt.media_types)
+    offered: list[tuple[Variant, Format | str]] = [(Variant(mt), "html") for mt in HTML_TYPES]
+    offered += offered_variants(GRAPH_FORMATS)
+    best = best_variant(accept, [v for v, _ in offered])
+    return None if best is None else next(fmt for v, fmt in offered if v is best)
 
 
 def dereference(rest: str) -> Response:
@@ -95,7 +94,7 @@ def dereference(rest: str) -> Response:
     iri = web.mapper.iri_for_path(stem)
     if iri is None:
         raise ApiError(404, "Not found", f"No resource at {request.path}.")
-    fmt = ext_format or negotiate_resource_format(None)
+    fmt = (ext_format if ext_format == "html" else FORMATS_BY_NAME[ext_format]) if ext_format else negotiate_resource_format(None)
     base_url = request.host_url.rstrip("/") + stem
     return answer(iri, fmt, negotiated=ext_format is None, doc_url=lambda name: base_url + FORMAT_EXTENSIONS[name])
 
@@ -119,22 +118,25 @@ def resource_by_iri() -> Response:
     return answer(iri, fmt, negotiated=requested is None, doc_url=doc_url)
 
 
-def answer(iri: str, fmt_name: str | None, *, negotiated: bool, doc_url: Callable[[str], str]) -> Response:
-    """The description of ``iri`` in format ``fmt_name``; ``doc_url(name)`` is the URL of
-    the document in each format (for Content-Location and Link)."""
-    if fmt_name is None:
+def answer(iri: str, fmt: Format | str | None, *, negotiated: bool, doc_url: Callable[[str], str]) -> Response:
+    """The description of ``iri`` in ``fmt`` (a graph format or "html"); ``doc_url(name)``
+    is the URL of the document in each format (for Content-Location and Link)."""
+    if fmt is None:
         offered = ", ".join(list(HTML_TYPES) + [f.media_type for f in GRAPH_FORMATS])
         raise ApiError(406, "Not acceptable", f"None of the accepted media types is available; offered: {offered}.")
     try:
         iri_term(iri)
     except ValueError:
         raise ApiError(404, "Not found", f"{iri!r} is not a valid IRI.") from None
-    if fmt_name == "html":
+    if fmt == "html":
         from .pages import render_resource
 
+        fmt_name = "html"
         response = render_resource(iri)
     else:
-        response = _rdf_answer(iri, FORMATS_BY_NAME[fmt_name])
+        assert isinstance(fmt, Format)
+        fmt_name = "jsonld" if fmt.name.startswith("jsonld") else fmt.name  # one document per syntax
+        response = _rdf_answer(iri, fmt)
     response.headers["Content-Location"] = doc_url(fmt_name)
     links = [f'<{doc_url(name)}>; rel="alternate"; type="{_media_type(name)}"'
              for name in FORMAT_EXTENSIONS if name != fmt_name]
@@ -159,7 +161,10 @@ def _rdf_answer(iri: str, fmt: Format) -> Response:
     if not triples:
         raise ApiError(404, "Not found", f"The dataset says nothing about <{iri}>.")
     state = get_state()
-    body = serialize_graph(triples, fmt, rdf_prefixes(state.settings.base_iri))
+    try:
+        body = serialize_graph(triples, fmt, rdf_prefixes(state.settings.base_iri))
+    except NotInXml as exc:
+        raise ApiError(406, "Not representable in XML", f"The description of <{iri}>: {exc}.") from None
     response = Response(body, status=200, content_type=fmt.content_type)
     if truncated:
         response.headers["X-Results-Truncated"] = "true"

@@ -26,7 +26,8 @@ class QueryRequest:
     query: str
     default_graphs: tuple[str, ...] | None  # None: the request names no dataset
     named_graphs: tuple[str, ...] | None
-    format: str | None  # the `format=` parameter, if any
+    format: str | None  # the first format asked for by parameter, if any
+    formats: tuple[str, ...] = ()  # every `format=`, `output=`, `results=` value, in that order
 
 
 def _update_refused(channel: str) -> ApiError:
@@ -34,21 +35,30 @@ def _update_refused(channel: str) -> ApiError:
                     f"This endpoint is read-only: SPARQL Update ({channel}) is not accepted.")
 
 
-def _decode_body(body: bytes, charset: str) -> str:
-    """The query text of a body in ``charset``; 400 for anything but well-formed Unicode.
+#: Parameters through which clients name a result format: `format` (Virtuoso and most
+#: endpoints), `output` (Fuseki, sparqler), `results`; SPARQLWrapper sends all three.
+FORMAT_PARAMETERS = ("format", "output", "results")
 
-    Any codec name reaches ``bytes.decode``, and some raise UnicodeError rather than
-    UnicodeDecodeError (idna, punycode) or yield lone surrogates (unicode_escape), which
-    the engine cannot take; both are the client's mistake, not the service's.
+
+def _decode_body(body: bytes, charset: str) -> str:
+    """The query text of a body; 415 unless declared UTF-8, 400 unless valid UTF-8.
+
+    The protocol (SPARQL 1.1 Protocol §2.1.3: "the query string … MUST be encoded with
+    UTF-8") allows no other charset for ``application/sparql-query``; US-ASCII is
+    UTF-8's subset. Lone surrogates are refused by the strict decoder.
     """
     try:
-        if not getattr(codecs.lookup(charset), "_is_text_encoding", True):  # rot13, hex, zlib: not charsets
-            raise LookupError(f"{charset} is not a character encoding")
-        text = body.decode(charset)
-        text.encode("utf-8")  # no lone surrogates
-    except (LookupError, ValueError) as exc:  # UnicodeError is a ValueError
+        name = codecs.lookup(charset.strip()).name
+    except LookupError:
+        name = charset
+    if name not in ("utf-8", "ascii"):
+        raise ApiError(415, "Unsupported charset",
+                       f"A query body must be UTF-8 (SPARQL 1.1 Protocol), not {charset!r}.",
+                       {"Accept-Post": f"{FORM}, {SPARQL_QUERY}; charset=utf-8"})
+    try:
+        return body.decode(name)
+    except UnicodeDecodeError as exc:
         raise ApiError(400, "Undecodable query", f"The query body is not valid {charset}: {exc}") from None
-    return text
 
 
 def read_query_request(request: Request) -> QueryRequest | None:
@@ -94,6 +104,7 @@ def read_query_request(request: Request) -> QueryRequest | None:
         raise ApiError(400, "More than one query", f"The request carries {len(queries)} queries; send exactly one.")
     if not queries:
         raise ApiError(400, "Missing query", "The request has no query parameter.")
+    formats = tuple(v for key in FORMAT_PARAMETERS for v in params.getlist(key) if v.strip())
     default_graphs = tuple(params.getlist("default-graph-uri"))
     named_graphs = tuple(params.getlist("named-graph-uri"))
     named_dataset = bool(default_graphs or named_graphs)
@@ -101,5 +112,6 @@ def read_query_request(request: Request) -> QueryRequest | None:
         query=queries[0],
         default_graphs=default_graphs if named_dataset else None,
         named_graphs=named_graphs if named_dataset else None,
-        format=params.get("format") or None,
+        format=next(iter(formats), None),
+        formats=formats,
     )

@@ -12,6 +12,7 @@ from .description import PREFIXES, service_description
 from .errors import ApiError
 from .formats import FORMATS_BY_NAME, GRAPH_FORMATS, RESULT_FORMATS, Format, UnknownFormat, negotiate, serialize_graph
 from .protocol import read_query_request
+from .querying import iri
 from .state import ServiceState, get_state
 from .tasks import QueryTask
 
@@ -26,7 +27,7 @@ def _not_acceptable(family: tuple[Format, ...]) -> ApiError:
     return ApiError(406, "Not acceptable", f"None of the accepted media types is available; offered: {offered}.")
 
 
-def pick_format(family: tuple[Format, ...], requested: str | None, required: bool) -> Format | None:
+def pick_format(family: tuple[Format, ...], requested: str | tuple[str, ...] | None, required: bool) -> Format | None:
     """Negotiate within one family; errors only matter for the family the query needs."""
     try:
         fmt = negotiate(family, request.accept_mimetypes, requested)
@@ -52,12 +53,12 @@ def sparql() -> Response:
         raise ApiError(exc.status, exc.title, exc.detail) from None
     is_graph = shape.form in {"CONSTRUCT", "DESCRIBE"}
     is_results = shape.form in {"SELECT", "ASK"}
-    results_fmt = pick_format(RESULT_FORMATS, req.format, required=is_results)
-    graph_fmt = pick_format(GRAPH_FORMATS, req.format, required=is_graph)
+    results_fmt = pick_format(RESULT_FORMATS, req.formats, required=is_results)
+    graph_fmt = pick_format(GRAPH_FORMATS, req.formats, required=is_graph)
     if shape.form is None and results_fmt is None and graph_fmt is None and req.format:
         raise ApiError(400, "Unknown format", f"unknown format {req.format!r}")
     task = QueryTask(
-        query=req.query,
+        query=with_base(req.query, request.base_url),
         default_graphs=req.default_graphs,
         named_graphs=req.named_graphs,
         results_format=results_fmt.name if results_fmt else None,
@@ -74,7 +75,8 @@ def sparql() -> Response:
         current_app.logger.error("query failed: %s\n%s", outcome.detail, outcome.log_text)
     if not outcome.ok:
         raise ApiError(outcome.status, outcome.title, outcome.detail)
-    fmt = FORMATS_BY_NAME[outcome.format_name or "json"]
+    fmt = next((f for f in (results_fmt, graph_fmt) if f and f.name == outcome.format_name),
+               FORMATS_BY_NAME[outcome.format_name or "json"])  # as negotiated: the media type that matched
     response = Response(outcome.body, status=200, content_type=fmt.content_type)
     response.headers[LIMIT_HEADER] = str(settings.max_rows)
     if outcome.truncated:
@@ -82,6 +84,17 @@ def sparql() -> Response:
     response.vary.add("Accept")
     response.set_etag(etag)
     return response
+
+
+def with_base(query: str, base: str) -> str:
+    """The query with the endpoint's URL as its base IRI, so relative IRIs resolve (RFC
+    3986 §5.1.3: the retrieval URI). On the first line: error positions stay right but
+    for the columns of line 1. A BASE of the query's own comes later and wins. The URL
+    is written by the engine's own IRI serializer (the Host header is the client's)."""
+    try:
+        return f"BASE {iri(base)} {query}"
+    except ValueError:
+        return query
 
 
 def etag_for(version: str, task: QueryTask) -> str:

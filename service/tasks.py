@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field
 
-from .formats import FORMATS_BY_NAME, family_of, serialize_results
+from .formats import FORMATS_BY_NAME, NotInXml, family_of, serialize_results
 from budgetkg.store import QueryError, QueryTimeout, Store, StoreError
 
 
@@ -63,6 +63,8 @@ def execute(store: Store, task: QueryTask) -> Outcome:
                            detail=f"No acceptable format for the results of a {kind} query.")
         out = serialize_results(results, FORMATS_BY_NAME[name], task.max_rows)
         return Outcome(200, out.body, name, out.truncated)
+    except NotInXml as exc:  # the format the client chose cannot carry this answer
+        return Outcome(406, title="Not representable in XML", detail=f"{exc}.")
     except QueryError as exc:
         return Outcome(400, title="Malformed query", detail=str(exc))
     except QueryTimeout as exc:

@@ -9,7 +9,13 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest_virtuoso import virtuoso  # noqa: F401  (session fixture: a private Virtuoso)
+from conftest_virtuoso import pytest_runtest_setup, virtuoso  # noqa: F401  (a private Virtuoso, checked before each use)
+from skip_policy import (  # noqa: F401  (hooks: a skip for a missing tool fails the run)
+    pytest_configure,
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
 
 SEED_NAME = "000_aa5de0a37e870aea.txt"
 CASES_DIR = Path(__file__).parent / "cases"

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from skip_policy import missing_tool
 
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"
@@ -201,16 +202,70 @@ def stop_virtuoso(process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
     if shutil.which(VIRTUOSO) is None or shutil.which(ISQL) is None:
-        pytest.skip("Virtuoso is not installed (Debian package virtuoso-opensource: "
-                    "`apt-get install virtuoso-opensource`, which .ci/run does as root)")
+        pytest.skip(missing_tool("virtuoso", "Debian package virtuoso-opensource: "
+                                 "`apt-get install virtuoso-opensource`, which .ci/run does as root"))
+    if HEALTH.dead:  # it failed to start once this session: do not wait another 120 s
+        pytest.fail(f"Virtuoso is not usable: {HEALTH.dead}", pytrace=False)
     folder = tmp_path_factory.mktemp("virtuoso")
-    server, process = start_virtuoso(folder)
+    try:
+        server, process = start_virtuoso(folder)
+    except Exception as exc:
+        HEALTH.dead = f"it did not start: {exc}"
+        raise
+    HEALTH.server = server
     try:
         yield server
     finally:
+        HEALTH.server = None
         stop_virtuoso(process)
         if os.environ.get("BUDGETKG_KEEP_VIRTUOSO") is None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- fail fast when it stops answering ----------------------------------------------
+
+#: Seconds a readiness probe may take: far less than the remote store's own timeouts.
+PROBE_SECONDS = 5.0
+
+
+@dataclass
+class _Health:
+    server: Virtuoso | None = None  # the running server, once the fixture started it
+    dead: str | None = None  # why it is unusable, once a probe or the start failed
+
+
+HEALTH = _Health()
+
+
+def probe(server: Virtuoso, timeout: float = PROBE_SECONDS) -> str | None:
+    """None when the server answers ``ASK {}`` within ``timeout``; else why not."""
+    url = f"{server.sparql}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return None if r.status == 200 else f"/sparql answered {r.status}"
+    except (urllib.error.URLError, OSError) as exc:
+        return f"/sparql did not answer ASK {{}} within {timeout:g} s ({exc})"
+
+
+def uses_virtuoso(item: pytest.Item) -> bool:
+    """The test asks for the server, directly or through a backend-parametrized fixture."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return "virtuoso" in getattr(item, "fixturenames", ()) or "virtuoso" in params.values()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before each test that uses the running server, check once (in ≤5 s) that it still
+    answers; once it did not, every later test fails at once instead of waiting out its
+    own 20-60 s timeouts."""
+    if not uses_virtuoso(item):
+        return
+    if HEALTH.dead:
+        pytest.fail(f"Virtuoso is not usable (not waiting again): {HEALTH.dead}", pytrace=False)
+    if HEALTH.server is not None:
+        why = probe(HEALTH.server, PROBE_SECONDS)
+        if why:
+            HEALTH.dead = f"{why}; the server log ends: {_log_tail(HEALTH.server.folder)[-500:]}"
+            pytest.fail(f"Virtuoso stopped answering: {HEALTH.dead}", pytrace=False)
 
 
 # -- the same app over either backend ------------------------------------------------

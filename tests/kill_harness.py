@@ -21,6 +21,7 @@ graph.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import re
@@ -80,6 +81,8 @@ class Result:
     problems: list[str] = field(default_factory=list)
     kill_times: list[float] = field(default_factory=list)
     full_load_s: float = 0.0
+    journal_states: Counter[str] = field(default_factory=Counter)  # what the journal said when killed
+    missed: int = 0  # mid-change kills that came too late (the change had ended)
 
 
 class KillHarness:
@@ -145,6 +148,48 @@ class KillHarness:
         if bad:
             result.inconsistent += 1
             result.problems.append(f"round {result.rounds} (kill after {delay:.2f} s): " + "; ".join(bad))
+
+    def kill_mid_change(self, result: Result, *, attempts: int = 20) -> None:
+        """One round whose kill lands while a document is being changed: the load is
+        SIGKILLed as soon as its crash journal (``journal.json``, written before the store
+        is touched and removed once the change is complete) appears. The round counts only
+        if the journal is still there after the kill, i.e. the store was left mid-change;
+        a kill that came too late is retried (``result.missed``)."""
+        from budgetkg.store.journal import JOURNAL_FILE
+
+        work = self.workdir / "work"
+        for _ in range(attempts):
+            if work.exists():
+                shutil.rmtree(work)
+            shutil.copytree(self.pristine, work)
+            journal = work / JOURNAL_FILE
+            proc = subprocess.Popen([*BUDGETKG, "load", str(self.corpus), "--data-dir", str(work), *self.load_args],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            started = time.monotonic()
+            while proc.poll() is None and not journal.exists():
+                time.sleep(0.0005)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+            try:
+                state = json.loads(journal.read_text(encoding="utf-8"))["state"]
+            except (OSError, ValueError, KeyError):
+                result.missed += 1
+                continue
+            result.killed += 1
+            result.journal_states[state] += 1
+            result.kill_times.append(round(time.monotonic() - started, 3))
+            result.rounds += 1
+            bad = self.check(work, result)
+            if not bad and journal.exists():
+                bad.append("the next start left the journal in place (nothing recovered)")
+            if bad:
+                result.inconsistent += 1
+                result.problems.append(f"round {result.rounds} (killed with the journal {state!r}): " + "; ".join(bad))
+            return
+        raise AssertionError(f"no kill landed mid-change in {attempts} attempts: the load never left a journal")
 
     def check(self, work: Path, result: Result) -> list[str]:
         bad: list[str] = []

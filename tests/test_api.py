@@ -84,3 +84,20 @@ def test_notebook_example_runs():
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "fiscal years: [2022, 2023]" in done.stdout and "零就业家庭帮扶率" in done.stdout
+
+
+def test_endpoint_rows_cut_at_the_cap_warn(data_dir):
+    app = create_app({"data_dir": data_dir, "workers": 0, "max_rows": 3})
+    try:
+        with live_server(app, threads=2) as url, api.open(f"{url}/sparql") as kg:
+            with pytest.warns(api.TruncatedResults, match="row cap of 3"):
+                rows = kg.run("projects", year=2022)
+            assert len(rows) == 3 and rows.truncated and rows.limit == 3
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                few = kg.sparql("SELECT ?x WHERE { VALUES ?x { 1 2 } }")
+            assert not few.truncated and len(few) == 2
+    finally:
+        close_app(app)

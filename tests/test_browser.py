@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import live_server
+from skip_policy import missing_tool
 from web_seed import seeded_data_dir
 
 from budgetkg.loader.iris import indicator_name_key, project_line_key
@@ -25,7 +26,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 
 pytestmark = pytest.mark.skipif(
     not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
-    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)",
+    reason=missing_tool("chromium", "apt-get install chromium chromium-driver; .ci/run does"),
 )
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra")

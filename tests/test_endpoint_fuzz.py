@@ -79,16 +79,27 @@ def test_short_fuzz_run_never_5xx_never_hangs(server, app):
     ("raw_unicode_escape", b"ASK {} # \\ud800"),
     ("rot13", b"ASK {}"),  # a text transform, not a charset
     ("no-such-charset", b"ASK {}"),
+    ("utf-16", "ASK { FILTER('é' = 'é') }".encode("utf-16")),  # W3C protocol test bad_query_non_utf8
+    ("latin-1", "ASK { FILTER('é' = 'é') }".encode("latin-1")),
 ])
-def test_body_charsets_that_are_not_unicode_text_are_400(app, charset, body):
+def test_body_charsets_other_than_utf8_are_415(app, charset, body):
+    # SPARQL 1.1 Protocol §2.1.3: a query sent directly in the body MUST be UTF-8.
     r = app.test_client().post("/sparql", data=body, content_type=f"application/sparql-query; charset={charset}")
+    assert r.status_code == 415, r.data
+    assert r.get_json()["error"]["title"] == "Unsupported charset"
+
+
+@pytest.mark.parametrize("body", [b"ASK {} # \xff", b"ASK {} # \xed\xa0\x80"])  # not UTF-8; a surrogate
+def test_body_not_valid_utf8_is_400(app, body):
+    r = app.test_client().post("/sparql", data=body, content_type="application/sparql-query; charset=utf-8")
     assert r.status_code == 400, r.data
     assert r.get_json()["error"]["title"] == "Undecodable query"
 
 
-def test_other_charsets_still_work(app):
-    r = app.test_client().post("/sparql", data="ASK { FILTER('é' = 'é') }".encode("utf-16"),
-                               content_type="application/sparql-query; charset=utf-16")
+@pytest.mark.parametrize("charset", ["utf-8", "UTF8", "us-ascii", None])
+def test_utf8_bodies_work(app, charset):
+    r = app.test_client().post("/sparql", data="ASK { FILTER(1 = 1) }".encode("utf-8"),
+                               content_type="application/sparql-query" + (f"; charset={charset}" if charset else ""))
     assert r.status_code == 200 and r.get_json()["boolean"] is True
 
 

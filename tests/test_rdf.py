@@ -17,6 +17,7 @@ from budgetkg.loader.namespaces import BKG, FUND
 from budgetkg.loader.rdf import convert, document_graph, replace_document, write_rdf
 from budgetkg.loader.records import Carryover
 
+from skip_policy import missing_tool
 from test_shapes import small_doc
 
 
@@ -100,7 +101,7 @@ def test_write_rdf_round_trips(tmp_path, ext):
         assert len(back) == len({(s, p, o) for s, p, o, _ in ds.quads()})
 
 
-@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (raptor2-utils) is not installed")
+@pytest.mark.skipif(shutil.which("rapper") is None, reason=missing_tool("rapper", "apt-get install raptor2-utils"))
 def test_raptor_parses_the_turtle_output(tmp_path):
     path = tmp_path / "out.ttl"
     write_rdf(convert(small_doc(), with_ontology=True), path)
@@ -143,7 +144,7 @@ def test_seed_counts_equal_the_records(seed_doc):
     assert total.toPython() == records * 10_000
 
 
-@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (raptor2-utils) is not installed")
+@pytest.mark.skipif(shutil.which("rapper") is None, reason=missing_tool("rapper", "apt-get install raptor2-utils"))
 @pytest.mark.parametrize("ext,syntax", [(".ttl", "turtle"), (".nt", "ntriples"), (".nq", "nquads"), (".trig", "trig")])
 def test_raptor_parses_the_seed_output(seed_doc, tmp_path, ext, syntax):
     """An independent parser reads every triple of the seed's RDF, in each syntax."""

@@ -133,3 +133,32 @@ def test_format_table_aligns_wide_characters():
     # "满意度" takes 6 terminal columns, like "abc" plus 3 spaces of padding
     assert lines[2].startswith("满意度 | 1") and lines[3].startswith("abc    |")
     assert format_table({"head": {}, "boolean": False}) == "false"
+
+
+# -- results cut at the row cap ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def capped_endpoint(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli-cap") / "data"
+    with OxigraphStore(folder) as s:
+        s.replace_graphs(FIXTURE.read_bytes(), "application/trig")
+    app = create_app({"data_dir": folder, "workers": 1, "max_rows": 2})
+    with live_server(app, threads=2) as url:
+        yield f"{url}/sparql"
+    close_app(app)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_query_warns_on_stderr_when_results_were_cut(capped_endpoint, fmt):
+    result = run("query", "--endpoint", capped_endpoint, "--format", fmt, "-e", LABELS)
+    assert result.exit_code == 0
+    assert "cut the results at its row cap of 2" in result.stderr and "2 rows kept" in result.stderr
+    assert "warning" not in result.stdout  # the answer itself stays clean
+    if fmt == "csv":
+        assert result.stdout.splitlines()[0] == "p,l"  # the header is kept
+
+
+def test_query_does_not_warn_when_nothing_was_cut(capped_endpoint):
+    result = run("query", "--endpoint", capped_endpoint, "-e", LABELS + " LIMIT 2")
+    assert result.exit_code == 0 and "warning" not in result.stderr

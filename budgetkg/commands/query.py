@@ -96,6 +96,7 @@ def query(source: str | None, expression: str | None, endpoint: str, output: str
     from SPARQLWrapper import CSV, JSON, JSONLD, TURTLE
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+    from budgetkg.api import truncation, truncation_message
     from budgetkg.commands.canned import bind_canned, list_text
     from budgetkg.store.transport import sparql_client
 
@@ -114,7 +115,8 @@ def query(source: str | None, expression: str | None, endpoint: str, output: str
     client.setReturnFormat({"table": TURTLE if is_graph else JSON, "json": JSONLD if is_graph else JSON,
                             "csv": CSV}[output])
     try:
-        body = client.query().response.read()
+        response = client.query().response
+        body = response.read()
     except SPARQLWrapperException as exc:
         click.echo(f"error: {_reason(exc)}", err=True)
         sys.exit(EXIT_INVALID)
@@ -129,7 +131,24 @@ def query(source: str | None, expression: str | None, endpoint: str, output: str
         click.echo(format_table(json.loads(body)))
     else:
         click.echo(body.decode("utf-8").rstrip("\n"))
+    truncated, limit = truncation(response.headers)
+    if truncated:  # on stderr: the answer on stdout stays what the endpoint sent
+        click.echo(f"warning: {truncation_message(_count(body, output, is_graph), limit)}", err=True)
     sys.exit(EXIT_OK)
+
+
+def _count(body: bytes, output: str, is_graph: bool) -> int:
+    """Rows (or triples) in an answer, for the truncation warning."""
+    if output == "csv":
+        import csv
+        import io
+
+        return max(0, len(list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))) - 1)
+    if is_graph:
+        import rdflib
+
+        return len(rdflib.Graph().parse(data=body, format="json-ld" if output == "json" else "turtle"))
+    return len(json.loads(body).get("results", {}).get("bindings", []))
 
 
 def _reason_body(body: bytes) -> str:
