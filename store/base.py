@@ -52,11 +52,11 @@ class QuerySyntaxError(QueryError):
     parser's own words, ``line`` and ``column`` count from 1."""
 
     def __init__(self, query: str, engine_message: str) -> None:
-        from .sparql_errors import describe, locate
+        from .sparql_errors import describe, position
 
         self.query = query
         self.engine_message = engine_message
-        pos = locate(engine_message)
+        pos = position(query, engine_message)
         self.line = pos.line if pos else None
         self.column = pos.column if pos else None
         super().__init__(describe(query, engine_message) or engine_message)

@@ -41,6 +41,21 @@ def locate(message: str, *, first_line_shift: int = 0) -> SyntaxPosition | None:
     return SyntaxPosition(line, column, reason)
 
 
+def position(query: str, message: str, *, first_line_shift: int = 0) -> SyntaxPosition | None:
+    """:func:`locate`, kept inside ``query``: the engine names the end of the input (a
+    line past the last one, after a final newline) when the query stops too early; that
+    is the end of the query's last line."""
+    pos = locate(message, first_line_shift=first_line_shift)
+    if pos is None:
+        return None
+    lines = query.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines and pos.line > len(lines):
+        return SyntaxPosition(len(lines), len(lines[-1].rstrip()) + 1, pos.reason)
+    return pos
+
+
 def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
@@ -56,7 +71,7 @@ def caret(query: str, pos: SyntaxPosition) -> str:
 
 def describe(query: str, message: str, *, first_line_shift: int = 0) -> str | None:
     """``line L, column C: reason`` and the caret, or None when ``message`` has no position."""
-    pos = locate(message, first_line_shift=first_line_shift)
+    pos = position(query, message, first_line_shift=first_line_shift)
     if pos is None:
         return None
     return f"syntax error at line {pos.line}, column {pos.column}: {pos.reason}\n{caret(query, pos)}"
