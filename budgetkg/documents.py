@@ -25,13 +25,16 @@ from typing import TYPE_CHECKING, Literal
 from budgetkg.loader.records import Problem
 from budgetkg.loader.validate import Finding, ValidationResult
 from budgetkg.loader.rdf_files import RDF_EXTENSIONS
+from budgetkg.loader.sources import SUFFIXES as SOURCE_SUFFIXES
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
 SEED_NAME = "000_aa5de0a37e870aea.txt"
-#: Table files, read by the loader (everything else loadable is an RDF file).
-TABLE_SUFFIXES: frozenset[str] = frozenset({".txt"})
+#: Table files, read by the loader (everything else loadable is an RDF file): text, and
+#: the formats of loader/sources (PDF, Word, Excel, HTML). In a folder the suffix picks the
+#: files; each file's content then decides how it is read.
+TABLE_SUFFIXES: frozenset[str] = frozenset({".txt"}) | SOURCE_SUFFIXES
 
 Step = Callable[[str], None]
 #: What happened to a file in a load.

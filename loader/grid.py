@@ -32,7 +32,7 @@ class Locator:
     """
 
     kind: str
-    line: int | None = None  # text: the 1-based line number
+    line: int | None = None  # text: the 1-based line number; docx/html: a paragraph outside tables
     page: int | None = None  # pdf: 1-based page
     table: int | None = None  # docx/html (and pdf): 1-based table on the page/document
     row: int | None = None  # 1-based row within the page, table or sheet
@@ -46,6 +46,8 @@ class Locator:
         if self.kind == "sheet":
             first = self.cells[0][1] if self.cells else f"row {self.row}"
             return f"{self.sheet}!{first}" if self.cells else f"{self.sheet} {first}"
+        if self.line is not None:  # docx/html text outside tables
+            return f"paragraph {self.line}"
         parts = []
         if self.page is not None:
             parts.append(f"page {self.page}")

@@ -103,6 +103,7 @@ class BKG(DefinedNamespace):
     part: URIRef
     # provenance
     sourceLine: URIRef
+    sourceLocator: URIRef
     sha256: URIRef
     fileName: URIRef
     encoding: URIRef

@@ -341,6 +341,8 @@ class _Builder:
         add((py, B.sequence, self._int(p.seq)))
         add((py, _PROV.wasDerivedFrom, self.doc_iri))
         add((py, B.sourceLine, self._int(p.line)))
+        if p.locator is not None and p.locator.kind != "line":
+            add((py, B.sourceLocator, lit(str(p.locator))))
         add((py, B.endLine, self._int(p.end_line)))
         add((py, _VOID.inDataset, self.dataset))
         if p.department is not None:
@@ -408,6 +410,8 @@ class _Builder:
             add((i, B.printedLevel2, lit(ind.printed_level2)))
         add((i, _PROV.wasDerivedFrom, self.doc_iri))
         add((i, B.sourceLine, self._int(ind.line)))
+        if ind.locator is not None and ind.locator.kind != "line":
+            add((i, B.sourceLocator, lit(str(ind.locator))))
         key, c = self._concept(ind.name)
         if c is not None:
             add((i, B.indicatorConcept, c))

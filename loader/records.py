@@ -248,6 +248,7 @@ class Document:
     lines: list[LineEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
+    format: str = "text"  # the source that read the file (loader/sources): text, docx, xlsx, html…
     #: tables read by a layout-family template other than Ningxia (loader/templates)
     tables: list[FamilyTable] = field(default_factory=list)
     #: the header block's synthetic-data marker (合成数据（非真实数据）: …) as printed, when
@@ -264,6 +265,7 @@ class Document:
             counts[e.status] = counts.get(e.status, 0) + 1
         d = {
             "source": self.source,
+            **({"format": self.format} if self.format != "text" else {}),
             "sha256": self.sha256,
             "encoding": self.encoding,
             "year": self.year,

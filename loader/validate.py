@@ -40,9 +40,10 @@ class Finding:
     path: str | None = None
     value: str | None = None
     shape: str | None = None
+    locator: str | None = None  # where the line is in a file that is not text
 
     def __str__(self) -> str:
-        where = f"line {self.line}" if self.line is not None else "no line"
+        where = self.locator or (f"line {self.line}" if self.line is not None else "no line")
         return f"{where}: {self.severity}: {self.message}"
 
 
@@ -171,6 +172,7 @@ def _findings(data: Graph, report: Graph, lang: str) -> list[Finding]:
             # a property shape (blank node): name the node shape that holds it
             shape = cached_shapes_graph().value(None, SH.property, shape) or shape
         project, name, line = locator.locate(focus, value)
+        where = locator.where(focus, value, project)
         out.append(
             Finding(
                 severity=severity,
@@ -182,6 +184,7 @@ def _findings(data: Graph, report: Graph, lang: str) -> list[Finding]:
                 path=None if path is None or not isinstance(path, URIRef) else str(path),
                 value=None if value is None else str(value),
                 shape=None if shape is None or not isinstance(shape, URIRef) else str(shape),
+                locator=where,
             )
         )
     out.sort(key=lambda f: (f.project or "", f.line or 0, f.message))
@@ -242,6 +245,21 @@ class _Locator:
             return None if v is None else int(v)
         except (TypeError, ValueError):
             return None
+
+    def where(self, focus: Node | None, value: Node | None, project: Node | None) -> str | None:
+        """The bkg:sourceLocator of the node whose line ``locate`` shows, if it has one."""
+        for node in (value if isinstance(value, URIRef) else None, focus, project):
+            if node is None:
+                continue
+            v = self.data.value(node, BKG.sourceLocator)
+            if v is None:
+                up = self.data.value(None, BKG.target, node)
+                v = None if up is None else self.data.value(up, BKG.sourceLocator)
+            if v is not None:
+                return str(v)
+            if self._line(node) is not None:
+                return None  # that node has a line but no locator: a text file
+        return None
 
     def locate(self, focus: Node | None, value: Node | None) -> tuple[URIRef | None, str | None, int | None]:
         if focus is None:

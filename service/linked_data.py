@@ -68,6 +68,15 @@ def rdf_prefixes(base: str) -> dict[str, str]:
     return out
 
 
+#: A resource's JSON-LD document is compacted (``rdf_out``); the expanded and flattened
+#: forms answer a request whose ``profile`` names them.
+JSONLD_DOCUMENT = FORMATS_BY_NAME["jsonld-compacted"]
+
+
+def _document_format(fmt: Format) -> Format:
+    return JSONLD_DOCUMENT if fmt.name == "jsonld" else fmt
+
+
 def negotiate_resource_format(requested: str | None) -> Format | str | None:
     """``"html"`` or a graph :class:`Format`; None when nothing offered is acceptable."""
     if requested:
@@ -76,15 +85,24 @@ def negotiate_resource_format(requested: str | None) -> Format | str | None:
             return "html"
         for fmt in GRAPH_FORMATS:
             if key in fmt.aliases or key in fmt.media_types or FORMAT_EXTENSIONS[fmt.name] == "." + key:
-                return fmt
+                return _document_format(fmt)
         raise ApiError(400, "Unknown format", f"unknown format {requested!r}; use html, ttl, jsonld, nt or rdf")
     accept = request.accept_mimetypes
     if not accept:
         return "html"
     offered: list[tuple[Variant, Format | str]] = [(Variant(mt), "html") for mt in HTML_TYPES]
-    offered += offered_variants(GRAPH_FORMATS)
+    offered += _compacted_first(offered_variants(GRAPH_FORMATS))
     best = best_variant(accept, [v for v, _ in offered])
     return None if best is None else next(fmt for v, fmt in offered if v is best)
+
+
+def _compacted_first(graph: list[tuple[Variant, Format]]) -> list[tuple[Variant, Format]]:
+    """The compacted document first among the JSON-LD forms: a plain
+    ``application/ld+json`` gets it (ties go to the first offered)."""
+    first_jsonld = next(i for i, (_, f) in enumerate(graph) if f.name.startswith("jsonld"))
+    compacted = [vf for vf in graph if vf[1].name == JSONLD_DOCUMENT.name]
+    rest = [vf for vf in graph if vf[1].name != JSONLD_DOCUMENT.name]
+    return rest[:first_jsonld] + compacted + rest[first_jsonld:]
 
 
 def dereference(rest: str) -> Response:
@@ -94,7 +112,7 @@ def dereference(rest: str) -> Response:
     iri = web.mapper.iri_for_path(stem)
     if iri is None:
         raise ApiError(404, "Not found", f"No resource at {request.path}.")
-    fmt = (ext_format if ext_format == "html" else FORMATS_BY_NAME[ext_format]) if ext_format else negotiate_resource_format(None)
+    fmt = (ext_format if ext_format == "html" else _document_format(FORMATS_BY_NAME[ext_format])) if ext_format else negotiate_resource_format(None)
     base_url = request.host_url.rstrip("/") + stem
     return answer(iri, fmt, negotiated=ext_format is None, doc_url=lambda name: base_url + FORMAT_EXTENSIONS[name])
 

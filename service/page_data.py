@@ -414,12 +414,13 @@ SELECT DISTINCT ?a ?source ?yuan ?printed ?printedUnit WHERE {{
 }}"""
 
 INDICATORS = """
-SELECT ?ind ?pos ?l1 ?l2 ?name ?value ?concept ?conceptLabel ?line ?basis ?printedL2 WHERE {{
+SELECT ?ind ?pos ?l1 ?l2 ?name ?value ?concept ?conceptLabel ?line ?locator ?basis ?printedL2 WHERE {{
   {t} bkg:hasIndicator ?ind . ?ind bkg:position ?pos .
   OPTIONAL {{ ?ind bkg:level1 ?l1 }} OPTIONAL {{ ?ind bkg:level2 ?l2 }}
   OPTIONAL {{ ?ind bkg:printedName ?name }} OPTIONAL {{ ?ind bkg:printedValue ?value }}
   OPTIONAL {{ ?ind bkg:indicatorConcept ?concept OPTIONAL {{ ?concept skos:prefLabel ?conceptLabel }} }}
-  OPTIONAL {{ ?ind bkg:sourceLine ?line }} OPTIONAL {{ ?ind bkg:level2Basis ?basis }}
+  OPTIONAL {{ ?ind bkg:sourceLine ?line }} OPTIONAL {{ ?ind bkg:sourceLocator ?locator }}
+  OPTIONAL {{ ?ind bkg:level2Basis ?basis }}
   OPTIONAL {{ ?ind bkg:printedLevel2 ?printedL2 }}
 }} ORDER BY ?pos"""
 

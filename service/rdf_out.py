@@ -36,7 +36,7 @@ def grouped(triples: list[ox.Triple], first: str | None = None) -> list[ox.Tripl
 def serialize_description(triples: list[ox.Triple], fmt: Format, prefixes: Mapping[str, str],
                           about: str | None = None) -> bytes:
     ordered = grouped(triples, about)
-    if fmt.name != "jsonld":
+    if fmt.name != "jsonld-compacted":  # the other JSON-LD forms when a profile asks for them
         return serialize_graph(ordered, fmt, prefixes)
     from rdflib import Graph
 

@@ -248,3 +248,18 @@ def test_csv_quotes_an_iri_with_a_comma(client):
     r = client.get("/sparql", query_string={"query": 'SELECT ?i ?l { BIND(IRI("http://example.org/a,b") AS ?i) BIND("x" AS ?l) }'},
                    headers={"Accept": "text/csv"})
     assert list(csv.reader(io.StringIO(r.data.decode(), newline=""))) == [["i", "l"], ["http://example.org/a,b", "x"]]
+
+
+def test_resource_jsonld_forms(client, sample_iris):
+    # a resource's JSON-LD document is compacted; a profile asks for another form
+    iri = sample_iris[0]
+    plain = client.get("/resource", query_string={"iri": iri}, headers={"Accept": "application/ld+json"})
+    assert "@context" in json.loads(plain.data) and f"{JSONLD}compacted" in plain.headers["Content-Type"]
+    expanded = client.get("/resource", query_string={"iri": iri},
+                          headers={"Accept": f'application/ld+json; profile="{JSONLD}expanded"'})
+    doc = json.loads(expanded.data)
+    assert isinstance(doc, list) and "@context" not in expanded.data.decode()
+    assert "compacted" not in expanded.headers["Content-Type"]
+    for r in (plain, expanded):
+        assert rdflib.Graph().parse(data=r.data, format="json-ld").isomorphic(
+            rdflib.Graph().parse(data=plain.data, format="json-ld"))

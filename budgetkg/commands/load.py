@@ -45,8 +45,8 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
          no_validate: bool, show_warnings: bool, rebuild: bool) -> None:
     """Load performance-target tables: each document replaces its own named graph.
 
-    FILES are table files (.txt), RDF files (.trig .nq .ttl .nt .jsonld) or folders
-    of them. Documents are added incrementally: a file loaded before with the same
+    FILES are table files (.txt, .pdf, .docx, .xlsx, .xls, .html), RDF files (.trig .nq
+    .ttl .nt .jsonld) or folders of them. Documents are added incrementally: a file loaded before with the same
     content is skipped, with new content it replaces what it loaded (atomically; an
     interrupted load is finished or undone at the next start). Each document is
     SHACL-validated; violations are printed and the document is loaded anyway unless
@@ -182,7 +182,8 @@ def _write(paths: list[Path], out: Path, base: str) -> int:
     tables = 0
     for path in paths:
         if path.suffix.lower() not in TABLE_SUFFIXES:
-            click.echo(f"{path}: error: only table files (.txt) can be converted with --out", err=True)
+            click.echo(f"{path}: error: only table files (.txt, .pdf, .docx, .xlsx, .xls, .html) can be "
+                       "converted with --out", err=True)
             status = max(status, EXIT_USAGE)
             continue
         res = process_document(path, base, validate=False, serialize=False, keep_graph=True)

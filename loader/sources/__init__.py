@@ -32,10 +32,15 @@ from pathlib import Path
 from types import ModuleType
 
 from ..grid import Grid
+from .common import UnreadableFile
 from .errors import SourceError, UnsupportedFormat
 from .signatures import sniff_format
 
-__all__ = ["SourceError", "UnsupportedFormat", "read_grid", "detect_format",
+#: File name suffixes of the table formats other than text, for folders (`budgetkg load
+#: FOLDER`): there the name picks the files; each file's content then decides its format.
+SUFFIXES: frozenset[str] = frozenset({".pdf", ".docx", ".xlsx", ".xlsm", ".xls", ".html", ".htm"})
+
+__all__ = ["SUFFIXES", "UnreadableFile", "SourceError", "UnsupportedFormat", "read_grid", "detect_format",
            "sources", "source_for"]
 
 

@@ -19,3 +19,4 @@ class UnsupportedFormat(SourceError):
     def __init__(self, fmt: str, source: str, reason: str | None = None) -> None:
         super().__init__("unsupported-format", reason or f"a {fmt} file: no source for {fmt} files is installed", source)
         self.format = fmt
+

@@ -66,7 +66,7 @@ class Ledger:
         self.grid = grid
         self.source = grid.source
         self.doc = Document(source=grid.source, year=None, currency_unit=DEFAULT_CURRENCY,
-                            encoding=grid.encoding, sha256=grid.sha256)
+                            encoding=grid.encoding, sha256=grid.sha256, format=grid.format)
         self.entries: dict[int, LineEntry] = {}
         self.locators = grid.locators()
         for code, message, row, severity in grid.problems:
