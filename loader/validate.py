@@ -92,7 +92,7 @@ class ValidationResult:
         for g in self.by_project():
             out.append(f"{g.name or words['document']}" + (f" [{g.project}]" if g.project else ""))
             for f in g.findings:
-                where = words["line"].format(f.line) if f.line is not None else words["no line"]
+                where = f.locator or (words["line"].format(f.line) if f.line is not None else words["no line"])
                 out.append(f"  {where}: {words[f.severity]}: {_short_message(f)}")
         out.append(words["summary"].format(len(self.violations), len(self.warnings)))
         return "\n".join(out)
