@@ -12,8 +12,9 @@
 
 ``open(path)`` opens a data folder (the on-disk store that ``budgetkg load`` fills,
 read-only) and ``open(url)`` a SPARQL endpoint (``budgetkg serve``'s ``/sparql``, or any
-SPARQL 1.1 endpoint holding the same data). ``Rows.to_pandas()`` needs pandas, which is
-optional. Values come back as Python values (``budgetkg.store.terms.to_python``, the
+SPARQL 1.1 endpoint holding the same data; from budgetkg's endpoint the whole answer,
+past its interactive row cap). ``Rows.to_pandas()`` gives a DataFrame typed by datatype;
+it needs pandas, the optional ``notebook`` extra. Values come back as Python values (``budgetkg.store.terms.to_python``, the
 same mapping the web pages use): integers as ``int``, decimals as ``Decimal``, doubles
 as ``float``, booleans as ``bool``, dates as ``datetime.date``, years (``xsd:gYear``)
 as ``int``, IRIs and other literals as ``str``; unbound values are ``None``.
