@@ -135,7 +135,8 @@ def query(source: str | None, expression: str | None, endpoint: str | None, conf
 
     NAME is a canned query (`budgetkg query --list`); its parameters are given with
     -p NAME=VALUE, checked by type and bound safely. Exit status: 0 ok, 1 the endpoint
-    refused the query (the reason is printed), 2 usage error or the endpoint could not
+    refused the query (the reason is printed; a syntax error with its line and a caret),
+    2 usage error, a FILE.rq that cannot be read, or the endpoint could not
     be reached.
     """
     from urllib.error import HTTPError, URLError
