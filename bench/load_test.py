@@ -35,7 +35,7 @@ import requests  # noqa: E402
 
 from live_server import LiveServer, tree_rss  # noqa: E402
 
-P = "PREFIX bk: <https://budgetkg.example.org/def/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+P = "PREFIX bk: <https://w3id.org/budgetkg/def/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 
 #: name -> (query, format). Each runs in well under a second on the default dataset.
 MIX: dict[str, tuple[str, str]] = {

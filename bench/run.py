@@ -720,7 +720,7 @@ def run_scale(scale: str, args: argparse.Namespace, report_scales: list[dict[str
     with OxigraphStore(data_dir, read_only=True) as store:
         texts = queries_for(store)
         point = None
-        for row in store.query("PREFIX bkg: <https://budgetkg.example.org/def/> "
+        for row in store.query("PREFIX bkg: <https://w3id.org/budgetkg/def/> "
                                "SELECT ?p WHERE { ?p a bkg:ProjectYear ; bkg:hasIndicator ?i } LIMIT 1"):
             point = row["p"].value
     log(f"{scale}: {len(texts)} queries on the raw store")

@@ -18,6 +18,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("budgetkg.commands.validate", "validate"),
     ("budgetkg.commands.serve", "serve"),
     ("budgetkg.commands.query", "query"),
+    ("budgetkg.commands.publish", "publish"),
     ("budgetkg.commands.generate", "generate"),
     ("budgetkg.commands.templates", "templates"),
 )

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from budgetkg.loader.provenance import SourceInfo, read_sidecar
 from budgetkg.loader.records import Problem
 from budgetkg.loader.validate import Finding, ValidationResult
 from budgetkg.loader.rdf_files import RDF_EXTENSIONS
@@ -131,13 +132,15 @@ def process_document(
     keep_graph: bool = False,
     keep_report: bool = False,
     step: Step | None = None,
+    source: SourceInfo | None = None,
 ) -> DocumentResult:
     """Parse, convert, serialize and (unless told not to) SHACL-validate one table file.
 
     ``serialize``: keep the N-Triples (what a store loads). ``keep_graph``: keep the
     rdflib graph (what ``--out`` writes; it is then validated on a copy).
     ``keep_report``: keep the SHACL report graph (``validate --format ttl``). ``lang``:
-    the language of the findings' messages. Never raises for bad content (the result
+    the language of the findings' messages. ``source``: where the file was downloaded
+    from (None: its sidecar ``FILE.source.json``, if any). Never raises for bad content (the result
     says what went wrong). Memory: one document's records, graph and N-Triples.
     """
     from budgetkg.loader import rdf
@@ -158,8 +161,10 @@ def process_document(
     if step:
         step("convert")
     try:
-        name, graph = rdf.document_graph(doc, base=base)
-    except ValueError as exc:  # ConversionError
+        if source is None:
+            source = read_sidecar(path)
+        name, graph = rdf.document_graph(doc, base=base, source=source)
+    except ValueError as exc:  # ConversionError, SourceInfoError
         out.error = DocumentError("invalid", str(exc))
         return out
     del doc

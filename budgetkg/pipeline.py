@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,8 @@ from budgetkg.documents import (
     seed_path,
     warm_worker,
 )
+from budgetkg.loader.namespaces import BKG
+from budgetkg.loader.provenance import SourceInfo
 from budgetkg.loader.rdf_files import rdf_file
 from budgetkg.store import N_TRIPLES, Store
 from budgetkg.store.journal import Entry, LoadJournal
@@ -206,6 +208,7 @@ def load_corpus(
     validate: bool = True,
     strict: bool = False,
     on_result: Callable[[Path, DocumentResult], None] | None = None,
+    sources: Mapping[Path, SourceInfo] | None = None,
 ) -> LoadSummary:
     """Load table files (and RDF files) into ``store``, one document at a time.
 
@@ -215,9 +218,11 @@ def load_corpus(
     violations are reported and the document is still loaded, unless ``strict``: then
     it is refused and the path keeps what it had. ``on_result`` sees every file as it
     is done (progress bars, messages), its ``action`` set. Raises ``StoreError`` if the
-    store fails.
+    store fails. ``sources``: where files were downloaded from (``--source-url``); a
+    file not in it uses its sidecar ``FILE.source.json`` if it has one.
     """
     from budgetkg.loader import iris
+    from budgetkg.loader.provenance import SourceInfoError, read_sidecar
 
     started = time.perf_counter()
     files = [Path(p) for p in paths]
@@ -234,6 +239,7 @@ def load_corpus(
         finish(path, store_document(store, journal, path, res, strict))
 
     todo: list[Path] = []
+    infos: dict[Path, SourceInfo | None] = {}
     for path in files:
         if rdf_file(path.name) is not None:
             try:
@@ -249,7 +255,13 @@ def load_corpus(
                                         action="failed"))
             continue
         graph = str(iris.document_graph_iri(base, sha))
-        if journal.unchanged(store, path, sha, graph):
+        try:
+            info = (sources or {}).get(path) or read_sidecar(path)
+        except SourceInfoError as exc:
+            finish(path, DocumentResult(str(path), sha, error=DocumentError("invalid", str(exc)), action="failed"))
+            continue
+        infos[path] = info
+        if journal.unchanged(store, path, sha, graph) and _has_source(store, graph, info):
             entry = journal.get(path)
             assert entry is not None
             finish(path, DocumentResult(str(path), sha, graph, tables=entry.tables, triples=entry.triples,
@@ -260,9 +272,9 @@ def load_corpus(
     n = default_workers() if workers is None else workers
     if n <= 1 or len(todo) <= 1:
         for path in todo:
-            store_result(path, process_document(path, base, validate))
+            store_result(path, process_document(path, base, validate, source=infos.get(path)))
     else:
-        _run_pool(todo, base, validate, min(n, len(todo)), store_result)
+        _run_pool(todo, base, validate, min(n, len(todo)), store_result, infos)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -277,8 +289,23 @@ def make_process_pool(workers: int) -> Any:
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm_worker)
 
 
+def _process(path: Path, base: str, validate: bool, source: SourceInfo | None) -> DocumentResult:
+    """``process_document`` for a worker process (positional arguments)."""
+    return process_document(path, base, validate, source=source)
+
+
+def _has_source(store: Store, graph: str, info: SourceInfo | None) -> bool:
+    """Whether the loaded graph already says where the file came from (as ``info`` says)."""
+    if info is None:
+        return True
+    day = f'; <{BKG.retrievedOn}> "{info.retrieved.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date>' if info.retrieved else ""
+    found = store.query(f"ASK {{ GRAPH <{graph}> {{ ?d <http://www.w3.org/ns/dcat#downloadURL> <{info.url}> {day} }} }}")
+    return bool(found)
+
+
 def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
-              store_result: Callable[[Path, DocumentResult], None]) -> None:
+              store_result: Callable[[Path, DocumentResult], None],
+              infos: Mapping[Path, SourceInfo | None]) -> None:
     """Feed ``todo`` to worker processes, at most 2 per worker queued, in order."""
     from collections import deque
     from concurrent.futures import Future
@@ -288,7 +315,7 @@ def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
     with make_process_pool(workers) as pool:
         try:
             for path in queue:
-                pending.append((path, pool.submit(process_document, path, base, validate)))
+                pending.append((path, pool.submit(_process, path, base, validate, infos.get(path))))
                 if len(pending) >= 2 * workers:
                     break
             while pending:
@@ -296,7 +323,7 @@ def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
                 result = future.result()
                 nxt = next(queue, None)
                 if nxt is not None:  # keep the workers busy while this one is written
-                    pending.append((nxt, pool.submit(process_document, nxt, base, validate)))
+                    pending.append((nxt, pool.submit(_process, nxt, base, validate, infos.get(nxt))))
                 store_result(path, result)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)

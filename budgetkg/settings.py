@@ -82,6 +82,21 @@ def _http_url(value: str) -> None:
                             "in the environment or the config file")
 
 
+def _iri_or_empty(value: str) -> None:
+    if value and (":" not in value or " " in value):
+        raise SettingsError(f"must be an absolute IRI (or empty), got {value!r}")
+
+
+def _date_or_empty(value: str) -> None:
+    from datetime import date
+
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise SettingsError(f"must be a date YYYY-MM-DD (or empty), got {value!r}") from None
+
+
 def _auth_scheme(value: str) -> None:
     if value not in {"digest", "basic"}:
         raise SettingsError(f"must be digest or basic, got {value!r}")
@@ -232,6 +247,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_batch", int, 1000,
             "Triples sent per SPARQL Update request when loading into a remote store.",
             check=_positive("integer"), metavar="N"),
+    # The dataset's description for data portals (DCAT-AP, docs/linked-data.md).
+    Setting("license", str, "",
+            "IRI of the data's licence (e.g. https://creativecommons.org/licenses/by/4.0/), "
+            "stated in the DCAT description; empty: the description says no licence is set "
+            "and serve and publish warn.", check=_iri_or_empty, metavar="IRI"),
+    Setting("publisher", str, "",
+            "Name of the publisher of the dataset (DCAT dcterms:publisher); empty: "
+            "\"publisher not set\".", metavar="NAME"),
+    Setting("publisher_iri", str, "",
+            "IRI identifying the publisher (its web site); empty: an IRI in the description.",
+            check=_iri_or_empty, metavar="IRI"),
+    Setting("contact_email", str, "",
+            "E-mail address of the dataset's contact point (DCAT dcat:contactPoint); empty: "
+            "the landing page is given instead.", metavar="EMAIL"),
+    Setting("issued", str, "",
+            "Date the dataset was first published (YYYY-MM-DD, dcterms:issued); empty: left out.",
+            check=_date_or_empty, metavar="DATE"),
+    Setting("region", str, "",
+            "Regions (provincial names such as 宁夏, or GB/T 2260 codes such as 640000), comma "
+            "separated, the data covers when the departments' names do not say (dcterms:spatial).",
+            metavar="NAMES"),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

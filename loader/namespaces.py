@@ -26,7 +26,7 @@ from rdflib.namespace import (
 )
 
 #: Where the model lives. ``/def/`` for the model, ``/id/`` for things (DEFAULT_BASE).
-DEF = "https://budgetkg.example.org/def/"
+DEF = "https://w3id.org/budgetkg/def/"
 
 
 class BKG(DefinedNamespace):
@@ -107,6 +107,7 @@ class BKG(DefinedNamespace):
     sha256: URIRef
     fileName: URIRef
     encoding: URIRef
+    retrievedOn: URIRef
     layoutFamily: URIRef
     indicatorFramework: URIRef
     currencyUnit: URIRef

@@ -24,6 +24,7 @@ from .gc_pause import gc_paused
 from .iris import DEFAULT_BASE
 from .memgraph import BulkMemory, graph_of
 from .model import ontology_graph, ontology_graph_name
+from .provenance import SourceInfo
 from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, KIND, LEVEL, QUDT, UNIT, bind_prefixes
 from .rdf_files import RDF_FILES
 from .records import AMOUNT_FIELDS, Document, Indicator, Org, Project
@@ -143,14 +144,14 @@ def replace_document(ds: Dataset, doc: Document, *, base: str = DEFAULT_BASE) ->
     return name
 
 
-def document_graph(doc: Document, *, base: str = DEFAULT_BASE) -> tuple[URIRef, Graph]:
+def document_graph(doc: Document, *, base: str = DEFAULT_BASE, source: SourceInfo | None = None) -> tuple[URIRef, Graph]:
     """(graph IRI, triples) of one document. Raises ConversionError without year/digest."""
     if doc.year is None:
         raise ConversionError(f"{doc.source}: no fiscal year found; cannot mint project IRIs")
     if not doc.sha256:
         raise ConversionError(f"{doc.source}: no SHA-256 digest (read the file with read_document)")
     with gc_paused():
-        return iris.document_graph_iri(base, doc.sha256), _Builder(doc, base).build()
+        return iris.document_graph_iri(base, doc.sha256), _Builder(doc, base, source).build()
 
 
 def _cost_total(p: Project) -> Decimal | None:
@@ -170,8 +171,9 @@ class _Builder:
     document and reused; duplicate triples (a project line or an indicator concept met
     again) are dropped when the graph is filled (``memgraph.graph_of``)."""
 
-    def __init__(self, doc: Document, base: str) -> None:
+    def __init__(self, doc: Document, base: str, source: SourceInfo | None = None) -> None:
         self.doc = doc
+        self.source = source
         self.base = base
         self.year: int = doc.year  # type: ignore[assignment]  # checked by the caller
         self.triples: list[tuple[Node, Node, Node]] = []
@@ -273,6 +275,10 @@ class _Builder:
         # The file name, not the path: the same file loaded from two places is one document.
         add((d, B.fileName, self._lit(PurePath(doc.source).name)))
         add((d, B.encoding, self._lit(doc.encoding)))
+        if self.source is not None:  # where the file was downloaded from, and when
+            add((d, _DCAT.downloadURL, URIRef(self.source.url)))
+            if self.source.retrieved is not None:
+                add((d, B.retrievedOn, Literal(self.source.retrieved.isoformat(), datatype=XSD.date)))
         add((d, B.fiscalYear, self._year(self.year)))
         add((d, B.currencyUnit, self.printed_unit))
         # tables of another layout family (loader/templates): which, and which framework

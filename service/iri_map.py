@@ -1,10 +1,12 @@
 """Where the dataset's IRIs live on this service.
 
 The loader mints IRIs under the base IRI (``https://budgetkg.example.org/id/`` by
-default) and the ontology lives under ``https://budgetkg.example.org/def/``. The
-service serves an IRI at the same *path* on its own address, whatever the host of
-the IRI: ``https://budgetkg.example.org/id/department/303`` is served at
-``/id/department/303``. Deployed at the base IRI's own host, the IRI and the URL are
+default) and the ontology lives under the permanent ``https://w3id.org/budgetkg/def/``
+(``DEF``). The service serves an instance IRI at the same *path* on its own address,
+whatever the host of the IRI: ``https://budgetkg.example.org/id/department/303`` is
+served at ``/id/department/303``. The vocabulary is documented locally at ``/def/``
+(``DEF_PATH``): w3id.org redirects its terms to wherever the documentation is
+published (``docs/w3id/.htaccess``), so its path on w3id.org means nothing here. Deployed at the base IRI's own host, the IRI and the URL are
 the same; anywhere else (``http://127.0.0.1:5000``) the path still finds it. Any other
 IRI (including one under a ``#`` base, which cannot be dereferenced by path) is
 served at ``/resource?iri=…``.
@@ -16,6 +18,9 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from budgetkg.loader.namespaces import DEF
+
+#: Where this service (and a static site) documents the vocabulary's terms.
+DEF_PATH = "/def/"
 from budgetkg.loader.rdf_files import RDF_FILES
 
 #: Extensions that pick a format for a dereferenced IRI (the IRIs themselves never end so).
@@ -24,6 +29,9 @@ EXTENSIONS: dict[str, str] = {
     **{f.extension: f.service_format for f in RDF_FILES if f.service_format},
 }
 FORMAT_EXTENSIONS: dict[str, str] = {name: ext for ext, name in EXTENSIONS.items()}
+
+#: File name of a namespace's own documents (``/def/index.ttl``).
+INDEX = "index"
 
 # Characters left as they are when an IRI path is put into a URL (RFC 3986 pchar + /).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -38,15 +46,12 @@ class Namespace:
 class IriMapper:
     """Maps IRIs under the served namespaces to service paths and back."""
 
-    def __init__(self, base_iri: str, extra: tuple[str, ...] = (DEF,)) -> None:
-        spaces = []
-        for iri in (base_iri, *extra):
-            if iri.endswith("#"):
-                continue  # fragment IRIs: only /resource?iri=
-            parts = urlsplit(iri)
-            if not parts.scheme or not parts.path.startswith("/"):
-                continue
-            spaces.append(Namespace(iri, parts.path))
+    def __init__(self, base_iri: str, extra: tuple[tuple[str, str], ...] = ((DEF, DEF_PATH),)) -> None:
+        spaces = [Namespace(iri, path) for iri, path in extra]
+        parts = urlsplit(base_iri)
+        # fragment IRIs (…#) cannot be served by path: only /resource?iri=
+        if not base_iri.endswith("#") and parts.scheme and parts.path.startswith("/"):
+            spaces.append(Namespace(base_iri, parts.path))
         # Longest path first, so /id/ wins over / when both are served.
         self.namespaces = tuple(sorted(spaces, key=lambda n: len(n.path), reverse=True))
         self.base_iri = base_iri
@@ -88,8 +93,20 @@ class IriMapper:
 
 
 def split_extension(path: str) -> tuple[str, str | None]:
-    """``/id/x.ttl`` -> (``/id/x``, ``turtle``); no known extension -> (path, None)."""
+    """``/id/x.ttl`` -> (``/id/x``, ``turtle``); no known extension -> (path, None).
+
+    A namespace's own documents are ``/def/index.ttl`` (``/def/.ttl`` is also read), so a
+    static site can hold them as files."""
     for ext, name in EXTENSIONS.items():
         if path.endswith(ext) and len(path) > len(ext):
-            return path[: -len(ext)], name
+            stem = path[: -len(ext)]
+            if stem.endswith("/" + INDEX):
+                stem = stem[: -len(INDEX)]
+            return stem, name
     return path, None
+
+
+def document_path(path: str, extension: str) -> str:
+    """The path of the document describing the resource at ``path`` with ``extension``
+    (``.ttl``): ``/id/x.ttl``, ``/def/index.ttl``."""
+    return path + (INDEX if path.endswith("/") else "") + extension

@@ -29,7 +29,7 @@ from budgetkg.loader.namespaces import PREFIXES as LOADER_PREFIXES
 from .errors import ApiError
 from .conneg import Variant, best_variant
 from .formats import FORMATS_BY_NAME, GRAPH_FORMATS, Format, NotInXml, offered_variants, serialize_graph
-from .iri_map import FORMAT_EXTENSIONS, split_extension
+from .iri_map import FORMAT_EXTENSIONS, document_path, split_extension
 from .querying import construct, iri as iri_term
 from .state import get_state
 from .web_state import get_web
@@ -108,13 +108,21 @@ def _compacted_first(graph: list[tuple[Variant, Format]]) -> list[tuple[Variant,
 def dereference(rest: str) -> Response:
     """A resource under a served namespace (``/id/…``, ``/def/…``)."""
     web = get_web()
+    if request.path.endswith(".csv"):  # a project year's table as CSV
+        from .pages import table_csv
+
+        iri = web.mapper.iri_for_path(request.path[: -len(".csv")])
+        table = table_csv(iri) if iri else None
+        if table is None:
+            raise ApiError(404, "Not found", f"No table at {request.path}.")
+        return table
     stem, ext_format = split_extension(request.path)
     iri = web.mapper.iri_for_path(stem)
     if iri is None:
         raise ApiError(404, "Not found", f"No resource at {request.path}.")
     fmt = (ext_format if ext_format == "html" else _document_format(FORMATS_BY_NAME[ext_format])) if ext_format else negotiate_resource_format(None)
-    base_url = request.host_url.rstrip("/") + stem
-    return answer(iri, fmt, negotiated=ext_format is None, doc_url=lambda name: base_url + FORMAT_EXTENSIONS[name])
+    host = request.host_url.rstrip("/")
+    return answer(iri, fmt, negotiated=ext_format is None, doc_url=lambda name: host + document_path(stem, FORMAT_EXTENSIONS[name]))
 
 
 @bp.route("/resource")
@@ -130,7 +138,7 @@ def resource_by_iri() -> Response:
 
     def doc_url(name: str) -> str:
         if path is not None:
-            return request.host_url.rstrip("/") + path + FORMAT_EXTENSIONS[name]
+            return request.host_url.rstrip("/") + document_path(path, FORMAT_EXTENSIONS[name])
         return request.base_url + "?" + urlencode({"iri": iri, "format": FORMAT_EXTENSIONS[name].lstrip(".")})
 
     return answer(iri, fmt, negotiated=requested is None, doc_url=doc_url)

@@ -17,7 +17,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-BKG = "https://budgetkg.example.org/def/"
+from budgetkg.loader.namespaces import DEF as BKG
 PROPERTY_TYPES = ((OWL.ObjectProperty, "object"), (OWL.DatatypeProperty, "datatype"),
                   (OWL.AnnotationProperty, "annotation"), (RDF.Property, "property"))
 

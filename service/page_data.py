@@ -425,8 +425,9 @@ SELECT ?ind ?pos ?l1 ?l2 ?name ?value ?concept ?conceptLabel ?line ?locator ?bas
 }} ORDER BY ?pos"""
 
 SOURCE = """
-SELECT ?doc ?file ?sha ?dataset WHERE {{
+SELECT ?doc ?file ?sha ?dataset ?url ?retrieved WHERE {{
   {t} prov:wasDerivedFrom ?doc . OPTIONAL {{ ?doc bkg:fileName ?file }} OPTIONAL {{ ?doc bkg:sha256 ?sha }}
+  OPTIONAL {{ ?doc <http://www.w3.org/ns/dcat#downloadURL> ?url }} OPTIONAL {{ ?doc bkg:retrievedOn ?retrieved }}
   OPTIONAL {{ {t} void:inDataset ?dataset }}
 }} LIMIT 1"""
 

@@ -17,6 +17,7 @@ from budgetkg.loader.iris import fold_text
 from budgetkg.loader.namespaces import DEF, PREFIXES as LOADER_PREFIXES
 
 from . import page_data as data
+from .iri_map import document_path
 from .state import get_state
 from .web_state import get_web
 
@@ -167,6 +168,8 @@ def render_resource(iri: str) -> Response:
         if type_iri in types:
             if kind == "project_year":
                 context.update(data.project_year(state, iri))
+                path = get_web().mapper.path_for_iri(iri)
+                context["csv_link"] = path + ".csv" if path else "#"
             elif kind == "project_line":
                 context.update(data.project_line(state, iri))
             else:
@@ -195,7 +198,7 @@ def _ontology_page(context: dict[str, Any]) -> Response:
     prefixes = sorted((name, ns) for name, ns in doc.prefixes.items()
                       if ns in used or name in {"owl", "rdf", "rdfs", "xsd", "skos", "qb", "dcat", "void", "qudt"})
     return page("ontology.html", kind="ontology", doc=doc, diagram=diagram(), used_by=used_by,
-                anchors=anchors, prefixes=prefixes, version=context["res"].first(
+                anchors=anchors, prefixes=prefixes, def_ns=DEF, version=context["res"].first(
                     "http://www.w3.org/2002/07/owl#versionInfo"), **context)
 
 
@@ -204,6 +207,42 @@ def _rdf_links(iri: str) -> list[tuple[str, str]]:
     path = mapper.path_for_iri(iri)
     names = (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdf", "RDF/XML"))
     if path is not None:
-        return [(f"{path}.{ext}", label) for ext, label in names]
+        return [(document_path(path, "." + ext), label) for ext, label in names]
     return [(f"/resource?iri={quote(iri, safe='')}&format={ext}", label) for ext, label in names]
 
+
+
+#: Columns of a project-year table as CSV (``…/2022.csv``): one row per printed figure.
+CSV_COLUMNS = ("section", "level1", "level2", "name", "printed", "normalized", "yuan", "source_line", "iri")
+
+
+def table_csv(iri: str) -> Response | None:
+    """The rows of a project year's table as CSV (None when ``iri`` is not a project year)."""
+    import csv
+    import io
+
+    state = get_state()
+    _, types, _ = data.kind_of(state, iri)
+    if BKG + "ProjectYear" not in types:
+        return None
+    table = data.project_year(state, iri)
+    labels = vocab()
+
+    def label(term: str) -> str:
+        found = labels.get(term, {})
+        return found.get("zh") or found.get("en") or (_prefixed(term) if term else "")
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for a in table["amounts"]:
+        writer.writerow(("fund", "", "", label(a["source"]), a.get("printed") or "", "", a.get("yuan") or "", "", a["a"]))
+    rows = [(l1, l2, ind) for l1, by_l2 in table["groups"].items() for l2, inds in by_l2.items() for ind in inds]
+    rows.sort(key=lambda r: int(r[2].get("pos") or 0))  # the order the table prints them
+    for l1, l2, ind in rows:
+        target = ind.get("target")
+        writer.writerow(("indicator", label(l1), label(l2), ind.get("name") or "", ind.get("value") or "",
+                         target.text if target else "", "", ind.get("line") or "", ind["ind"]))
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")  # BOM: spreadsheets read it as UTF-8
+    response.headers["Content-Disposition"] = f'inline; filename="{iri.rstrip("/").rsplit("/", 2)[-2]}-{iri.rsplit("/", 1)[-1]}.csv"'
+    return response

@@ -22,6 +22,7 @@ from budgetkg.loader import namespaces
 from budgetkg.store.dumps import DumpInfo, dump_folder
 
 from . import page_data as data
+from .dcat import dcat_triples, typed
 from .errors import ApiError
 from .formats import GRAPH_FORMATS, negotiate, serialize_graph
 from .querying import select_py
@@ -30,7 +31,9 @@ from .web_state import get_web
 
 bp = Blueprint("void", __name__)
 
-PREFIXES = namespaces.prefixes("void", "dcat", "dcterms", "spdx", "sd", "xsd", "bkg")
+PREFIXES = {**namespaces.prefixes("void", "dcat", "dcterms", "spdx", "sd", "xsd", "bkg", "skos", "rdfs", "prov"),
+            "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#",
+            "locn": "http://www.w3.org/ns/locn#"}
 VOID, DCAT, DCT, SPDX, SD = (PREFIXES[p] for p in ("void", "dcat", "dcterms", "spdx", "sd"))
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD, BKG = PREFIXES["xsd"], PREFIXES["bkg"]
@@ -94,6 +97,7 @@ def void_triples(root: str, dump: DumpInfo | None) -> list[ox.Triple]:
         t(endpoint_dist, _n(DCAT + "accessService"), service),
         t(service, RDF_TYPE, _n(DCAT + "DataService")),
         t(service, RDF_TYPE, _n(SD + "Service")),
+        t(service, _n(DCT + "title"), ox.Literal("budgetkg SPARQL endpoint", language="en")),
         t(service, _n(DCAT + "endpointURL"), service),
         # GET /sparql without a query answers the SPARQL Service Description.
         t(service, _n(DCAT + "endpointDescription"), service),
@@ -132,8 +136,13 @@ def void_triples(root: str, dump: DumpInfo | None) -> list[ox.Triple]:
             t(checksum, RDF_TYPE, _n(SPDX + "Checksum")),
             t(checksum, _n(SPDX + "algorithm"), _n(SPDX + "checksumAlgorithm_sha256")),
             t(checksum, _n(SPDX + "checksumValue"), ox.Literal(dump.sha256, datatype=_n(XSD + "hexBinary"))),
+            t(ds, _n(DCT + "modified"), ox.Literal(dump.created, datatype=_n(XSD + "dateTime"))),
+            t(_n(IANA + dump.media_type), RDF_TYPE, _n(DCT + "MediaType")),
+            t(_n(IANA + dump.compression), RDF_TYPE, _n(DCT + "MediaType")),
         ]
-    return out
+    distributions = [endpoint_dist] + ([dist] if dump is not None else [])
+    out += dcat_triples(state, root, ds, web.cached, distributions, service)
+    return typed(out)
 
 
 def _wants_page() -> bool:

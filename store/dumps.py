@@ -2,7 +2,9 @@
 
 ``<data_dir>/dumps/budgetkg.nq.gz`` holds every quad of the store (the documents'
 graphs and the ontology graph); ``budgetkg.nq.gz.json`` next to it records its size,
-SHA-256, number of quads and the store version it was made from. ``refresh_dump``
+SHA-256, number of quads, the store version it was made from and where each graph's
+gzip member lies in the file (one member per graph: adding a document compresses only
+that document, ``write_dump``). ``refresh_dump``
 runs after every load (``budgetkg load``, ``budgetkg serve FILE…``) and when the
 service starts (``ensure_dump``): a dump whose version is not the store's is made
 again, so the dump always matches what the endpoint answers. Files are written to a
@@ -20,7 +22,7 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -30,6 +32,9 @@ DUMP_NAME = "budgetkg.nq.gz"
 MEDIA_TYPE = "application/n-quads"
 COMPRESSION = "application/gzip"
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+#: Folder of the per-graph gzip members, and their index (graph -> file, size, quads, token).
+MEMBERS = "members"
+INDEX = "index.json"
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +59,9 @@ def read_info(data_dir: str | Path, name: str = DUMP_NAME) -> DumpInfo | None:
     """The recorded dump, or None when it is missing or does not match its file."""
     folder = dump_folder(data_dir)
     try:
-        info = DumpInfo(**json.loads((folder / f"{name}.json").read_text(encoding="utf-8")))
+        raw = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        raw.pop("members", None)  # where each graph's member lies in the file
+        info = DumpInfo(**raw)
         if (folder / name).stat().st_size != info.size:
             return None
     except (OSError, ValueError, TypeError):
@@ -63,42 +70,118 @@ def read_info(data_dir: str | Path, name: str = DUMP_NAME) -> DumpInfo | None:
 
 
 def write_dump(store: Store, data_dir: str | Path, name: str = DUMP_NAME) -> DumpInfo:
-    """Write the dump of ``store`` now. Raises OSError when the folder is not writable."""
+    """Bring the dump of ``store`` up to date now. Raises OSError when the folder is not
+    writable.
+
+    The dump is one gzip member per named graph, concatenated in graph order (gzip
+    readers read concatenated members as one stream, RFC 1952 §2.2). Each member is kept
+    in ``dumps/members/``; a graph whose content is known unchanged since its member was
+    written (``_content_token``) keeps its member, so adding a document compresses only
+    that document and the rest is a byte copy (hashed on the way)."""
     folder = dump_folder(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    members_dir = folder / MEMBERS
+    members_dir.mkdir(parents=True, exist_ok=True)
     version = store.version()
+    index = _read_index(members_dir)
+    tokens = _content_tokens(store)
+    members: list[dict[str, Any]] = []
+    for graph in store.graphs():
+        token = tokens.get(graph)
+        known = index.get(graph)
+        if token is None or known is None or known.get("token") != token \
+                or not (members_dir / known["file"]).is_file() \
+                or (members_dir / known["file"]).stat().st_size != known.get("size"):
+            known = _write_member(store, members_dir, graph, token)
+        members.append(known)
+    # the index first: a member it lists is complete (written to a temporary name and renamed)
+    _write_json(members_dir / INDEX, {m["graph"]: m for m in members})
+    for path in members_dir.glob("*.nq.gz"):
+        if path.name not in {m["file"] for m in members}:
+            path.unlink(missing_ok=True)  # a graph no longer in the store
     target = folder / name
     tmp = folder / f".{name}.{os.getpid()}.tmp"
-    count = 0
-
-    def quads():  # type: ignore[no-untyped-def]
-        nonlocal count
-        for row in store.query(ALL_QUADS, default_graph_union=False):
-            count += 1
-            yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
-
+    digest = hashlib.sha256()
+    offset = 0
+    listed: list[dict[str, Any]] = []
     try:
-        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-            ox.serialize(quads(), cast(IO[bytes], gz), format=ox.RdfFormat.N_QUADS)
-        digest = hashlib.sha256()
-        with open(tmp, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+        with open(tmp, "wb") as out:
+            if not members:  # an empty store: one empty member, still a valid gzip file
+                out.write(gzip.compress(b"", mtime=0))
+            for m in members:
+                with open(members_dir / m["file"], "rb") as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+                        out.write(chunk)
+                listed.append({"graph": m["graph"], "offset": offset, "size": m["size"], "quads": m["quads"]})
+                offset += m["size"]
+        if not members:
+            digest.update(tmp.read_bytes())
         info = DumpInfo(
             name=name,
             size=tmp.stat().st_size,
             sha256=digest.hexdigest(),
-            quads=count,
+            quads=sum(m["quads"] for m in members),
             version=version,
             created=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    meta_tmp = folder / f".{name}.json.{os.getpid()}.tmp"
-    meta_tmp.write_text(json.dumps(asdict(info), indent=2) + "\n", encoding="utf-8")
-    os.replace(meta_tmp, folder / f"{name}.json")
+    _write_json(folder / f"{name}.json", {**asdict(info), "members": listed})
     return info
+
+
+def _content_tokens(store: Store) -> dict[str, str]:
+    """What each graph's content is known to be, from the load journal: a document
+    graph's IRI is minted from its file's SHA-256 and the journal only ever adds it
+    whole to a store that lacks it, so the file's hash names its content; the ontology's
+    hash is recorded when it is replaced. Graphs the journal does not know (RDF files
+    loaded as they are) have no token: their member is written again at every refresh."""
+    from .journal import LoadJournal
+
+    journal = LoadJournal.of(store)
+    tokens = {g: f"graph:{sha}" for g, sha in journal.graph_hashes.items()}
+    for entry in journal.entries.values():
+        tokens[entry.graph] = f"document:{entry.sha256}"
+    return tokens
+
+
+def _write_member(store: Store, members_dir: Path, graph: str, token: str | None) -> dict[str, Any]:
+    """Compress one graph's quads into its own gzip member; its index entry."""
+    node = ox.NamedNode(graph)
+    file = hashlib.sha256(graph.encode("utf-8")).hexdigest()[:32] + ".nq.gz"
+    tmp = members_dir / f".{file}.{os.getpid()}.tmp"
+    count = 0
+
+    def quads():  # type: ignore[no-untyped-def]
+        nonlocal count
+        for row in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}",
+                               default_graph_union=False):
+            count += 1
+            yield ox.Quad(row["s"], row["p"], row["o"], node)
+
+    try:
+        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            ox.serialize(quads(), cast(IO[bytes], gz), format=ox.RdfFormat.N_QUADS)
+        size = tmp.stat().st_size
+        os.replace(tmp, members_dir / file)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return {"graph": graph, "file": file, "size": size, "quads": count, "token": token}
+
+
+def _read_index(members_dir: Path) -> dict[str, dict[str, Any]]:
+    try:
+        raw = json.loads((members_dir / INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def _write_json(path: Path, payload: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)  # atomic: a reader sees the old or the new file
 
 
 def ensure_dump(store: Store, data_dir: str | Path, logger: logging.Logger | None = None) -> DumpInfo | None:

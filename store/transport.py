@@ -69,6 +69,27 @@ class SparqlTransport:
 
     def query(self, sparql: str, form: str, dataset: Dataset | None) -> QueryResults:
         """Send a query of ``form`` (the lexer's) with ``dataset``; pyoxigraph results."""
+        if dataset is not None and self.virtuoso is None:
+            self._learn_server()
+        if dataset is not None and self.virtuoso:
+            sparql = virtuoso.dataset_pragmas(*dataset) + sparql  # not parameters: they are echoed
+            dataset = None
+        body, content_type, headers = self._send_query(self._client(sparql, form, dataset))
+        if self.virtuoso is None:
+            self.virtuoso = virtuoso.is_virtuoso(headers)
+        if virtuoso.stopped_at_timeout(headers):
+            raise QueryTimeout(f"the store stopped the query at its time limit of {self.timeout:g} s")
+        if form in {"CONSTRUCT", "DESCRIBE"}:
+            return graph_results(body, content_type)
+        return solutions(body, content_type)
+
+    def _learn_server(self) -> None:
+        """Which server this is (its ``Server`` header), before a query whose dataset it
+        must be told in its own way."""
+        headers = self._send_query(self._client("ASK {}", "ASK", None))[2]
+        self.virtuoso = virtuoso.is_virtuoso(headers)
+
+    def _client(self, sparql: str, form: str, dataset: Dataset | None) -> Any:
         from SPARQLWrapper import BASIC, DIGEST, JSON, TURTLE
 
         is_graph = form in {"CONSTRUCT", "DESCRIBE"}
@@ -90,14 +111,7 @@ class SparqlTransport:
         if self._user:
             client.setHTTPAuth(DIGEST if self._auth == "digest" else BASIC)
             client.setCredentials(self._user, self._password)
-        body, content_type, headers = self._send_query(client)
-        if self.virtuoso is None:
-            self.virtuoso = virtuoso.is_virtuoso(headers)
-        if virtuoso.stopped_at_timeout(headers):
-            raise QueryTimeout(f"the store stopped the query at its time limit of {self.timeout:g} s")
-        if is_graph:
-            return graph_results(body, content_type)
-        return solutions(body, content_type)
+        return client
 
     def _send_query(self, client: Any) -> tuple[bytes, str, http.client.HTTPMessage]:
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException

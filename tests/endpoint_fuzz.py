@@ -29,7 +29,7 @@ from urllib.parse import quote, quote_plus
 
 ROOT = Path(__file__).resolve().parents[1]
 
-BK = "https://budgetkg.example.org/def/"
+BK = "https://w3id.org/budgetkg/def/"
 FALLBACK_QUERIES = [
     f"PREFIX bk: <{BK}> SELECT ?l2 (COUNT(?i) AS ?n) WHERE {{ ?i a bk:Indicator ; bk:level2 ?l2 }} GROUP BY ?l2",
     f"PREFIX bk: <{BK}> SELECT ?p ?name WHERE {{ ?p a bk:ProjectYear ; bk:printedName ?name }} ORDER BY ?name LIMIT 20",
@@ -77,7 +77,7 @@ OBJECTS = ["?o", "?name", "?v", "bk:ProjectYear", "bk:Indicator", '"培训合格
 EXPRS = ["?v > 10", "BOUND(?x)", 'REGEX(STR(?name), "^(a|aa)+$")', "STRLEN(?name) < 20", "isIRI(?s)",
          "?v IN (1, 2, 3)", 'CONTAINS(STR(?o), "资金")', "!BOUND(?v)", "LANG(?o) = \"\"", "?x = ?o",
          "NOT EXISTS { ?s ?p ?o }", "COALESCE(?v, 0) >= 0", "1/0 = 1", 'xsd:integer("x") = 1', "RAND() < 0.5"]
-PREFIXES = ("PREFIX bk: <https://budgetkg.example.org/def/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+PREFIXES = ("PREFIX bk: <https://w3id.org/budgetkg/def/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
             "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")
 
 

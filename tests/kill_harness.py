@@ -12,8 +12,8 @@ Shared by ``test_kill_loads.py`` (3 kills on a small corpus) and
    ``budgetkg serve`` on the store (which finishes or undoes an interrupted load)
    and asks it a query, stops it, and reads every graph back.
 
-A round is consistent when the store opens, the service answers, and each document
-is entirely old (old graph equal, triple for triple, to the expected one and no new
+A round is consistent when the store opens, the service answers, its dump is the
+store's quads (record true), and each document is entirely old (old graph equal, triple for triple, to the expected one and no new
 graph) or entirely new (the reverse), the ontology is intact and there is no other
 graph.
 """
@@ -63,6 +63,38 @@ def dump(folder: Path) -> Dump:
         out.setdefault(name, Counter())[_BNODE.sub("_:b", str(quad.triple))] += 1
     del store
     return out
+
+
+def dump_file_problems(folder: Path, store: Dump) -> list[str]:
+    """What is wrong with the store's dump file after the service started (which brings it
+    up to date): its record must state its true size and SHA-256 and the store's version,
+    and it must decompress to exactly the store's quads."""
+    import gzip
+    import json
+
+    import pyoxigraph as ox
+
+    path = folder / "dumps" / "budgetkg.nq.gz"
+    try:
+        blob = path.read_bytes()
+        meta = json.loads((folder / "dumps" / "budgetkg.nq.gz.json").read_text(encoding="utf-8"))
+        version = (folder / "version").read_text(encoding="ascii").strip()
+    except (OSError, ValueError) as exc:
+        return [f"no dump: {exc}"]
+    bad = []
+    if (meta.get("size"), meta.get("sha256")) != (len(blob), hashlib.sha256(blob).hexdigest()):
+        bad.append("the dump's record does not state its size and SHA-256")
+    if meta.get("version") != version:
+        bad.append("the dump is of another store version")
+    quads: Dump = {}
+    for quad in ox.parse(gzip.decompress(blob), format=ox.RdfFormat.N_QUADS):
+        g = quad.graph_name
+        quads.setdefault(g.value if isinstance(g, ox.NamedNode) else str(g), Counter())[
+            _BNODE.sub("_:b", str(quad.triple))] += 1
+    if quads != store:
+        bad.append(f"the dump's quads are not the store's (graphs only in the dump: "
+                   f"{sorted(set(quads) - set(store))[:2]}, only in the store: {sorted(set(store) - set(quads))[:2]})")
+    return bad
 
 
 def load(corpus: Path, data_dir: Path, *extra: str, timeout: float = 900) -> subprocess.CompletedProcess:
@@ -207,6 +239,7 @@ class KillHarness:
             got = dump(work)
         except Exception as exc:  # noqa: BLE001
             return [f"the store does not open: {exc}"]
+        bad.extend(dump_file_problems(work, got))
         for i, (g_old, g_new) in enumerate(self.docs):
             old_ok = got.get(g_old) == self.expected_old[g_old] and g_new not in got
             new_ok = got.get(g_new) == self.expected_new[g_new] and g_old not in got

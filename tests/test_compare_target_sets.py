@@ -14,7 +14,7 @@ import pytest
 
 from budgetkg.queries.catalog import load_catalog
 
-BKG = "https://budgetkg.example.org/def/"
+BKG = "https://w3id.org/budgetkg/def/"
 ID = "https://budgetkg.example.org/id/"
 
 #: (concept, level-2 code) -> (2022 targets, 2023 targets), as printed, in table order

@@ -7,8 +7,8 @@ from importlib.resources import files
 import rdflib
 
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
-OLD = rdflib.Namespace("https://budgetkg.example.org/def/indicator-level/")
-NEW = rdflib.Namespace("https://budgetkg.example.org/def/indicator-level-2021/")
+OLD = rdflib.Namespace("https://w3id.org/budgetkg/def/indicator-level/")
+NEW = rdflib.Namespace("https://w3id.org/budgetkg/def/indicator-level-2021/")
 
 
 def _graph() -> rdflib.Graph:
@@ -44,7 +44,7 @@ def test_each_spelling_leads_to_one_concept_per_scheme():
 
 def test_every_2021_level2_has_its_level1_and_old_counterpart():
     g = _graph()
-    for c in g.subjects(SKOS.inScheme, rdflib.URIRef("https://budgetkg.example.org/def/IndicatorFramework2021")):
+    for c in g.subjects(SKOS.inScheme, rdflib.URIRef("https://w3id.org/budgetkg/def/IndicatorFramework2021")):
         if (c, SKOS.topConceptOf, None) in g:
             continue
         assert g.value(c, SKOS.broader) is not None

@@ -17,7 +17,7 @@ from web_seed import BASE, seeded_data_dir
 
 from budgetkg.loader import iris
 
-BKG = rdflib.Namespace("https://budgetkg.example.org/def/")
+BKG = rdflib.Namespace("https://w3id.org/budgetkg/def/")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 #: format name -> (extension, media type asked, media type answered, rdflib parser)
@@ -44,6 +44,8 @@ def client(app):
 
 
 def path_of(iri: str) -> str:
+    if iri.startswith(str(BKG)):  # the permanent vocabulary namespace, documented at /def/
+        return "/def/" + iri[len(str(BKG)):]
     assert iri.startswith("https://budgetkg.example.org/")
     return iri[len("https://budgetkg.example.org"):]
 

@@ -206,7 +206,7 @@ def test_carryover_chains_link_to_last_year(kg, next_doc) -> None:
 
 def test_marker_in_rdf(kg) -> None:
     rows = kg.sparql("""
-        PREFIX bkg: <https://budgetkg.example.org/def/> PREFIX dct: <http://purl.org/dc/terms/>
+        PREFIX bkg: <https://w3id.org/budgetkg/def/> PREFIX dct: <http://purl.org/dc/terms/>
         PREFIX prov: <http://www.w3.org/ns/prov#>
         SELECT ?year ?synthetic ?description WHERE {
           ?ds a bkg:Dataset ; prov:wasDerivedFrom ?d . ?d bkg:fiscalYear ?year .

@@ -9,7 +9,7 @@ from budgetkg.loader.model import ontology_graph, ontology_graph_name, shapes_gr
 from budgetkg.loader.namespaces import ATTRIBUTE, BKG, FUND, LEVEL
 from budgetkg.loader.vocabulary import ATTRIBUTES, LEVEL1, LEVEL2
 
-DEF = "https://budgetkg.example.org/def/"
+DEF = "https://w3id.org/budgetkg/def/"
 
 
 def test_every_class_and_property_has_zh_and_en_label_and_comment():

@@ -88,6 +88,8 @@ def get(client, path: str) -> Page:
 
 
 def local(iri: str) -> str:
+    if iri.startswith("https://w3id.org/budgetkg/def/"):  # the vocabulary, documented at /def/
+        return "/def/" + iri[len("https://w3id.org/budgetkg/def/"):]
     return iri[len("https://budgetkg.example.org"):]
 
 
@@ -273,7 +275,7 @@ def test_editor_is_self_contained(client):
         assert r.status_code == 200 and len(r.data) > 1000
         r.close()
     source = client.get("/editor").get_data(as_text=True)
-    assert '"bkg": "https://budgetkg.example.org/def/"' in source  # prefixes prefilled
+    assert '"bkg": "https://w3id.org/budgetkg/def/"' in source  # prefixes prefilled
     assert '"queries": "/queries"' in source
     assert client.get("/static/yasgui/LICENSE").status_code == 200
 

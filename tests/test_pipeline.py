@@ -92,7 +92,7 @@ def test_cli_load_prints_the_summary_and_loads_incrementally(docs, tmp_path):
     assert second.exit_code == 0, second.output
     assert f"summary: {len(docs)} documents ({len(docs) - 1} loaded, 1 unchanged)" in second.output
     with OxigraphStore(data, read_only=True) as store:
-        n = store.query("PREFIX bkg: <https://budgetkg.example.org/def/> "
+        n = store.query("PREFIX bkg: <https://w3id.org/budgetkg/def/> "
                         "SELECT (COUNT(*) AS ?n) WHERE { ?d a bkg:SourceDocument }")
         assert int(next(iter(n))["n"].value) == len(docs)
 
@@ -101,7 +101,7 @@ def test_documents_are_processed_and_stored_one_at_a_time(docs, monkeypatch):
     events: list[tuple[str, str]] = []
     real = pipeline.process_document
 
-    def process(path, base, validate=True):
+    def process(path, base, validate=True, **options):
         events.append(("process", Path(path).name))
         return real(path, base, validate)
 
@@ -300,7 +300,7 @@ def test_serve_a_folder_of_documents_over_http(tmp_path, docs):
             except requests.RequestException:
                 assert time.time() < deadline, log.read_text()
                 time.sleep(0.2)
-        q = ("PREFIX bkg: <https://budgetkg.example.org/def/> "
+        q = ("PREFIX bkg: <https://w3id.org/budgetkg/def/> "
              "SELECT ?name WHERE { ?d a bkg:SourceDocument ; bkg:fileName ?name }")
         r = requests.get(url, params={"query": q}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
         names = {b["name"]["value"] for b in r.json()["results"]["bindings"]}

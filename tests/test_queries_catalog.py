@@ -179,7 +179,7 @@ HEADER = """# @title.zh 测试
 # @description A test query
 #   over two lines.
 # @param year gYear 2022 The year.
-PREFIX bkg: <https://budgetkg.example.org/def/>
+PREFIX bkg: <https://w3id.org/budgetkg/def/>
 SELECT * WHERE {
   VALUES ?year { "2022"^^<http://www.w3.org/2001/XMLSchema#gYear> }
 }

@@ -70,7 +70,7 @@ def test_same_indicator_name_links_one_concept_across_documents():
     ds = Dataset()
     replace_document(ds, d1)
     replace_document(ds, d2)
-    q = """PREFIX bkg: <https://budgetkg.example.org/def/>
+    q = """PREFIX bkg: <https://w3id.org/budgetkg/def/>
     SELECT ?c (COUNT(DISTINCT ?i) AS ?n) WHERE { GRAPH ?g { ?i bkg:indicatorConcept ?c ; bkg:printedName "培训合格率" } }
     GROUP BY ?c"""
     rows = list(ds.query(q))
@@ -125,19 +125,19 @@ def test_seed_converts_and_validates_without_violations(seed_doc):
 
 def test_seed_counts_equal_the_records(seed_doc):
     _, g = document_graph(seed_doc)
-    q = """PREFIX bkg: <https://budgetkg.example.org/def/>
+    q = """PREFIX bkg: <https://w3id.org/budgetkg/def/>
     SELECT (COUNT(DISTINCT ?py) AS ?tables) (COUNT(DISTINCT ?i) AS ?inds) WHERE {
       ?py a bkg:ProjectYear . OPTIONAL { ?py bkg:hasIndicator ?i } }"""
     [(tables, inds)] = list(g.query(q))
     assert int(tables) == len(seed_doc.projects)
     assert int(inds) == sum(len(p.indicators) for p in seed_doc.projects)
-    [(amounts,)] = list(g.query("PREFIX bkg: <https://budgetkg.example.org/def/> "
+    [(amounts,)] = list(g.query("PREFIX bkg: <https://w3id.org/budgetkg/def/> "
                                 "SELECT (COUNT(?a) AS ?n) WHERE { ?a a bkg:FundAmount }"))
     expected = sum(1 for p in seed_doc.projects for _, v in p.amounts.items() if v is not None)
     assert int(amounts) == expected
     # and the money itself: the sum of the totals in yuan is the records' sum in 万元 × 10^4
-    [(total,)] = list(g.query("""PREFIX bkg: <https://budgetkg.example.org/def/>
-        SELECT (SUM(?v) AS ?sum) WHERE { ?a bkg:fundSource <https://budgetkg.example.org/def/fund-source/total> ;
+    [(total,)] = list(g.query("""PREFIX bkg: <https://w3id.org/budgetkg/def/>
+        SELECT (SUM(?v) AS ?sum) WHERE { ?a bkg:fundSource <https://w3id.org/budgetkg/def/fund-source/total> ;
         bkg:amount ?v }"""))
     records = sum(p.amounts.total for p in seed_doc.projects if p.amounts.total is not None)
     assert seed_doc.currency_unit == "万元"

@@ -11,6 +11,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 
 from budgetkg.loader.reader import parse_bytes, read_document
+from budgetkg.loader.sources import detect_format
+from budgetkg.loader.sources.common import UnreadableFile
 from reader_mutations import SEED, TABLES, check_document, mutants
 
 
@@ -26,8 +28,18 @@ def test_the_mutants_start_from_every_table_of_the_seed() -> None:
 @example("项目名称\tx\u2028项目总额\t1\r\n\r\n依据\r".encode())
 @example(b"\xef\xbb\xbf\xef\xbb\xbf" + TABLES[3][0].encode())  # two BOMs
 @example("\n".join(TABLES[5]).encode("gb18030")[:-1])  # cut in the middle of a character
+@example(b"%PDF-1.4\n" + TABLES[0][0].encode())  # a mutant that now looks like a PDF
 def test_mutated_tables_never_crash_and_every_line_is_accounted(data: bytes) -> None:
-    doc = parse_bytes(data, source="mutant.txt")
+    if detect_format(data) != "text":
+        # Bytes that look like another format go to its source: a damaged file of that
+        # format is refused by name (UnreadableFile, exit 2), never read as a table.
+        try:
+            doc = parse_bytes(data, source="mutant.txt")
+        except UnreadableFile as exc:
+            assert "mutant.txt" in str(exc)
+            return
+    else:
+        doc = parse_bytes(data, source="mutant.txt")
     assert check_document(doc, data, "mutant.txt") == []
 
 

@@ -29,7 +29,7 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SELECT = ('SELECT ?iri ?text ?n WHERE { VALUES (?iri ?text ?n) { '
           '(<http://example.org/a,b> "第一行\\r\\n第二行" 1) (<http://example.org/c> "x,\\"y\\"" 2) } } ORDER BY ?n')
 CONSTRUCT = (f'CONSTRUCT {{ ?p <{RDFS_LABEL}> ?l . <http://example.org/a,b> <http://example.org/note> "a\\rb" }} '
-             f'WHERE {{ ?p a <https://budgetkg.example.org/def/ProjectYear> ; <{RDFS_LABEL}> ?l }} LIMIT 5')
+             f'WHERE {{ ?p a <https://w3id.org/budgetkg/def/ProjectYear> ; <{RDFS_LABEL}> ?l }} LIMIT 5')
 ROWS = [("http://example.org/a,b", "第一行\r\n第二行", "1"), ("http://example.org/c", 'x,"y"', "2")]
 
 
@@ -94,7 +94,7 @@ def test_sparqlwrapper_select_in_every_format(client, fmt):
 
 @pytest.mark.parametrize("fmt", [JSON, XML])
 def test_sparqlwrapper_ask(client, fmt):
-    data = client("ASK { ?s a <https://budgetkg.example.org/def/ProjectYear> }", fmt).query().convert()
+    data = client("ASK { ?s a <https://w3id.org/budgetkg/def/ProjectYear> }", fmt).query().convert()
     value = data["boolean"] if fmt == JSON else data.getElementsByTagName("boolean")[0].firstChild.data == "true"
     assert value is True
 

@@ -52,7 +52,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "small.trig"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
                              "nonNegativeInteger", "positiveInteger", "unsignedInt", "unsignedLong")}
-BK = "https://budgetkg.example.org/def/"
+BK = "https://w3id.org/budgetkg/def/"
 
 #: Queries beyond queries/*.rq: the dataset rules (union default graph, GRAPH, FROM,
 #: FROM NAMED), the other forms, and value types of every kind in the data.

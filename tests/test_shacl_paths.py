@@ -20,7 +20,7 @@ from budgetkg.loader.rdf import document_graph
 from budgetkg.loader.validate import validate_graph
 
 WARNINGS_MD = Path(__file__).resolve().parent.parent / "docs" / "warnings.md"
-SHAPES = "https://budgetkg.example.org/def/shapes/"
+SHAPES = "https://w3id.org/budgetkg/def/shapes/"
 #: The "check" column of docs/warnings.md -> the SHACL-SPARQL constraint that reports it.
 CHECKS = {
     "cost rows ≠ total": "CostRowsSum",

@@ -16,7 +16,7 @@ from budgetkg.service.app import create_app
 from budgetkg.store import OxigraphStore
 from budgetkg.synthetic.document import generate_document
 
-BKG = "https://budgetkg.example.org/def/"
+BKG = "https://w3id.org/budgetkg/def/"
 
 
 def test_first_project_is_table_one_of_the_latest_years_first_document():

@@ -24,7 +24,7 @@ from budgetkg.queries.catalog import StoreFacts, frequent_word, load_catalog
 from budgetkg.service import charts, close_app, create_app
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"}
-BKG = "https://budgetkg.example.org/def/"
+BKG = "https://w3id.org/budgetkg/def/"
 YEAR_A, YEAR_B = (str(y) for y in SHIFTED_YEARS)
 
 

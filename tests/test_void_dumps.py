@@ -15,7 +15,7 @@ from web_seed import BASE, seeded_data_dir
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
-BKG = rdflib.Namespace("https://budgetkg.example.org/def/")
+BKG = rdflib.Namespace("https://w3id.org/budgetkg/def/")
 ROOT = "http://localhost/"
 DATASET = rdflib.URIRef(ROOT + ".well-known/void#dataset")
 
@@ -141,3 +141,82 @@ def test_load_command_writes_the_dump(tmp_path, seed_path):
     info = dumps.read_info(tmp_path)
     with OxigraphStore(tmp_path, read_only=True) as store:
         assert info is not None and info.version == store.version()
+
+
+# -- the incremental dump: one gzip member per graph (issue #21, item 9) ---------------
+
+
+def _members(data_dir) -> dict[str, bytes]:
+    """graph -> the bytes of its gzip member in the dump, as the dump's record places them."""
+    from budgetkg.store import dumps
+
+    folder = data_dir / "dumps"
+    blob = (folder / dumps.DUMP_NAME).read_bytes()
+    meta = json.loads((folder / f"{dumps.DUMP_NAME}.json").read_text())
+    assert sum(m["size"] for m in meta["members"]) == len(blob) == meta["size"]
+    return {m["graph"]: blob[m["offset"]:m["offset"] + m["size"]] for m in meta["members"]}
+
+
+def _store_quads(store) -> set[str]:
+    return {f"{r['s']} {r['p']} {r['o']} {r['g']} ." for r in
+            store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", default_graph_union=False)}
+
+
+def _dump_quads(data_dir) -> list[str]:
+    import pyoxigraph as ox
+
+    from budgetkg.store import dumps
+
+    text = gzip.decompress((data_dir / "dumps" / dumps.DUMP_NAME).read_bytes())
+    return [f"{q.subject} {q.predicate} {q.object} {q.graph_name} ." for q in ox.parse(text, format=ox.RdfFormat.N_QUADS)]
+
+
+def test_replacing_one_document_rewrites_only_its_member(tmp_path, monkeypatch):
+    from reader_mutations import TABLES
+
+    from budgetkg import pipeline
+    from budgetkg.store import OxigraphStore, dumps
+
+    docs = [tmp_path / f"doc{i}.txt" for i in range(3)]
+    for i, path in enumerate(docs):
+        path.write_text("\n".join(line for t in TABLES[2 * i:2 * i + 2] for line in t) + "\n", encoding="utf-8")
+    data_dir = tmp_path / "data"
+    with OxigraphStore(data_dir) as store:
+        pipeline.load_ontology(store, base=BASE)
+        journal = pipeline.LoadJournal.of(store)
+        for path in docs:
+            pipeline.store_document(store, journal, path, pipeline.process_document(path, BASE, validate=False))
+        first = dumps.ensure_dump(store, data_dir)
+        before = _members(data_dir)
+        assert len(before) == 4  # the ontology and three documents
+        # the dump is exactly the store's quads, each once
+        quads = _dump_quads(data_dir)
+        assert len(quads) == len(set(quads)) == first.quads and set(quads) == _store_quads(store)
+
+        # new content for doc1: its graph is replaced, the others stay
+        docs[1].write_text("\n".join(line for t in TABLES[6:8] for line in t) + "\n", encoding="utf-8")
+        res = pipeline.store_document(store, journal, docs[1], pipeline.process_document(docs[1], BASE, validate=False))
+        assert res.action == "replaced"
+        written = []
+        real = dumps._write_member
+        monkeypatch.setattr(dumps, "_write_member", lambda *a: written.append(a[2]) or real(*a))
+        second = dumps.ensure_dump(store, data_dir)
+        after = _members(data_dir)
+        assert written == [res.graph]  # only the new graph was compressed
+        kept = set(before) & set(after)
+        assert len(kept) == 3 and res.graph not in before and res.graph in after
+        assert all(after[g] == before[g] for g in kept)  # byte for byte
+        quads = _dump_quads(data_dir)
+        assert len(quads) == len(set(quads)) == second.quads and set(quads) == _store_quads(store)
+        # VoID's figures are the file's
+        blob = (data_dir / "dumps" / dumps.DUMP_NAME).read_bytes()
+        assert (second.size, second.sha256) == (len(blob), hashlib.sha256(blob).hexdigest())
+        # a member whose file was damaged is written again, not trusted
+        (data_dir / "dumps" / "members" / json.loads((data_dir / "dumps" / "members" / "index.json")
+                                                     .read_text())[res.graph]["file"]).write_bytes(b"x")
+        store.drop_graph("urn:nothing")  # no-op
+        pipeline.load_path(store, docs[0], base=BASE)  # outside the journal: a store change
+        written.clear()
+        dumps.ensure_dump(store, data_dir)
+        assert res.graph in written
+        assert set(_dump_quads(data_dir)) == _store_quads(store)

@@ -11,6 +11,7 @@ from rdflib import URIRef
 
 from budgetkg.commands.status import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from budgetkg.documents import DocumentResult
+from budgetkg.loader.provenance import SourceInfo, SourceInfoError, source_info
 from budgetkg.loader.rdf_files import RDF_EXTENSIONS
 from budgetkg.pipeline import LoadSummary
 from budgetkg.settings import SettingsError, load_settings
@@ -37,12 +38,18 @@ from budgetkg.store import Store, StoreError
 @click.option("--no-validate", "no_validate", is_flag=True, help="Skip SHACL validation (faster; said in the summary).")
 @click.option("--warnings", "show_warnings", is_flag=True,
               help="Print every SHACL warning (default: a count per document).")
+@click.option("--source-url", metavar="URL",
+              help="Where the (one) table file was downloaded from; stated in its RDF and the DCAT "
+              "description. Several files: a sidecar FILE.source.json beside each (docs/linked-data.md).")
+@click.option("--retrieved", metavar="DATE",
+              help="Date (YYYY-MM-DD) the file was downloaded [default: its modification date].")
 @click.option("--rebuild", is_flag=True,
               help="Delete the store in the data folder first and load FILES into a new one "
               "(for a damaged store; give every file the store should hold).")
 def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_iri: str | None,
          store_url: str | None, config_file: Path | None, workers: int | None, strict: bool,
-         no_validate: bool, show_warnings: bool, rebuild: bool) -> None:
+         no_validate: bool, show_warnings: bool, rebuild: bool, source_url: str | None = None,
+         retrieved: str | None = None) -> None:
     """Load performance-target tables: each document replaces its own named graph.
 
     FILES are table files (.txt, .pdf, .docx, .xlsx, .xls, .html), RDF files (.trig .nq
@@ -62,8 +69,9 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
     from budgetkg.documents import expand_paths
 
     paths = expand_paths(files)
+    sources = _sources(paths, source_url, retrieved)
     if out is not None:
-        sys.exit(_write(paths, out, settings.base_iri))
+        sys.exit(_write(paths, out, settings.base_iri, sources))
     from tqdm import tqdm
 
     from budgetkg import pipeline
@@ -88,7 +96,8 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
         with open_store(settings, progress=sent.update) as store, sent:
             ontology = pipeline.load_ontology(store, base=settings.base_iri).triples
             status, summary = load_files(store, paths, settings.base_iri, workers=workers,
-                                         validate=not no_validate, strict=strict, show_warnings=show_warnings)
+                                         validate=not no_validate, strict=strict, show_warnings=show_warnings,
+                                         sources=sources)
     except StoreError as exc:  # the store could not be opened, or failed: stop here
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -103,7 +112,8 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
 
 def load_files(store: Store, paths: list[Path], base: str, *, workers: int | None = None,
                validate: bool = True, strict: bool = False,
-               show_warnings: bool = False) -> tuple[int, LoadSummary]:
+               show_warnings: bool = False,
+               sources: dict[Path, SourceInfo] | None = None) -> tuple[int, LoadSummary]:
     """Load each file, reporting problems on stderr: (exit status, summary).
 
     The streaming pipeline (``budgetkg.pipeline.load_corpus``): documents are parsed,
@@ -158,7 +168,7 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
 
     try:
         summary = pipeline.load_corpus(store, paths, base=base, workers=workers, validate=validate,
-                                       strict=strict, on_result=on_result)
+                                       strict=strict, on_result=on_result, sources=sources)
     finally:
         bar.close()
     if summary.recovered:
@@ -169,7 +179,24 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
     return status, summary
 
 
-def _write(paths: list[Path], out: Path, base: str) -> int:
+def _sources(paths: list[Path], url: str | None, retrieved: str | None) -> dict[Path, SourceInfo]:
+    """``--source-url``/``--retrieved`` for the one table file given (usage error otherwise)."""
+    if not url:
+        if retrieved:
+            raise click.UsageError("--retrieved goes with --source-url")
+        return {}
+    if len(paths) != 1:
+        raise click.UsageError("--source-url names the origin of one file; for several, put a "
+                               "FILE.source.json beside each (docs/linked-data.md)")
+    try:
+        info = source_info(paths[0], url, retrieved)
+    except SourceInfoError as exc:
+        raise click.UsageError(str(exc)) from None
+    assert info is not None
+    return {paths[0]: info}
+
+
+def _write(paths: list[Path], out: Path, base: str, sources: dict[Path, SourceInfo] | None = None) -> int:
     """Convert every table file into one dataset (with the ontology) and write it."""
     from rdflib import Dataset
 
@@ -186,7 +213,8 @@ def _write(paths: list[Path], out: Path, base: str) -> int:
                        "converted with --out", err=True)
             status = max(status, EXIT_USAGE)
             continue
-        res = process_document(path, base, validate=False, serialize=False, keep_graph=True)
+        res = process_document(path, base, validate=False, serialize=False, keep_graph=True,
+                               source=(sources or {}).get(path))
         if res.error is not None:
             click.echo(f"{path}: error: {res.error}", err=True)
             status = max(status, EXIT_USAGE if res.error.kind == "unreadable" else EXIT_INVALID)

@@ -15,6 +15,14 @@ from budgetkg.settings import SETTINGS, Settings, SettingsError, load_settings
 from budgetkg.store import StoreError
 
 
+def warn_unlicensed(settings: Settings) -> None:
+    """Say at start that the data goes out without a licence (the DCAT description says so too)."""
+    if not settings.license:
+        click.echo("warning: no licence set (setting `license`, e.g. --license "
+                   "https://creativecommons.org/licenses/by/4.0/); the DCAT description says the "
+                   "data has none", err=True)
+
+
 def settings_options(command: Any) -> Any:
     """One flag per setting of the table, help text included (defaults come later)."""
     for setting in reversed(SETTINGS):
@@ -83,6 +91,7 @@ def serve(config_file: Path | None, with_seed: bool, paths: tuple[Path, ...], **
         settings = load_settings(flags, config_file=config_file)
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from None
+    warn_unlicensed(settings)
     try:
         status = _load_into_store(settings, paths, with_seed)
     except StoreError as exc:
