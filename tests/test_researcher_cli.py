@@ -19,6 +19,7 @@ from web_seed import seeded_data_dir
 
 from budgetkg import api
 from budgetkg.cli import main
+from budgetkg.loader.namespaces import DEF
 from budgetkg.service import close_app, create_app
 from budgetkg.store import OxigraphStore, QuerySyntaxError
 
@@ -83,7 +84,7 @@ def test_canned_download_with_all_is_whole_and_the_default_stays_capped(app, pro
 
 def test_sparql_all_parameter_in_url_and_form(app, projects_count):
     client = app.test_client()
-    query = "SELECT ?py WHERE { ?py a <https://budgetkg.example.org/def/ProjectYear> }"
+    query = f"SELECT ?py WHERE {{ ?py a <{DEF}ProjectYear> }}"
     capped = client.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
     assert len(csv_rows(capped.text)) == CAP
     for response in (client.post("/sparql?all=1", data={"query": query}, headers={"Accept": "text/csv"}),
