@@ -12,8 +12,9 @@
 
 ``open(path)`` opens a data folder (the on-disk store that ``budgetkg load`` fills,
 read-only) and ``open(url)`` a SPARQL endpoint (``budgetkg serve``'s ``/sparql``, or any
-SPARQL 1.1 endpoint holding the same data). ``Rows.to_pandas()`` needs pandas, which is
-optional. Values come back as Python values (``budgetkg.store.terms.to_python``, the
+SPARQL 1.1 endpoint holding the same data; from budgetkg's endpoint the whole answer,
+past its interactive row cap). ``Rows.to_pandas()`` gives a DataFrame typed by datatype;
+it needs pandas, the optional ``notebook`` extra. Values come back as Python values (``budgetkg.store.terms.to_python``, the
 same mapping the web pages use): integers as ``int``, decimals as ``Decimal``, doubles
 as ``float``, booleans as ``bool``, dates as ``datetime.date``, years (``xsd:gYear``)
 as ``int``, IRIs and other literals as ``str``; unbound values are ``None``.
@@ -35,6 +36,8 @@ from budgetkg.queries.catalog import (
     StoreFacts,
     strip_comments,
 )
+from budgetkg.store.base import QueryError, QuerySyntaxError
+from budgetkg.store.sparql_errors import locate
 from budgetkg.store.terms import to_python
 
 __all__ = ["Connection", "Rows", "TruncatedResults", "open", "open_seed", "to_python"]
@@ -55,19 +58,22 @@ class Rows(list):  # type: ignore[type-arg]
     rows, when it says); a :class:`TruncatedResults` warning is issued then too."""
 
     def __init__(self, columns: Sequence[str], rows: Iterable[dict[str, Any]], *,
-                 truncated: bool = False, limit: int | None = None) -> None:
+                 truncated: bool = False, limit: int | None = None,
+                 datatypes: Mapping[str, str | None] | None = None) -> None:
         super().__init__(rows)
         self.columns = list(columns)
         self.truncated = truncated
         self.limit = limit
+        #: column -> the datatype IRI of its first literal (None: IRIs, strings, unbound)
+        self.datatypes = dict(datatypes or {})
 
     def to_pandas(self) -> Any:
-        """The rows as a pandas DataFrame (pandas must be installed)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:  # optional dependency
-            raise ImportError("Rows.to_pandas() needs pandas: pip install pandas") from exc
-        return pd.DataFrame(list(self), columns=self.columns)
+        """The rows as a pandas DataFrame: integers, counts and years as ``Int64``, money
+        and other decimals as ``float64``, dates as ``datetime64``, codes (``…Code``) as
+        ``category``. pandas is optional: ``pip install 'budgetkg[notebook]'``."""
+        from budgetkg.frames import to_frame
+
+        return to_frame(self.columns, self, self.datatypes)
 
 
 class Connection:
@@ -135,7 +141,14 @@ class _StoreBackend(_Backend):
         if not isinstance(results, ox.QuerySolutions):
             raise ValueError("only SELECT queries return rows")
         columns = [v.value for v in results.variables]
-        return Rows(columns, ({c: _ox_value(term) for c, term in zip(columns, row)} for row in results))
+        datatypes: dict[str, str | None] = {}
+        rows = []
+        for row in results:
+            for c, term in zip(columns, row):
+                if c not in datatypes and isinstance(term, ox.Literal) and not term.language:
+                    datatypes[c] = term.datatype.value
+            rows.append({c: _ox_value(term) for c, term in zip(columns, row)})
+        return Rows(columns, rows, datatypes=datatypes)
 
     def close(self) -> None:
         self.store.close()
@@ -154,24 +167,74 @@ def _ox_value(term: Any) -> Any:
 class _EndpointBackend(_Backend):
     """A SPARQL endpoint over HTTP (SPARQLWrapper, POST, JSON results)."""
 
-    def __init__(self, url: str, timeout: float) -> None:
+    def __init__(self, url: str, timeout: float, whole: bool = True) -> None:
         self.url = url
         self.timeout = timeout
+        self.whole = whole
 
     def select(self, text: str) -> Rows:
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
         from budgetkg.store.transport import sparql_client
 
         # SPARQLWrapper guesses the form from the text, comments included.
-        client = sparql_client(self.url, strip_comments(text), timeout=int(self.timeout))
-        response = client.query().response
+        text = strip_comments(text)
+        client = sparql_client(self.url, text, timeout=int(self.timeout))
+        if self.whole:  # budgetkg's endpoint: the whole answer, not the interactive row cap
+            client.addParameter("all", "1")
+        try:
+            response = client.query().response
+        except QueryBadFormed as exc:
+            raise _bad_query(text, exc) from None
         body = json.loads(response.read())
         columns = body["head"]["vars"]
         truncated, limit = truncation(response.headers)
-        rows = Rows(columns, ({c: _json_value(b.get(c)) for c in columns} for b in body["results"]["bindings"]),
-                    truncated=truncated, limit=limit)
+        bindings = body["results"]["bindings"]
+        datatypes: dict[str, str | None] = {}
+        for b in bindings:
+            for c, term in b.items():
+                if c not in datatypes and term.get("datatype"):
+                    datatypes[c] = term["datatype"]
+        rows = Rows(columns, ({c: _json_value(b.get(c)) for c in columns} for b in bindings),
+                    truncated=truncated, limit=limit, datatypes=datatypes)
         if truncated:
             warnings.warn(truncation_message(len(rows), limit), TruncatedResults, stacklevel=4)
         return rows
+
+
+def _bad_query(text: str, exc: Exception) -> QueryError:
+    """The endpoint's refusal as a budgetkg exception: its detail (the service's JSON
+    envelope), with the line and a caret for a syntax error, never the raw bytes."""
+    reason = endpoint_reason(exc)
+    if locate(reason) is not None:
+        return QuerySyntaxError(text, reason)
+    return QueryError(reason)
+
+
+def reason_body(body: bytes) -> str:
+    """The detail of the service's JSON error envelope, else the body as text."""
+    try:
+        err = json.loads(body)["error"]
+        return f"{err['title']}: {err['detail']}"
+    except (ValueError, KeyError, TypeError):
+        return body.decode("utf-8", "replace").strip()[:500]
+
+
+def endpoint_reason(exc: Exception) -> str:
+    # SPARQLWrapper puts the response body after "Response:\n" in its message.
+    text = str(exc)
+    head, sep, body = text.partition("Response:\n")
+    if sep:
+        raw = body.strip()
+        if raw.startswith("b'") or raw.startswith('b"'):
+            try:
+                import ast
+
+                return reason_body(ast.literal_eval(raw))
+            except (ValueError, SyntaxError):
+                pass
+        return reason_body(raw.encode())
+    return text
 
 
 def truncation(headers: Mapping[str, str]) -> tuple[bool, int | None]:
@@ -198,11 +261,15 @@ def _json_value(term: Mapping[str, Any] | None) -> Any:
     return term["value"]
 
 
-def open(target: str | Path, *, timeout: float = 120.0) -> Connection:  # noqa: A001 - like io.open
-    """A data folder (opened read-only) or an endpoint URL (``http(s)://…/sparql``)."""
+def open(target: str | Path, *, timeout: float = 120.0, whole: bool = True) -> Connection:  # noqa: A001 - like io.open
+    """A data folder (opened read-only) or an endpoint URL (``http(s)://…/sparql``).
+
+    From an endpoint, results are whole by default (``all=1``: budgetkg's endpoint lifts
+    its interactive row cap up to its ``max_download_rows``); ``whole=False`` keeps the
+    cap. Rows cut anyway are flagged (``Rows.truncated``) and warned about."""
     text = str(target)
     if text.startswith(("http://", "https://")):
-        return Connection(_EndpointBackend(text, timeout))
+        return Connection(_EndpointBackend(text, timeout, whole))
     from budgetkg.store import open_store
 
     return Connection(_StoreBackend(open_store({"data_dir": Path(target)}, read_only=True, create=False)))

@@ -193,6 +193,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Most solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) returned; longer "
             "results are cut and flagged with the X-Results-Truncated header.",
             check=_positive("integer"), metavar="N"),
+    Setting("max_download_rows", int, 1_000_000,
+            "Most rows (or triples) of a whole-answer download (`all=1` on /sparql and "
+            "/queries/NAME, `budgetkg query --all`, the notebook API); past it the answer is "
+            "cut and flagged as with max_rows.", check=_positive("integer"), metavar="N"),
+    Setting("download_timeout", float, 120.0,
+            "Seconds a whole-answer download (`all=1`) may run before it is stopped (422); "
+            "interactive queries keep query_timeout.", check=_positive("number"), metavar="S"),
     Setting("max_request_bytes", int, 1_048_576,
             "Largest request body accepted, in bytes; larger ones get 413.",
             check=_positive("integer"), metavar="BYTES"),

@@ -10,6 +10,8 @@ shapes, same results).
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
@@ -81,16 +83,43 @@ class ValidationResult:
             g.line = min(lines) if lines else None
         return sorted(groups.values(), key=lambda g: (g.project is not None, g.line or 0, g.name or ""))
 
-    def text(self) -> str:
-        """A plain-text report for people."""
+    def text(self, lang: str = "en") -> str:
+        """A plain-text report for people, grouped by project: each finding once with its
+        line and severity (in ``lang``: en or zh), its message without the project name
+        and line the heading and the prefix already give."""
+        words = _REPORT_WORDS.get(lang, _REPORT_WORDS["en"])
         out: list[str] = []
         for g in self.by_project():
-            out.append(f"{g.name or '(document)'}" + (f" [{g.project}]" if g.project else ""))
+            out.append(f"{g.name or words['document']}" + (f" [{g.project}]" if g.project else ""))
             for f in g.findings:
-                out.append(f"  {f}")
-        nv, nw = len(self.violations), len(self.warnings)
-        out.append(f"{nv} violation(s), {nw} warning(s)")
+                where = f.locator or (words["line"].format(f.line) if f.line is not None else words["no line"])
+                out.append(f"  {where}: {words[f.severity]}: {_short_message(f)}")
+        out.append(words["summary"].format(len(self.violations), len(self.warnings)))
         return "\n".join(out)
+
+
+_REPORT_WORDS: dict[str, dict[str, str]] = {
+    "en": {"line": "line {}", "no line": "no line", "document": "(document)", "violation": "violation",
+           "warning": "warning", "info": "info", "summary": "{} violation(s), {} warning(s)"},
+    "zh": {"line": "第 {} 行", "no line": "无行号", "document": "（文档）", "violation": "违规",
+           "warning": "警告", "info": "提示", "summary": "{} 项违规，{} 项警告"},
+}
+
+
+def _short_message(f: Finding) -> str:
+    """The message without its leading project name and line (the shapes' messages name
+    both, for reports that are not grouped: ``NAME (line N): …``, ``NAME（第 N 行）: …``,
+    ``NAME: line N, …``, ``NAME: 第 N 行…``)."""
+    text = f.message
+    if not f.project_name or not text.startswith(f.project_name):
+        return text
+    rest = text[len(f.project_name):]
+    if f.line is not None:
+        n = re.escape(str(f.line))
+        rest = re.sub(rf"^(?: \(line {n}\)|（第 {n} 行）)", "", rest)
+        rest = re.sub(rf"^: (?:line {n}, |第 {n} 行)", ": ", rest)
+    rest = rest.removeprefix(": ").removeprefix("：")
+    return rest or text
 
 
 def validate_graph(

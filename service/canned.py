@@ -24,7 +24,7 @@ from budgetkg.queries.catalog import CannedQuery, Catalog, ParameterError, Unkno
 from .canned_run import run_bound, store_facts
 from .errors import ApiError
 from .formats import FORMATS_BY_NAME, RESULT_FORMATS
-from .sparql import LIMIT_HEADER, TRUNCATED_HEADER, pick_format
+from .sparql import ALL_PARAMETER, LIMIT_HEADER, TRUNCATED_HEADER, answer, pick_format, row_limits, wants_all
 from .state import get_state
 
 bp = Blueprint("canned", __name__)
@@ -65,7 +65,7 @@ def _query(name: str) -> CannedQuery:
 def _params() -> dict[str, str]:
     params = {}
     for key in request.args:
-        if key == "format":
+        if key in ("format", ALL_PARAMETER):
             continue
         values = request.args.getlist(key)
         if len(values) > 1:
@@ -106,15 +106,18 @@ def run_query(name: str) -> Response:
     fmt = pick_format(RESULT_FORMATS, request.args.get("format") or None, required=True)
     assert fmt is not None
     terms = resolve_terms(query, _params())
-    outcome, hit, etag = run_bound(query, terms, fmt.name)
+    whole = wants_all()
+    outcome, hit, etag = run_bound(query, terms, fmt.name, whole=whole)
     if outcome is None:
         response = Response(status=304)
         response.set_etag(etag)
         return response
     settings = get_state().settings
     out_fmt = FORMATS_BY_NAME[outcome.format_name or "json"]
-    response = Response(outcome.body, status=200, content_type=out_fmt.content_type)
-    response.headers[LIMIT_HEADER] = str(settings.max_rows)
+    response = answer(outcome.body, out_fmt.content_type, whole)
+    response.headers[LIMIT_HEADER] = str(row_limits(settings, whole)[0])
+    if whole:  # a download: saved under the query's name
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{out_fmt.name}"'
     response.headers[CACHE_HEADER] = "hit" if hit else "miss"
     if outcome.truncated:
         response.headers[TRUNCATED_HEADER] = "true"

@@ -82,7 +82,9 @@ def query_page(query: CannedQuery, params: dict[str, str]) -> Response:
             elif p.default == "previous" and len(years) > 1:
                 shown.setdefault(p.name, str(years[-2]))
     given = {k: v for k, v in params.items() if v != ""}
-    downloads = [(label, url_for("canned.run_query", name=query.name, format=fmt, **given)) for fmt, label in DOWNLOADS]
+    # Downloads are whole answers (all=1): past the interactive row cap, up to max_download_rows.
+    downloads = [(label, url_for("canned.run_query", name=query.name, format=fmt, all="1", **given))
+                 for fmt, label in DOWNLOADS]
     body = render_template(
         "query.html", q=None, query=query, title=f"{query.title_zh} {query.title_en}", error=error,
         values=shown, given=given, years=years, variables=variables, rows=rows[:MAX_SHOWN], row_count=len(rows),

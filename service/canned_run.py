@@ -17,7 +17,7 @@ from budgetkg.queries.catalog import CannedQuery, StoreFacts
 
 from .errors import ApiError
 from .formats import FORMATS_BY_NAME
-from .sparql import etag_for
+from .sparql import etag_for, row_limits
 from .state import ServiceState, get_state
 from .tasks import Outcome, QueryTask
 
@@ -45,37 +45,41 @@ def _cache() -> _Cache:
 
 
 def run_bound(query: CannedQuery, terms: dict[str, str], fmt_name: str,
-              conditional: bool = True) -> tuple[Outcome | None, bool, str]:
-    """(answer, from the cache?, ETag); answer None when the client's copy is current."""
+              conditional: bool = True, whole: bool = False) -> tuple[Outcome | None, bool, str]:
+    """(answer, from the cache?, ETag); answer None when the client's copy is current.
+    ``whole``: past the row cap, up to max_download_rows within download_timeout (never
+    cached: a whole answer may be larger than the cache)."""
     name = query.name
     state = get_state()
     settings = state.settings
     cache = _cache()
     fmt = FORMATS_BY_NAME[fmt_name]
+    max_rows, seconds = row_limits(settings, whole)
     task = QueryTask(
         query=query.bind_terms(terms),
         default_graphs=None,
         named_graphs=None,
         results_format=fmt.name,
         graph_format=None,
-        max_rows=settings.max_rows,
+        max_rows=max_rows,
     )
     version = _version(state)
     etag = etag_for(version, task)
     if conditional and request.if_none_match.contains(etag):
         return None, False, etag
-    key = (name, tuple(sorted(terms.items())), fmt.name, settings.max_rows, version)
+    key = (name, tuple(sorted(terms.items())), fmt.name, max_rows, version)
     with cache.lock:
-        outcome: Outcome | None = cache.answers.get(key)
+        outcome: Outcome | None = None if whole else cache.answers.get(key)
     hit = outcome is not None
     if outcome is None:
-        outcome = state.executor.run(task, settings.query_timeout)
+        outcome = state.executor.run(task, seconds)
         if outcome.log_text:
             current_app.logger.error("canned query %s failed: %s\n%s", name, outcome.detail, outcome.log_text)
         if not outcome.ok:
             raise ApiError(outcome.status, outcome.title, outcome.detail)
-        with cache.lock:
-            cache.answers[key] = outcome
+        if not whole:
+            with cache.lock:
+                cache.answers[key] = outcome
     return outcome, hit, etag
 
 

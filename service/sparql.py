@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
 from . import precheck
 from .description import PREFIXES, service_description
+from budgetkg.store.sparql_errors import describe
+
 from .errors import ApiError
 from .formats import FORMATS_BY_NAME, GRAPH_FORMATS, RESULT_FORMATS, Format, UnknownFormat, negotiate, serialize_graph
 from .protocol import read_query_request
@@ -20,6 +24,42 @@ bp = Blueprint("sparql", __name__)
 
 TRUNCATED_HEADER = "X-Results-Truncated"
 LIMIT_HEADER = "X-Results-Limit"
+#: The parameter asking for the whole answer: past max_rows, up to max_download_rows.
+ALL_PARAMETER = "all"
+#: Bytes per chunk of a whole-answer download (sent with chunked transfer encoding).
+CHUNK_BYTES = 64 * 1024
+
+
+def wants_all() -> bool:
+    """Whether the request asks for the whole answer (``all=1``, in the URL or the form)."""
+    value = request.values.get(ALL_PARAMETER)
+    if value is None:
+        return False
+    text = value.strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ApiError(400, "Bad parameter", f"{ALL_PARAMETER} must be 1 or 0, got {value!r}")
+
+
+def row_limits(settings: Any, whole: bool) -> tuple[int, float]:
+    """(row cap, seconds) of a request: the interactive ones, or the download ones."""
+    if whole:
+        return settings.max_download_rows, settings.download_timeout
+    return settings.max_rows, settings.query_timeout
+
+
+def chunked(body: bytes) -> Iterator[bytes]:
+    """A whole answer, sent in chunks: the client starts reading at once."""
+    for start in range(0, len(body), CHUNK_BYTES):
+        yield body[start:start + CHUNK_BYTES]
+
+
+def answer(body: bytes, content_type: str, whole: bool) -> Response:
+    if whole:
+        return Response(chunked(body), status=200, content_type=content_type)
+    return Response(body, status=200, content_type=content_type)
 
 
 def _not_acceptable(family: tuple[Format, ...]) -> ApiError:
@@ -51,6 +91,8 @@ def sparql() -> Response:
         shape = precheck.check(req.query, state.limits)
     except precheck.QueryRefused as exc:
         raise ApiError(exc.status, exc.title, exc.detail) from None
+    whole = wants_all()
+    max_rows, seconds = row_limits(settings, whole)
     is_graph = shape.form in {"CONSTRUCT", "DESCRIBE"}
     is_results = shape.form in {"SELECT", "ASK"}
     results_fmt = pick_format(RESULT_FORMATS, req.formats, required=is_results)
@@ -63,22 +105,26 @@ def sparql() -> Response:
         named_graphs=req.named_graphs,
         results_format=results_fmt.name if results_fmt else None,
         graph_format=graph_fmt.name if graph_fmt else None,
-        max_rows=settings.max_rows,
+        max_rows=max_rows,
     )
     etag = etag_for(state.current_version(), task)
     if request.if_none_match.contains(etag):
         response = Response(status=304)
         response.set_etag(etag)
         return response
-    outcome = state.executor.run(task, settings.query_timeout)
+    outcome = state.executor.run(task, seconds)
     if outcome.log_text:
         current_app.logger.error("query failed: %s\n%s", outcome.detail, outcome.log_text)
     if not outcome.ok:
-        raise ApiError(outcome.status, outcome.title, outcome.detail)
+        detail = outcome.detail
+        if outcome.status == 400 and task.query.endswith(req.query):
+            # the line and column in the client's own text (the BASE put before it shifts line 1)
+            detail = describe(req.query, detail, first_line_shift=len(task.query) - len(req.query)) or detail
+        raise ApiError(outcome.status, outcome.title, detail)
     fmt = next((f for f in (results_fmt, graph_fmt) if f and f.name == outcome.format_name),
                FORMATS_BY_NAME[outcome.format_name or "json"])  # as negotiated: the media type that matched
-    response = Response(outcome.body, status=200, content_type=fmt.content_type)
-    response.headers[LIMIT_HEADER] = str(settings.max_rows)
+    response = answer(outcome.body, fmt.content_type, whole)
+    response.headers[LIMIT_HEADER] = str(max_rows)
     if outcome.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
     response.vary.add("Accept")

@@ -6,7 +6,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from .formats import FORMATS_BY_NAME, NotInXml, family_of, serialize_results
-from budgetkg.store import QueryError, QueryTimeout, Store, StoreError
+from budgetkg.store import QueryError, QuerySyntaxError, QueryTimeout, Store, StoreError
 
 
 #: The status of a query stopped at one of the service's limits (time, memory). The query,
@@ -65,6 +65,8 @@ def execute(store: Store, task: QueryTask) -> Outcome:
         return Outcome(200, out.body, name, out.truncated)
     except NotInXml as exc:  # the format the client chose cannot carry this answer
         return Outcome(406, title="Not representable in XML", detail=f"{exc}.")
+    except QuerySyntaxError as exc:  # the engine's words: the endpoint places the caret in the client's text
+        return Outcome(400, title="Malformed query", detail=exc.engine_message)
     except QueryError as exc:
         return Outcome(400, title="Malformed query", detail=str(exc))
     except QueryTimeout as exc:

@@ -46,6 +46,22 @@ class QueryError(ValueError):
     """The query or its dataset is invalid (the message is the parser's)."""
 
 
+class QuerySyntaxError(QueryError):
+    """The query text does not parse; the message names the line and column and shows
+    the line with a caret (``budgetkg.store.sparql_errors``). ``engine_message`` is the
+    parser's own words, ``line`` and ``column`` count from 1."""
+
+    def __init__(self, query: str, engine_message: str) -> None:
+        from .sparql_errors import describe, position
+
+        self.query = query
+        self.engine_message = engine_message
+        pos = position(query, engine_message)
+        self.line = pos.line if pos else None
+        self.column = pos.column if pos else None
+        super().__init__(describe(query, engine_message) or engine_message)
+
+
 class QueryTimeout(StoreError):
     """The store itself stopped the query at its time limit (remote stores)."""
 

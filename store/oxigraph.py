@@ -26,6 +26,7 @@ from .base import (
     N_TRIPLES,
     DataError,
     QueryError,
+    QuerySyntaxError,
     QueryResults,
     Store,
     StoreBusyError,
@@ -146,7 +147,7 @@ class OxigraphStore(Store):
         try:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
-            raise QueryError(str(exc)) from None
+            raise QuerySyntaxError(sparql, str(exc)) from None
         except RuntimeError as exc:
             if str(exc).startswith(("Corruption", "IO error")):  # RocksDB's, not the query's
                 raise StoreError(f"cannot read the store: {exc}") from exc

@@ -72,7 +72,7 @@ def test_to_pandas(data_dir):
     try:
         import pandas  # noqa: F401
     except ImportError:
-        with pytest.raises(ImportError, match="pip install pandas"):
+        with pytest.raises(ImportError, match=r"pip install 'budgetkg\[notebook\]'"):
             rows.to_pandas()
     else:
         frame = rows.to_pandas()
@@ -86,8 +86,28 @@ def test_notebook_example_runs():
     assert "fiscal years: [2022, 2023]" in done.stdout and "零就业家庭帮扶率" in done.stdout
 
 
-def test_endpoint_rows_cut_at_the_cap_warn(data_dir):
+def test_endpoint_rows_are_whole_by_default(data_dir):
+    """Past the interactive row cap: the API asks for the whole answer (all=1)."""
+    import warnings
+
     app = create_app({"data_dir": data_dir, "workers": 0, "max_rows": 3})
+    try:
+        with live_server(app, threads=2) as url:
+            with api.open(f"{url}/sparql") as kg, warnings.catch_warnings():
+                warnings.simplefilter("error")
+                rows = kg.run("projects", year=2022)
+            assert len(rows) == 37 and not rows.truncated
+            with api.open(f"{url}/sparql", whole=False) as kg:
+                with pytest.warns(api.TruncatedResults, match="row cap of 3"):
+                    capped = kg.run("projects", year=2022)
+            assert len(capped) == 3 and capped.truncated
+    finally:
+        close_app(app)
+
+
+def test_endpoint_rows_cut_at_the_cap_warn(data_dir):
+    # the download limit is a cap too: rows past it are flagged and warned about
+    app = create_app({"data_dir": data_dir, "workers": 0, "max_rows": 3, "max_download_rows": 3})
     try:
         with live_server(app, threads=2) as url, api.open(f"{url}/sparql") as kg:
             with pytest.warns(api.TruncatedResults, match="row cap of 3"):

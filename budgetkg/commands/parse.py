@@ -21,12 +21,13 @@ from budgetkg.loader.templates.document import read_file as read_family_file
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON (schema in README).")
 @click.option("--quiet", "-q", is_flag=True, help="Only print problems of severity error.")
+@click.option("--verbose", "-v", is_flag=True, help="Print problems of severity info too.")
 @click.option(
     "--template", "template", metavar="NAME", default=None,
     help="Read every table with this layout family (see `budgetkg templates`); "
     "default: the Ningxia reader, then the families detected per table.",
 )
-def parse(files: tuple[Path, ...], as_json: bool, quiet: bool, template: str | None) -> None:
+def parse(files: tuple[Path, ...], as_json: bool, quiet: bool, verbose: bool, template: str | None) -> None:
     """Read performance-target tables and report what was found.
 
     Exit status: 0 all good, 1 some file or table had errors (the good tables still
@@ -47,7 +48,7 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool, template: str | N
         for p in notes:
             click.echo(str(p), err=True)
         for p in doc.problems:
-            if p.severity == "error" or not (quiet or p.severity == "info"):
+            if p.severity == "error" or (not quiet and (verbose or p.severity != "info")):
                 click.echo(str(p), err=True)
         if doc.errors:
             status = max(status, EXIT_INVALID)
@@ -60,19 +61,39 @@ def parse(files: tuple[Path, ...], as_json: bool, quiet: bool, template: str | N
                 n_ind = sum(len(t.indicators) for t in d.tables)
                 fams = ", ".join(sorted({t.family for t in d.tables})) or "none"
                 click.echo(f"{d.source}: {len(d.tables)} tables, {n_ind} indicators, family {fams}, "
-                           f"year {d.year}, unit {d.currency_unit}, encoding {d.encoding}")
+                           f"{_year(d)}, unit {d.currency_unit}, encoding {d.encoding}")
                 continue
             n_ind = sum(len(p.indicators) for p in d.projects)
-            counts = d.to_json()["line_report"]["counts"]
-            click.echo(
-                f"{d.source}: {len(d.projects)} tables, {n_ind} indicators, year {d.year}, "
-                f"unit {d.currency_unit}, encoding {d.encoding}; lines: "
-                + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-            )
+            report = d.to_json()["line_report"]
+            lines = ", ".join(f"{v} {k}" for k, v in sorted(report["counts"].items()))
+            if not d.projects:  # not a table: no year, unit or counts to speak of
+                click.echo(f"{d.source}: no table found (encoding {d.encoding}); lines: {lines}")
+            else:
+                click.echo(f"{d.source}: {len(d.projects)} tables, {n_ind} indicators, {_year(d)}, "
+                           f"unit {d.currency_unit}, encoding {d.encoding}; lines: {lines}")
+            for entry in _rejected(report["lines"]):
+                click.echo(f"  {entry}")
     sys.exit(status)
 
 
 _FAMILY_CODES = FAMILY_CODES
+#: Rejected lines named one by one in the text summary (the rest are counted).
+SHOWN_REJECTED = 10
+
+
+def _year(doc: Document) -> str:
+    return f"year {doc.year}" if doc.year is not None else "no fiscal year found"
+
+
+def _rejected(lines: list[dict]) -> list[str]:
+    """``rejected line N: reason`` for the first rejected lines of the line report."""
+    rejected = [e for e in lines if e.get("status") == "rejected"]
+    out = [f"rejected line {e['line']}: {e.get('reason') or 'not part of a table'}"
+           + (f" (project {e['project']})" if e.get("project") else "")
+           for e in rejected[:SHOWN_REJECTED]]
+    if len(rejected) > SHOWN_REJECTED:
+        out.append(f"… and {len(rejected) - SHOWN_REJECTED} more rejected lines (--json lists them all)")
+    return out
 
 
 def _read(path: Path, template: str | None) -> tuple[Document, list[Problem]]:

@@ -14,6 +14,45 @@ import click
 from budgetkg.commands.status import EXIT_OK, EXIT_INVALID, EXIT_USAGE
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:5000/sparql"
+#: The parameter of budgetkg's /sparql that asks for the whole answer (docs/service.md).
+ALL_PARAMETER = "all"
+
+
+class QueryFileError(click.ClickException):
+    """A FILE.rq that cannot be read: an I/O error, exit 2 as every command's."""
+
+    exit_code = EXIT_USAGE
+
+
+def settings_endpoint(config_file: Path | None) -> str:
+    """The `/sparql` of the server `budgetkg serve` would start with the same settings
+    (host, port from the flags' layers: config file, BUDGETKG_* variables, defaults)."""
+    from budgetkg.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(config_file=config_file)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+    host = settings.host
+    if host in {"", "0.0.0.0", "::"}:  # listening everywhere: reach it on this machine
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}/sparql"
+
+
+def endpoint_url(url: str) -> str:
+    """The SPARQL endpoint of ``url``: a site root (``http://host:5000/`` or a path ending
+    in ``/``) means its ``sparql``; any other URL is taken as the endpoint itself."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise click.UsageError(f"--endpoint must be an http(s) URL, got {url!r}")
+    path = parts.path or "/"
+    if path.endswith("/") and not path.rstrip("/").endswith("sparql"):
+        path += "sparql"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
 def resolve_query(source: str | None, expression: str | None) -> str:
@@ -28,7 +67,7 @@ def resolve_query(source: str | None, expression: str | None) -> str:
         try:
             return path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise click.FileError(source, hint=exc.strerror or str(exc)) from None
+            raise QueryFileError(f"cannot read {source}: {exc.strerror or exc}") from None
     packaged = resources.files("budgetkg.queries") / f"{source}.rq"
     if not packaged.is_file():
         names = sorted(p.name[:-3] for p in resources.files("budgetkg.queries").iterdir() if p.name.endswith(".rq"))
@@ -74,7 +113,15 @@ def format_table(results: dict[str, Any]) -> str:
 @click.command()
 @click.argument("source", required=False, metavar="(FILE.rq | NAME)")
 @click.option("-e", "--expression", help="The SPARQL query text itself.")
-@click.option("--endpoint", default=DEFAULT_ENDPOINT, show_default=True, help="SPARQL endpoint URL.")
+@click.option("--endpoint", metavar="URL",
+              help="SPARQL endpoint, or the site root of a `budgetkg serve` (its /sparql) "
+              "[default: http://HOST:PORT/sparql of the serve settings: BUDGETKG_HOST, "
+              "BUDGETKG_PORT, the config file; 127.0.0.1:5000].")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="TOML file of settings, as for `budgetkg serve` (default: $BUDGETKG_CONFIG).")
+@click.option("--all", "whole", is_flag=True,
+              help="The whole answer, past the endpoint's interactive row cap (up to its "
+              "max_download_rows, within its download_timeout).")
 @click.option("--format", "output", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="Output: a text table, the endpoint's JSON, or CSV. "
               "CONSTRUCT/DESCRIBE print Turtle (table) or JSON-LD (json).")
@@ -82,13 +129,14 @@ def format_table(results: dict[str, Any]) -> str:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of a canned query (repeatable), e.g. -p year=2022.")
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries and their parameters.")
-def query(source: str | None, expression: str | None, endpoint: str, output: str, timeout: float,
-          params: tuple[str, ...], list_queries: bool) -> None:
+def query(source: str | None, expression: str | None, endpoint: str | None, config_file: Path | None,
+          whole: bool, output: str, timeout: float, params: tuple[str, ...], list_queries: bool) -> None:
     """Run a query against a SPARQL endpoint (by default the local `budgetkg serve`).
 
     NAME is a canned query (`budgetkg query --list`); its parameters are given with
     -p NAME=VALUE, checked by type and bound safely. Exit status: 0 ok, 1 the endpoint
-    refused the query (the reason is printed), 2 usage error or the endpoint could not
+    refused the query (the reason is printed; a syntax error with its line and a caret),
+    2 usage error, a FILE.rq that cannot be read, or the endpoint could not
     be reached.
     """
     from urllib.error import HTTPError, URLError
@@ -96,6 +144,8 @@ def query(source: str | None, expression: str | None, endpoint: str, output: str
     from SPARQLWrapper import CSV, JSON, JSONLD, TURTLE
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+    from budgetkg.api import endpoint_reason as _reason
+    from budgetkg.api import reason_body as _reason_body
     from budgetkg.api import truncation, truncation_message
     from budgetkg.commands.canned import bind_canned, list_text
     from budgetkg.store.transport import sparql_client
@@ -104,11 +154,14 @@ def query(source: str | None, expression: str | None, endpoint: str, output: str
         click.echo(list_text())
         sys.exit(EXIT_OK)
     text = resolve_query(source, expression)
+    endpoint = endpoint_url(endpoint) if endpoint else settings_endpoint(config_file)
     if expression is None and source is not None:
         text = bind_canned(source, text, params, endpoint, timeout)
     elif params:
         raise click.UsageError("-p/--param is for canned queries and .rq files with a header")
     client = sparql_client(endpoint, text, timeout=int(timeout))
+    if whole:
+        client.addParameter(ALL_PARAMETER, "1")
     is_graph = client.queryType in {"CONSTRUCT", "DESCRIBE"}
     if is_graph and output == "csv":
         raise click.UsageError("--format csv is for SELECT and ASK; CONSTRUCT and DESCRIBE give table (Turtle) or json")
@@ -118,10 +171,10 @@ def query(source: str | None, expression: str | None, endpoint: str, output: str
         response = client.query().response
         body = response.read()
     except SPARQLWrapperException as exc:
-        click.echo(f"error: {_reason(exc)}", err=True)
+        click.echo(f"error: {_with_caret(text, _reason(exc))}", err=True)
         sys.exit(EXIT_INVALID)
     except HTTPError as exc:
-        click.echo(f"error: {exc.code} {_reason_body(exc.read()) or exc.reason}", err=True)
+        click.echo(f"error: {exc.code} {_with_caret(text, _reason_body(exc.read()) or str(exc.reason))}", err=True)
         sys.exit(EXIT_INVALID if exc.code < 500 or exc.code == 503 else EXIT_USAGE)
     except (URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
@@ -151,27 +204,11 @@ def _count(body: bytes, output: str, is_graph: bool) -> int:
     return len(json.loads(body).get("results", {}).get("bindings", []))
 
 
-def _reason_body(body: bytes) -> str:
-    """The detail of the service's JSON error envelope, else the body as text."""
-    try:
-        err = json.loads(body)["error"]
-        return f"{err['title']}: {err['detail']}"
-    except (ValueError, KeyError, TypeError):
-        return body.decode("utf-8", "replace").strip()[:500]
+def _with_caret(text: str, reason: str) -> str:
+    """An endpoint's syntax error with the line and a caret, when it names a position
+    and does not show it already (budgetkg's endpoint does; others give line:column)."""
+    from budgetkg.store.sparql_errors import describe
 
-
-def _reason(exc: Exception) -> str:
-    # SPARQLWrapper puts the response body after "Response:\n" in its message.
-    text = str(exc)
-    head, sep, body = text.partition("Response:\n")
-    if sep:
-        raw = body.strip()
-        if raw.startswith("b'") or raw.startswith('b"'):
-            try:
-                import ast
-
-                return _reason_body(ast.literal_eval(raw))
-            except (ValueError, SyntaxError):
-                pass
-        return _reason_body(raw.encode())
-    return text
+    if "^" in reason:
+        return reason
+    return describe(text, reason) or reason

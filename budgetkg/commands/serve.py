@@ -40,8 +40,10 @@ def settings_options(command: Any) -> Any:
     return command
 
 
-def _load_into_store(settings: Settings, paths: tuple[Path, ...]) -> int:
-    """Seed an empty store, then load ``paths``; returns the worst exit status."""
+def _load_into_store(settings: Settings, paths: tuple[Path, ...], with_seed: bool = False) -> int:
+    """Load ``paths``; the embedded dataset too when asked, or when the store is empty and
+    nothing is given (so that a bare `budgetkg serve` shows something). Returns the worst
+    exit status."""
     from tqdm import tqdm
 
     from budgetkg import pipeline
@@ -53,7 +55,7 @@ def _load_into_store(settings: Settings, paths: tuple[Path, ...]) -> int:
         # of one store snapshot) can serve one folder at once.
         return EXIT_OK
     with open_store(settings) as store:
-        if store.is_empty():
+        if with_seed or (not paths and store.is_empty()):
             with tqdm(total=4, desc="loading the default dataset", unit="step", file=sys.stderr) as bar:
                 def step(name: str) -> None:
                     bar.set_postfix_str(name)
@@ -61,6 +63,8 @@ def _load_into_store(settings: Settings, paths: tuple[Path, ...]) -> int:
 
                 reports = pipeline.load_seed(store, base=settings.base_iri, step=step)
             click.echo(f"loaded the default dataset: {sum(r.triples for r in reports)} triples", err=True)
+        elif paths:  # as `budgetkg load` does: the ontology beside the documents
+            pipeline.load_ontology(store, base=settings.base_iri)
         status = load_files(store, pipeline.expand_paths(paths), settings.base_iri)[0]
     return status
 
@@ -88,12 +92,15 @@ def _stop(signum: int, frame: object) -> None:
 @settings_options
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="TOML file of settings (top-level keys or a [budgetkg] table).")
+@click.option("--with-seed", is_flag=True,
+              help="Load the embedded default dataset (the 2022 seed) too, beside FILE_OR_DIR.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[FILE_OR_DIR]...")
-def serve(config_file: Path | None, paths: tuple[Path, ...], **flags: Any) -> None:
+def serve(config_file: Path | None, with_seed: bool, paths: tuple[Path, ...], **flags: Any) -> None:
     """Serve the SPARQL endpoint at /sparql (read-only, with waitress).
 
-    Opens the store in the data folder; an empty store is first filled with the
-    embedded default dataset. FILE_OR_DIR (table files, or .trig .nq .ttl .nt .jsonld)
+    Opens the store in the data folder. Given nothing, an empty store is first filled
+    with the embedded default dataset; given FILE_OR_DIR, only they are loaded (add
+    --with-seed for the embedded dataset too). FILE_OR_DIR (table files, or .trig .nq .ttl .nt .jsonld)
     are loaded before serving, each replacing its own graph; a file already loaded with
     the same content (SHA-256) is skipped, so serving a folder again starts at once.
     Settings come from the flags, then BUDGETKG_* variables, then the config file, then
@@ -105,7 +112,7 @@ def serve(config_file: Path | None, paths: tuple[Path, ...], **flags: Any) -> No
         raise click.UsageError(str(exc)) from None
     warn_unlicensed(settings)
     try:
-        status = _load_into_store(settings, paths)
+        status = _load_into_store(settings, paths, with_seed)
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

@@ -87,7 +87,7 @@ def validate(files: tuple[Path, ...], graph_file: Path | None, fmt: str, lang: s
             click.echo(result.report.serialize(format="turtle"))
         else:
             click.echo(f"== {name}")
-            click.echo(result.text())
+            click.echo(result.text(lang))
         if not result.conforms:
             status = max(status, EXIT_INVALID)
     sys.exit(status)
