@@ -20,6 +20,7 @@ from budgetkg.loader.sources import UnreadableFile  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 import pdf_fixtures as fx  # noqa: E402
+from skip_policy import missing_tool  # noqa: E402
 
 SEED = Path(__file__).parents[1] / "budgetkg" / "data" / "000_aa5de0a37e870aea.txt"
 
@@ -50,7 +51,7 @@ PRODUCERS = ["reportlab", "libreoffice-docx", "libreoffice-html"]
 def _pdf(pdf_dir: Path, producer: str) -> Path:
     p = pdf_dir / f"{producer}.pdf"
     if not p.exists():
-        pytest.skip(f"{producer}: LibreOffice with a Chinese font is not installed (.ci/run installs it)")
+        pytest.skip(missing_tool("soffice", f"{producer}: LibreOffice with a Chinese font; .ci/run installs it"))
     return p
 
 
@@ -140,7 +141,7 @@ def test_locators_reach_problems_and_json(pdf_dir, tmp_path, capsys):
 
 def test_scanned_pdf_is_refused_naming_file_and_pages(pdf_dir, tmp_path, capsys):
     if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+        pytest.skip(missing_tool("pdftoppm", "apt-get install poppler-utils; .ci/run does"))
     scanned = fx.write_scanned(_pdf(pdf_dir, "reportlab"), tmp_path / "scanned.pdf", pages=2)
     with pytest.raises(UnreadableFile) as exc:
         read_document(scanned)
@@ -154,7 +155,7 @@ def test_scanned_pdf_is_refused_naming_file_and_pages(pdf_dir, tmp_path, capsys)
 
 def test_good_pages_come_out_beside_a_scanned_page(seed_doc, pdf_dir, tmp_path):
     if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+        pytest.skip(missing_tool("pdftoppm", "apt-get install poppler-utils; .ci/run does"))
     image = fx.write_scanned(_pdf(pdf_dir, "reportlab"), tmp_path / "scan.pdf", pages=1)
     png = sorted(tmp_path.glob("scan-*.png"))[0]
     mixed = fx.write_reportlab(fx.table_model(seed_doc)[:4], tmp_path / "mixed.pdf",

@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from skip_policy import missing_tool
 import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
@@ -48,7 +49,7 @@ def data_dir(tmp_path_factory) -> Path:
 def nginx(tmp_path_factory, data_dir):
     """(site folder, base URL, publish output) with nginx serving the site."""
     if NGINX is None:
-        pytest.skip("nginx is not installed (.ci/run installs it)")
+        pytest.skip(missing_tool("nginx", "apt-get install nginx; .ci/run does"))
     from budgetkg.cli import main
 
     tmp = tmp_path_factory.mktemp("nginx")
