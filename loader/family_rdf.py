@@ -260,12 +260,7 @@ def _indicator(b: Any, py: URIRef, n: int, row: TargetRow) -> None:
         add((r, BKG.printedValue, lit(text)))
     add((i, PROV.wasDerivedFrom, b.doc_iri))
     add((i, BKG.sourceLine, b._int(row.line)))
-    key, c = b._concept(name)
-    if c is not None:
-        add((i, BKG.indicatorConcept, c))
-        add((c, RDF.type, SKOS.Concept))
-        add((c, SKOS.inScheme, BKG.IndicatorNameScheme))
-        add((c, SKOS.prefLabel, b._zh(key)))
+    b._link_concept(i, name)
     t = iris.target_iri(i)
     add((i, BKG.target, t))
     b._target(t, normalize_target(_value_text(row), fiscal_year=b.year))

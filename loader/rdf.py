@@ -425,15 +425,19 @@ class _Builder:
         add((i, B.sourceLine, self._int(ind.line)))
         if ind.locator is not None and ind.locator.kind != "line":
             add((i, B.sourceLocator, lit(str(ind.locator))))
-        key, c = self._concept(ind.name)
-        if c is not None:
-            add((i, B.indicatorConcept, c))
-            add((c, _RDF.type, _SKOS.Concept))
-            add((c, _SKOS.inScheme, B.IndicatorNameScheme))
-            add((c, _SKOS.prefLabel, self._zh(key)))
+        self._link_concept(i, ind.name)
         t = iris.target_iri(i)
         add((i, B.target, t))
         self._target(t, ind.target)
+
+    def _link_concept(self, i: URIRef, name: str) -> None:
+        """The indicator's concept (shared by every row of that name), if the name has one."""
+        key, c = self._concept(name)
+        if c is not None:
+            self.add((i, _BKG.indicatorConcept, c))
+            self.add((c, _RDF.type, _SKOS.Concept))
+            self.add((c, _SKOS.inScheme, _BKG.IndicatorNameScheme))
+            self.add((c, _SKOS.prefLabel, self._zh(key)))
 
     def _target(self, t: URIRef, target: Target) -> None:
         add, B, lit = self.add, _BKG, self._lit
