@@ -75,3 +75,14 @@ def test_the_python_api_uses_the_same_default(generated_store):
         rows = list(kg.run("project-indicators"))
     assert rows and {str(r["indicator"]).rsplit("/indicator/", 1)[0] for r in rows} == {tables["2022"]}
 
+
+
+def test_no_library_query_defaults_to_a_name_of_the_seed() -> None:
+    """A name or keyword parameter's default is chosen from the store (or left unbound):
+    a written name (培训合格率) answers nothing on a store without it (issue 19, item 4)."""
+    from budgetkg.queries.catalog import STORE_DEFAULTS, load_catalog
+
+    written = [(q.name, p.name, p.default) for q in load_catalog().values() for p in q.parameters
+               if p.type in ("string", "string@zh") and p.default is not None
+               and p.default not in STORE_DEFAULTS]
+    assert written == []
