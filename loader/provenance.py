@@ -36,10 +36,17 @@ def sidecar_path(path: str | Path) -> Path:
     return p.with_name(p.name + SIDECAR_SUFFIX)
 
 
+# Characters an IRI may not hold (RFC 3987; RDF's IRIREF): the URL becomes an IRI in the
+# graph (dcat:downloadURL) and in the loader's SPARQL, so it is refused here, once.
+_NOT_IN_IRI = frozenset('<>"{}|\\^`') | {chr(c) for c in range(0x21)}
+
+
 def check_url(url: str, where: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme.lower() not in {"http", "https", "ftp"} or not parts.netloc or " " in url:
-        raise SourceInfoError(f"{where}: source URL must be an absolute http(s) or ftp URL, got {url!r}")
+    if (parts.scheme.lower() not in {"http", "https", "ftp"} or not parts.netloc
+            or any(ch in _NOT_IN_IRI for ch in url)):
+        raise SourceInfoError(f"{where}: source URL must be an absolute http(s) or ftp URL "
+                              f"(percent-encode spaces, <, >, \" and the like), got {url!r}")
     return url
 
 

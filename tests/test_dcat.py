@@ -167,6 +167,10 @@ def test_source_url_errors(tmp_path):
     assert r.exit_code == 2 and "one file" in r.output
     r = runner.invoke(main, ["load", str(doc), "--data-dir", str(tmp_path / "d"), "--source-url", "not a url"])
     assert r.exit_code == 2 and "source URL" in r.output
+    # a character an IRI cannot hold would break the graph and the loader's SPARQL
+    r = runner.invoke(main, ["load", str(doc), "--data-dir", str(tmp_path / "d"), "--source-url",
+                             "https://example.gov.cn/a>b.pdf"])
+    assert r.exit_code == 2 and "source URL" in r.output
     (tmp_path / "a.txt.source.json").write_text("{\"url\": 3}", encoding="utf-8")
     r = runner.invoke(main, ["load", str(doc), "--data-dir", str(tmp_path / "d"), "--workers", "0"])
     assert r.exit_code == 1 and "a.txt.source.json" in r.output
