@@ -80,11 +80,11 @@ class DocumentResult:
 
     @property
     def violations(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "violation"]
+        return [] if self.validation is None else self.validation.violations
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
+        return [] if self.validation is None else self.validation.warnings
 
     @property
     def errors(self) -> list[Problem]:
