@@ -6,16 +6,19 @@ import sys
 import time
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
-from rdflib import URIRef
 
 from budgetkg.commands.status import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from budgetkg.documents import DocumentResult
 from budgetkg.loader.provenance import SourceInfo, SourceInfoError, source_info
 from budgetkg.loader.rdf_files import RDF_EXTENSIONS
-from budgetkg.pipeline import LoadSummary
 from budgetkg.settings import SettingsError, load_settings
 from budgetkg.store import Store, StoreError
+
+if TYPE_CHECKING:  # (imported where used: `budgetkg --help` and a load stay light)
+    from budgetkg.documents import DocumentResult
+    from budgetkg.pipeline import LoadSummary
 
 
 @click.command()
@@ -201,7 +204,7 @@ def _sources(paths: list[Path], url: str | None, retrieved: str | None) -> dict[
 def _write(paths: list[Path], out: Path, base: str, sources: dict[Path, SourceInfo] | None = None, *,
            publish_contacts: bool = False) -> int:
     """Convert every table file into one dataset (with the ontology) and write it."""
-    from rdflib import Dataset
+    from rdflib import Dataset, URIRef
 
     from budgetkg.documents import TABLE_SUFFIXES, process_document
     from budgetkg.loader.rdf import add_ontology, bind_prefixes, write_rdf
