@@ -317,3 +317,24 @@ def test_catalog_entry_round_trips(tmp_path):
     c.entries["x"] = Entry("x", "ab" * 32, "urn:g", 3, 30)
     c._save()
     assert LoadJournal(tmp_path).entries["x"] == c.entries["x"]
+
+
+def test_the_ontology_graph_is_the_models_and_an_unchanged_one_is_left_alone(tmp_path):
+    # load_ontology parses the package's Turtle files with the store's engine: the graph
+    # must be rdf.ontology_graph() (rdflib's reading, which validation and --out use).
+    from budgetkg.loader import rdf
+    from budgetkg.loader.memgraph import ntriples
+
+    with OxigraphStore(tmp_path / "a") as store:
+        first = pipeline.load_ontology(store, base=BASE)
+        version = store.version()
+        again = pipeline.load_ontology(store, base=BASE)
+        assert (first.action, again.action) == ("loaded", "unchanged")
+        assert first.triples == again.triples > 500 and store.version() == version
+        loaded = {q for q in quads(store) if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+        blank = len(quads(store)) - len(loaded)
+    with OxigraphStore(tmp_path / "b") as store:  # rdflib's graph, through the same engine
+        name = str(rdf.ontology_graph_name(BASE))
+        assert store.replace_graph(name, ntriples(rdf.ontology_graph()), N_TRIPLES) == first.triples
+        expected = {q for q in quads(store) if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+        assert loaded == expected and blank == len(quads(store)) - len(expected)
