@@ -6,7 +6,7 @@ exclusively, readers (the server and its query workers) shared.
 
 Layout of a data folder (only ``budgetkg.store`` touches these files): ``oxigraph/``
 (the RocksDB database), ``version`` (the version token), ``budgetkg.lock``, and the
-load journal's ``documents.json`` / ``journal.json`` (``journal``) and ``dumps/``
+load journal's ``documents.json`` / ``documents.log`` / ``journal.json`` (``journal``) and ``dumps/``
 (``dumps``).
 """
 
