@@ -29,6 +29,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
+from .shacl_core import CoreShape, Unsupported, compile_shape
+
 TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Pre-bound variables this module does not substitute (SHACL 5.3.1): leave those to pySHACL.
 _UNSUPPORTED_VARS = re.compile(r"[?$](PATH|currentShape|shapesGraph)\b")
@@ -57,17 +59,20 @@ class SparqlCheck:
 
 @dataclass(frozen=True)
 class Plan:
-    core: Graph  # the shapes pySHACL checks: lifted, without the SparqlChecks
+    core: Graph  # the shapes pySHACL checks: lifted, without what runs here
     checks: tuple[SparqlCheck, ...]
+    shapes: tuple[tuple[CoreShape, Targets], ...] = ()  # SHACL Core run by shacl_core
+    needs_pyshacl: bool = True  # False: nothing is left in ``core`` for pySHACL
 
 
 def plan(shapes: Graph) -> Plan:
-    """Split ``shapes`` into what pySHACL checks and what pyoxigraph checks."""
+    """Split ``shapes`` into what pySHACL checks and what runs here."""
     core = Graph()
     for prefix, ns in shapes.namespaces():
         core.bind(prefix, ns)
     core += shapes
     checks: list[SparqlCheck] = []
+    compiled: list[tuple[CoreShape, Targets]] = []
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
         if (shape, SH.deactivated, Literal(True)) in shapes or (shape, SH.path, None) in shapes:
             continue
@@ -76,13 +81,46 @@ def plan(shapes: Graph) -> Plan:
         targets = _targets(shapes, shape)
         if targets == Targets():
             continue  # used only through sh:node, sh:or …: left as it is
-        _lift_properties(core, shapes, shape)
+        try:
+            own: CoreShape | None = compile_shape(shapes, shape, nested=False)
+        except Unsupported:
+            own = None
+        for prop in list(shapes.objects(shape, SH.property)):
+            if (prop, SH.deactivated, Literal(True)) in shapes:
+                core.remove((shape, SH.property, prop))  # pySHACL skips it too
+        for prop in _liftable_properties(shapes, shape):
+            try:
+                compiled.append((compile_shape(shapes, prop), targets))
+                core.remove((shape, SH.property, prop))
+            except Unsupported:
+                _lift(core, shapes, shape, prop)
         for constraint in list(shapes.objects(shape, SH.sparql)):
             check = _sparql_check(shapes, shape, constraint, targets)
             if check is not None:
                 checks.append(check)
                 core.remove((shape, SH.sparql, constraint))
-    return Plan(core, tuple(checks))
+        left = (shape, SH.property, None) in core or (shape, SH.sparql, None) in core
+        if own is not None and not left:
+            compiled.append((own, targets))
+            _untarget(core, shape)  # pySHACL has nothing left to check on it
+    return Plan(core, tuple(checks), tuple(compiled), _has_targets(core))
+
+
+def _has_targets(core: Graph) -> bool:
+    """Whether pySHACL would find a shape with focus nodes in ``core``."""
+    if any((None, p, None) in core for p in (*TARGET_PREDICATES, SH.target)):
+        return True
+    for cls in (RDFS.Class, OWL.Class):
+        if any((s, RDF.type, cls) in core for s in core.subjects(RDF.type, SH.NodeShape)):
+            return True
+    return False
+
+
+def _untarget(core: Graph, shape: Node) -> None:
+    for p in TARGET_PREDICATES:
+        core.remove((shape, p, None))
+    core.remove((shape, RDF.type, RDFS.Class))
+    core.remove((shape, RDF.type, OWL.Class))
 
 
 def _targets(shapes: Graph, shape: Node) -> Targets:
@@ -97,22 +135,29 @@ def _targets(shapes: Graph, shape: Node) -> Targets:
     )
 
 
-def _lift_properties(core: Graph, shapes: Graph, shape: Node) -> None:
-    """Give each property shape of ``shape`` the node shape's targets, as its own."""
-    target_triples = [(p, o) for p in TARGET_PREDICATES for o in shapes.objects(shape, p)]
-    implicit = (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes
-    for prop in list(shapes.objects(shape, SH.property)):
-        # A property shape shared with other holders, or switched off, stays where it is.
+def _liftable_properties(shapes: Graph, shape: Node) -> list[Node]:
+    """The property shapes of ``shape`` that can take its targets as their own: a property
+    shape shared with other holders, switched off or with targets of its own stays put."""
+    out = []
+    for prop in shapes.objects(shape, SH.property):
         if len(set(shapes.subjects(None, prop))) != 1 or (prop, SH.deactivated, None) in shapes:
             continue
         if any((prop, p, None) in shapes for p in TARGET_PREDICATES):
             continue
-        core.remove((shape, SH.property, prop))
-        core.add((prop, RDF.type, SH.PropertyShape))
-        for p, o in target_triples:
+        out.append(prop)
+    return out
+
+
+def _lift(core: Graph, shapes: Graph, shape: Node, prop: Node) -> None:
+    """Give the property shape ``prop`` of ``shape`` the node shape's targets, as its own
+    (same focus nodes, hence the same value nodes and results: SHACL 2.1, 2.3)."""
+    core.remove((shape, SH.property, prop))
+    core.add((prop, RDF.type, SH.PropertyShape))
+    for p in TARGET_PREDICATES:
+        for o in shapes.objects(shape, p):
             core.add((prop, p, o))
-        if implicit:
-            core.add((prop, SH.targetClass, shape))
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+        core.add((prop, SH.targetClass, shape))
 
 
 def _sparql_check(shapes: Graph, shape: Node, constraint: Node, targets: Targets) -> SparqlCheck | None:
