@@ -292,14 +292,16 @@ def _fill(message: Literal, values: dict[str, object], focus: object) -> Literal
 
 @lru_cache(maxsize=1)
 def _ontology_ntriples() -> bytes:
+    from .memgraph import ntriples
     from .model import cached_ontology_graph
 
-    return cached_ontology_graph().serialize(format="nt", encoding="utf-8")
+    return ntriples(cached_ontology_graph())
 
 
 def check_store(data_ntriples: bytes) -> ox.Store:
     """An in-memory pyoxigraph store of the data and the ontology, for the SPARQL checks."""
     store = ox.Store()
-    store.bulk_load(data_ntriples, format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(_ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES)
+    # lenient: no IRI re-validation; both were written by an RDF serializer
+    store.load(data_ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    store.load(_ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     return store

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -28,6 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD, NamespaceManager
 from rdflib.term import Node
 
+_TYPE = RDF.type
 ALLOWED_SEVERITIES = frozenset((SH.Warning, SH.Info))  # validate(allow_warnings=True)
 _EMPTY: dict = {}
 
@@ -48,6 +49,7 @@ class Triples:
         self.fast: list[tuple[dict, dict]] = []
         self.slow: list[Graph] = []
         self._maps: dict[tuple[Node, bool], dict] = {}
+        self._canons: dict[int, dict] = {}
         for g in graphs:
             indexes = _memory_indexes(g)
             if indexes is None:
@@ -78,6 +80,36 @@ class Triples:
             if found:
                 out = set(found) if out is None else out.union(found)
         return set() if out is None else out
+
+    def values(self, focus: Iterable[Node], p: Node, inverse: bool) -> dict[Node, Collection[Node]]:
+        """``objects(f, p)`` (``subjects(p, f)`` if ``inverse``) for each focus node ``f``,
+        at once: the first graph's index entries as they are (read-only key views), the
+        other graphs looked at only for the focus nodes they mention."""
+        if not self.fast or self.slow:
+            get = self.subjects if inverse else self.objects
+            return {f: get(p, f) if inverse else get(f, p) for f in focus}  # type: ignore[call-arg]
+        (spo, pos), rest = self.fast[0], self.fast[1:]
+        p = self._canon(pos, p)
+        if inverse:
+            index = pos.get(p, _EMPTY)
+            out = {f: index.get(f, _EMPTY).keys() for f in focus}
+        else:
+            out = {f: spo.get(f, _EMPTY).get(p, _EMPTY).keys() for f in focus}
+        for spo2, pos2 in rest:
+            index2 = pos2.get(p, _EMPTY) if inverse else spo2
+            for f in index2.keys() & out.keys():
+                more = index2[f] if inverse else index2[f].get(p)
+                if more:
+                    out[f] = set(out[f]).union(more)
+        return out
+
+    def _canon(self, pos: dict, p: Node) -> Node:
+        """The graph's own object for the IRI ``p`` (a dict lookup then stops at ``is``
+        instead of calling rdflib's Python ``__eq__`` for every key)."""
+        canon = self._canons.get(id(pos))
+        if canon is None:
+            canon = self._canons[id(pos)] = {k: k for k in pos}
+        return canon.get(p, p)
 
     def subject_set(self, p: Node) -> set[Node]:
         """Every subject of ``p``."""
@@ -154,7 +186,7 @@ class Run:
         found = self._classes.get(node)
         if found is None:
             found = set()
-            for t in self.triples.objects(node, RDF.type):
+            for t in self.triples.objects(node, _TYPE):
                 found |= self._superclasses(t)
             self._classes[node] = found
         return found
@@ -193,15 +225,14 @@ class CoreShape:
     deactivated: bool
     checks: list[Check] = field(default_factory=list)
 
-    def value_nodes(self, run: Run, focus: Iterable[Node]) -> dict[Node, set[Node]]:
+    def value_nodes(self, run: Run, focus: Iterable[Node]) -> dict[Node, Collection[Node]]:
+        """Focus node -> its value nodes (a set, or a read-only view of rdflib's index)."""
         if self.path is None:
-            return {f: {f} for f in focus}
+            return {f: (f,) for f in focus}
         t = run.triples
         if len(self.steps) == 1:
             p, inverse = self.steps[0]
-            if not inverse:
-                return {f: t.objects(f, p) for f in focus}
-            return {f: t.subjects(p, f) for f in focus}
+            return t.values(focus, p, inverse)
         out = {}
         for f in focus:
             nodes = {f}
@@ -313,8 +344,24 @@ class DatatypeCheck(Check):
         return True if kind is None else isinstance(v.value, kind)
 
     def run(self, run, shape, fv):
+        # The common cases first, cheaply (rdflib's URIRef.__eq__ is Python code: compare
+        # str): a literal of the very datatype, well formed, of the right Python type; a
+        # plain literal for xsd:string; a tagged one for rdf:langString. Else ``matches``.
+        rule, kind, eq = str(self.datatype), _VALUE_TYPES.get(self.datatype), str.__eq__
+        plain_ok = self.datatype == XSD.string
+        tagged_ok = self.datatype == RDF.langString
         for f, values in fv.items():
             for v in values:
+                if type(v) is Literal:
+                    dt = v.datatype
+                    if dt is None:
+                        if v.language is None:
+                            if plain_ok and isinstance(v.value, (str, bytes)):
+                                continue
+                        elif tagged_ok and isinstance(v.value, (str, bytes)):
+                            continue
+                    elif eq(dt, rule) and v.ill_typed is not True and (kind is None or isinstance(v.value, kind)):
+                        continue
                 if not self.matches(v):
                     yield Result(f, v, self.component, self)
 
@@ -479,8 +526,14 @@ class HasValueCheck(Check):
         return [f"Node {ctx.data(focus)} value is not a in the set of values: {listed}"]
 
 
+_INTEGER = XSD.integer
+
+
 def _compare_literal(l1: Literal, l2: Literal) -> int:
-    # pyshacl.rdfutil.compare.compare_literal
+    # pyshacl.rdfutil.compare.compare_literal, with a shortcut for two xsd:integers
+    a, b = l1.value, l2.value
+    if type(a) is int and type(b) is int and l1.datatype == _INTEGER and l2.datatype == _INTEGER:
+        return (a > b) - (a < b)
     if l1.eq(l2):
         return 0
     if l1.value.__class__ in (datetime.datetime, datetime.time):
@@ -556,6 +609,7 @@ class PairCheck(Check):
             for f, values in fv.items():
                 others = run.triples.objects(f, prop)
                 if self.param == SH.equals:
+                    values = set(values)
                     for v in values - others:
                         yield Result(f, v, self.component, self)
                     for v in others - values:

@@ -18,6 +18,7 @@ from typing import Literal as TypingLiteral
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, SH
 
+from .gc_pause import gc_paused
 from .memgraph import ntriples as to_ntriples
 from .model import cached_ontology_graph, cached_shapes_graph
 from .namespaces import BKG
@@ -134,6 +135,11 @@ def validate_graph(
     ``data`` itself instead of a copy: faster, for callers that throw the graph away.
     How the checks are split between pySHACL and pyoxigraph: ``shacl.py``.
     """
+    with gc_paused():  # many small sets and tuples, no cycles: see gc_pause.py
+        return _validate(data, lang, ntriples, copy)
+
+
+def _validate(data: Graph, lang: str, ntriples: bytes | None, copy: bool) -> ValidationResult:
     plan = cached_plan()
     shapes = cached_shapes_graph()
     ontology = cached_ontology_graph()
