@@ -22,7 +22,8 @@ from .gc_pause import gc_paused
 from .memgraph import ntriples as to_ntriples
 from .model import cached_ontology_graph, cached_shapes_graph
 from .namespaces import BKG
-from .shacl import cached_plan, check_store, run_checks
+from .shacl import Plan, cached_plan, check_store, run_checks
+from .shacl import plan as make_plan
 from .shacl_core import Messages, Run, Triples, focus_nodes, new_report, write_results
 
 Severity = TypingLiteral["violation", "warning", "info"]
@@ -125,7 +126,8 @@ def _short_message(f: Finding) -> str:
 
 
 def validate_graph(
-    data: Graph, *, lang: str = "en", ntriples: bytes | None = None, copy: bool = True
+    data: Graph, *, lang: str = "en", ntriples: bytes | None = None, copy: bool = True,
+    shapes: Graph | None = None,
 ) -> ValidationResult:
     """Validate ``data`` (one document's graph, or any budgetkg graph) against the shapes.
 
@@ -133,15 +135,18 @@ def validate_graph(
     ``ntriples``: ``data`` already serialized as N-Triples, if the caller has it (saves
     serializing it again for the SPARQL checks). ``copy=False`` mixes the ontology into
     ``data`` itself instead of a copy: faster, for callers that throw the graph away.
-    How the checks are split between pySHACL and pyoxigraph: ``shacl.py``.
+    ``shapes``: other shapes than ``ontology/shapes.ttl`` (tests; planned on each call).
+    How the checks are split (set-based Core here, SHACL-SPARQL on pyoxigraph, the rest
+    pySHACL): ``shacl.py``.
     """
     with gc_paused():  # many small sets and tuples, no cycles: see gc_pause.py
-        return _validate(data, lang, ntriples, copy)
+        if shapes is None:
+            return _validate(data, lang, ntriples, copy, cached_plan(), cached_shapes_graph())
+        return _validate(data, lang, ntriples, copy, make_plan(shapes), shapes)
 
 
-def _validate(data: Graph, lang: str, ntriples: bytes | None, copy: bool) -> ValidationResult:
-    plan = cached_plan()
-    shapes = cached_shapes_graph()
+def _validate(data: Graph, lang: str, ntriples: bytes | None, copy: bool, plan: Plan,
+              shapes: Graph) -> ValidationResult:
     ontology = cached_ontology_graph()
     # SHACL Core, set-based, over the data and the ontology (pySHACL validates the two
     # mixed: the level-2 check follows skos:broader of the concept schemes).
