@@ -126,7 +126,8 @@ class Triples:
         """Every object of ``p``."""
         out: set[Node] = set()
         for _spo, pos in self.fast:
-            out.update(pos.get(p, _EMPTY))
+            # rdflib's Memory leaves an emptied entry behind when a triple is removed
+            out.update(o for o, subjects in pos.get(p, _EMPTY).items() if subjects)
         if self.slow:
             out.update(self._slow_map(p, True))
         return out

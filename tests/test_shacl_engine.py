@@ -198,3 +198,18 @@ def test_generated_years_match_plain_pyshacl(tmp_path):
         conforms, plain = plain_pyshacl(g)
         assert fast.conforms == conforms, path.name
         assert results(fast.report) == plain, path.name
+
+
+def test_removed_triples_leave_no_focus_node(seed_doc):
+    """rdflib's Memory keeps an emptied index entry when a triple is removed: an object of
+    bkg:indicatorConcept no longer used is no focus node (sh:targetObjectsOf)."""
+    g = Graph()
+    g += document_graph(seed_doc)[1]
+    concept = sorted(g.objects(None, BKG.indicatorConcept), key=str)[0]
+    for s in list(g.subjects(BKG.indicatorConcept, concept)):
+        g.remove((s, BKG.indicatorConcept, concept))
+    g.remove((concept, SKOS.prefLabel, None))
+    fast = validate_graph(g)
+    conforms, plain = plain_pyshacl(g)
+    assert not any(r[0] == concept for r in results(fast.report))
+    assert fast.conforms == conforms and results(fast.report) == plain
