@@ -68,18 +68,21 @@ class SparqlCheck:
 
 @dataclass(frozen=True)
 class Plan:
-    core: Graph  # the shapes pySHACL checks: lifted, without what runs here
+    core: Graph | None  # the shapes pySHACL checks (lifted, without what runs here); None: none
     checks: tuple[SparqlCheck, ...]
     shapes: tuple[tuple[CoreShape, Targets], ...] = ()  # SHACL Core run by shacl_core
-    needs_pyshacl: bool = True  # False: nothing is left in ``core`` for pySHACL
+
+    @property
+    def needs_pyshacl(self) -> bool:
+        return self.core is not None
 
 
 def plan(shapes: Graph) -> Plan:
-    """Split ``shapes`` into what pySHACL checks and what runs here."""
-    core = Graph()
-    for prefix, ns in shapes.namespaces():
-        core.bind(prefix, ns)
-    core += shapes
+    """Split ``shapes`` into what runs here and what pySHACL checks (``core``, built only
+    if something is left for it)."""
+    edits: list[tuple[bool, tuple]] = []  # (add?, triple or pattern) to make core from shapes
+    untargeted: set[Node] = set()
+    lifted = False
     checks: list[SparqlCheck] = []
     compiled: list[tuple[CoreShape, Targets]] = []
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
@@ -94,42 +97,58 @@ def plan(shapes: Graph) -> Plan:
             own: CoreShape | None = compile_shape(shapes, shape, nested=False)
         except Unsupported:
             own = None
-        for prop in list(shapes.objects(shape, SH.property)):
+        kept = set(shapes.objects(shape, SH.property))  # still held by the node shape in core
+        for prop in list(kept):
             if (prop, SH.deactivated, Literal(True)) in shapes:
-                core.remove((shape, SH.property, prop))  # pySHACL skips it too
+                kept.discard(prop)  # pySHACL skips it too
         for prop in _liftable_properties(shapes, shape):
+            kept.discard(prop)
             try:
                 compiled.append((compile_shape(shapes, prop), targets))
-                core.remove((shape, SH.property, prop))
             except Unsupported:
-                _lift(core, shapes, shape, prop)
+                edits.extend(_lift(shapes, shape, prop))
+                lifted = True
+        for prop in set(shapes.objects(shape, SH.property)) - kept:
+            edits.append((False, (shape, SH.property, prop)))
+        sparql_left = False
         for constraint in list(shapes.objects(shape, SH.sparql)):
             check = _sparql_check(shapes, shape, constraint, targets)
-            if check is not None:
+            if check is None:
+                sparql_left = True
+            else:
                 checks.append(check)
-                core.remove((shape, SH.sparql, constraint))
-        left = (shape, SH.property, None) in core or (shape, SH.sparql, None) in core
-        if own is not None and not left:
+                edits.append((False, (shape, SH.sparql, constraint)))
+        if own is not None and not kept and not sparql_left:
             compiled.append((own, targets))
-            _untarget(core, shape)  # pySHACL has nothing left to check on it
-    return Plan(core, tuple(checks), tuple(compiled), _has_targets(core))
+            untargeted.add(shape)  # pySHACL has nothing left to check on it
+            edits.extend((False, t) for t in _target_patterns(shape))
+    needs = lifted or _has_other_targets(shapes, untargeted)
+    return Plan(_core(shapes, edits) if needs else None, tuple(checks), tuple(compiled))
 
 
-def _has_targets(core: Graph) -> bool:
-    """Whether pySHACL would find a shape with focus nodes in ``core``."""
-    if any((None, p, None) in core for p in (*TARGET_PREDICATES, SH.target)):
-        return True
-    for cls in (RDFS.Class, OWL.Class):
-        if any((s, RDF.type, cls) in core for s in core.subjects(RDF.type, SH.NodeShape)):
+def _has_other_targets(shapes: Graph, untargeted: set[Node]) -> bool:
+    """Whether pySHACL would find a shape with focus nodes other than ``untargeted``."""
+    for p in (*TARGET_PREDICATES, SH.target):
+        if any(s not in untargeted for s in shapes.subjects(p, None)):
+            return True
+    for s in shapes.subjects(RDF.type, SH.NodeShape):
+        if s not in untargeted and ((s, RDF.type, RDFS.Class) in shapes or (s, RDF.type, OWL.Class) in shapes):
             return True
     return False
 
 
-def _untarget(core: Graph, shape: Node) -> None:
-    for p in TARGET_PREDICATES:
-        core.remove((shape, p, None))
-    core.remove((shape, RDF.type, RDFS.Class))
-    core.remove((shape, RDF.type, OWL.Class))
+def _target_patterns(shape: Node) -> list[tuple]:
+    return [*((shape, p, None) for p in TARGET_PREDICATES), (shape, RDF.type, RDFS.Class), (shape, RDF.type, OWL.Class)]
+
+
+def _core(shapes: Graph, edits: list[tuple[bool, tuple]]) -> Graph:
+    core = Graph()
+    for prefix, ns in shapes.namespaces():
+        core.bind(prefix, ns)
+    core += shapes
+    for add, triple in edits:
+        (core.add if add else core.remove)(triple)
+    return core
 
 
 def _targets(shapes: Graph, shape: Node) -> Targets:
@@ -157,16 +176,17 @@ def _liftable_properties(shapes: Graph, shape: Node) -> list[Node]:
     return out
 
 
-def _lift(core: Graph, shapes: Graph, shape: Node, prop: Node) -> None:
-    """Give the property shape ``prop`` of ``shape`` the node shape's targets, as its own
-    (same focus nodes, hence the same value nodes and results: SHACL 2.1, 2.3)."""
-    core.remove((shape, SH.property, prop))
-    core.add((prop, RDF.type, SH.PropertyShape))
+def _lift(shapes: Graph, shape: Node, prop: Node) -> list[tuple[bool, tuple]]:
+    """The edits giving the property shape ``prop`` of ``shape`` the node shape's targets,
+    as its own (same focus nodes, hence the same value nodes and results: SHACL 2.1, 2.3),
+    for pySHACL to check it once for all of them."""
+    edits: list[tuple[bool, tuple]] = [(True, (prop, RDF.type, SH.PropertyShape))]
     for p in TARGET_PREDICATES:
         for o in shapes.objects(shape, p):
-            core.add((prop, p, o))
+            edits.append((True, (prop, p, o)))
     if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
-        core.add((prop, SH.targetClass, shape))
+        edits.append((True, (prop, SH.targetClass, shape)))
+    return edits
 
 
 def _sparql_check(shapes: Graph, shape: Node, constraint: Node, targets: Targets) -> SparqlCheck | None:

@@ -158,7 +158,7 @@ def _validate(data: Graph, lang: str, ntriples: bytes | None, copy: bool, plan: 
         if nodes is None:
             nodes = focus[targets] = focus_nodes(run, targets)
         found.extend((shape, r) for r in shape.results(run, nodes))
-    if plan.needs_pyshacl:
+    if plan.core is not None:
         report, conforms = _pyshacl(data, ontology, plan.core, copy)
     else:
         report, conforms = new_report(shapes)[0], True

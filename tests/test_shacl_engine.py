@@ -130,7 +130,8 @@ ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
         [ sh:path ex:n ; sh:minExclusive 0 ; sh:maxExclusive 10 ; sh:maxInclusive 5 ] ,
         [ sh:path ex:code ; sh:pattern "^A" ; sh:flags "i" ; sh:severity sh:Warning ] ,
         [ sh:path ( ex:parent ex:name ) ; sh:minCount 1 ] ,
-        [ sh:path ex:tag ; sh:in ( "a" "b" 1 ) ; sh:hasValue "a" ] .
+        [ sh:path ex:tag ; sh:in ( "a" "b" 1 ) ; sh:hasValue "a" ] ,
+        [ sh:path ex:label ; sh:uniqueLang true ; sh:minCount 1 ] .
 ex:XoneShape a sh:NodeShape ; sh:targetSubjectsOf ex:kind ;
     sh:xone ( [ sh:class ex:Thing ] [ sh:nodeKind sh:BlankNode ] ) .
 """
@@ -139,7 +140,8 @@ ex:XoneShape a sh:NodeShape ; sh:targetSubjectsOf ex:kind ;
 def test_other_components_and_a_fallback_shape():
     shapes = Graph().parse(data=OTHER_SHAPES, format="turtle")
     p = plan(shapes)
-    assert p.needs_pyshacl  # sh:xone: left to pySHACL
+    assert p.needs_pyshacl  # sh:xone, sh:uniqueLang: left to pySHACL
+    assert p.core is not None and (None, SH.targetClass, EX.Thing) in p.core  # the lifted property shape
     g = Graph()
     for i, (name, n, code, tag) in enumerate([("abcd", 0, "b1", "c"), ("ab", 7, "a1", "a"), ("", 10.5, "xA", 1)]):
         t = EX[f"t{i}"]
@@ -150,7 +152,9 @@ def test_other_components_and_a_fallback_shape():
         g.add((t, EX.tag, Literal(tag)))
         g.add((t, EX.kind, Literal("k")))
     g.add((EX.t1, EX.parent, EX.t0))
-    g.add((EX.other, EX.kind, Literal("k")))  # neither a Thing nor a blank node: sh:xone fails
+    g.add((EX.other, EX.kind, Literal("k")))
+    g.add((EX.t0, EX.label, Literal("x", lang="en")))
+    g.add((EX.t0, EX.label, Literal("y", lang="en")))  # neither a Thing nor a blank node: sh:xone fails
     fast = validate_graph(g, shapes=shapes)
     from pyshacl import validate
 
@@ -159,7 +163,8 @@ def test_other_components_and_a_fallback_shape():
     components = {r[4] for r in _plain_results(report)}
     assert {SH.MaxLengthConstraintComponent, SH.MinExclusiveConstraintComponent, SH.MaxExclusiveConstraintComponent,
             SH.MaxInclusiveConstraintComponent, SH.PatternConstraintComponent, SH.InConstraintComponent,
-            SH.HasValueConstraintComponent, SH.MinCountConstraintComponent, SH.XoneConstraintComponent} <= components
+            SH.HasValueConstraintComponent, SH.MinCountConstraintComponent, SH.XoneConstraintComponent,
+            SH.UniqueLangConstraintComponent} <= components
     assert _plain_results(fast.report) == _plain_results(report)
 
 
