@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD, NamespaceManager
+from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 _TYPE = RDF.type
@@ -156,8 +157,6 @@ class Triples:
 
 
 def _memory_indexes(g: Graph) -> tuple[dict, dict] | None:
-    from rdflib.plugins.stores.memory import Memory
-
     store = g.store
     if not isinstance(store, Memory) or getattr(g, "context_aware", False):
         return None
@@ -173,12 +172,10 @@ def _memory_indexes(g: Graph) -> tuple[dict, dict] | None:
 
 
 class Run:
-    """One validation: the data, the shapes graph, caches for class membership."""
+    """One validation: the data (and ontology), caches for class membership."""
 
-    def __init__(self, triples: Triples, shapes: Graph, data_graph: Graph) -> None:
+    def __init__(self, triples: Triples) -> None:
         self.triples = triples
-        self.shapes = shapes
-        self.data_graph = data_graph
         self._classes: dict[Node, set[Node]] = {}
         self._super: dict[Node, set[Node]] = {}
 
@@ -422,9 +419,12 @@ class CountCheck(Check):
         return [f"{word} than {self.count.value} values on {ctx.data(focus)}->{ctx.sg(shape.path)}"]
 
 
+_STRING_TYPES = (None, RDF.langString, XSD.string)
+
+
 def _string_of(v: Node) -> str:
     if isinstance(v, Literal):
-        if v.value is not None and v.datatype in (None, RDF.langString, XSD.string):
+        if v.value is not None and v.datatype in _STRING_TYPES:
             return str(v.value)
         return str(v)
     return str(v)
@@ -833,15 +833,15 @@ class Messages:
     def __init__(self, shapes: Graph, data: Graph) -> None:
         self.shapes = shapes
         self.data_graph = data
-        self._sg_ns = shapes.namespace_manager
-        self._sg_ns.bind("sh", SH, override=False, replace=False)
-        self._data_ns = _fresh_namespaces()
+
 
     def sg(self, node: Node) -> str:
-        return _stringify(self.shapes, node, self._sg_ns, 0)
+        ns = self.shapes.namespace_manager
+        ns.bind("sh", SH, override=False, replace=False)  # as pySHACL does
+        return _stringify(self.shapes, node, ns, 0)
 
     def data(self, node: Node | None) -> str:
-        return _stringify(self.data_graph, node, self._data_ns, 0)
+        return _stringify(self.data_graph, node, _fresh_namespaces(), 0)
 
 
 @lru_cache(maxsize=1)

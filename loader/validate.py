@@ -150,7 +150,7 @@ def _validate(data: Graph, lang: str, ntriples: bytes | None, copy: bool, plan: 
     ontology = cached_ontology_graph()
     # SHACL Core, set-based, over the data and the ontology (pySHACL validates the two
     # mixed: the level-2 check follows skos:broader of the concept schemes).
-    run = Run(Triples((data, ontology)), shapes, data)
+    run = Run(Triples((data, ontology)))
     found = []
     focus: dict[object, set] = {}
     for shape, targets in plan.shapes:
