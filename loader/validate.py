@@ -24,7 +24,8 @@ from .model import cached_ontology_graph, cached_shapes_graph
 from .namespaces import BKG
 from .shacl import Plan, cached_plan, check_store, run_checks
 from .shacl import plan as make_plan
-from .shacl_core import Messages, Run, Triples, focus_nodes, new_report, write_results
+from .shacl_data import Run, Triples, focus_nodes
+from .shacl_report import Messages, new_report, write_results
 
 Severity = TypingLiteral["violation", "warning", "info"]
 _SEVERITIES: dict[Node, Severity] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
