@@ -200,3 +200,31 @@ def test_an_rdf_file_gets_its_summaries_derived_and_stale_ones_replaced(tmp_path
     store = OxigraphStore(tmp_path / "store")
     pipeline.load_rdf_file(store, dump)
     assert _summaries(store) == expected
+
+
+def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
+    """A store loaded before vocabulary 0.3.0 (simulated: its summaries deleted) answers
+    the queries that read them with a clear error, through the service and the API;
+    the other queries still run."""
+    from budgetkg import api
+    from budgetkg.queries.catalog import SummariesMissing
+    from budgetkg.service import close_app, create_app
+
+    store = OxigraphStore(tmp_path / "store")
+    pipeline.load_seed(store, base=DEFAULT_BASE)
+    for prop in ("tableRole", "totalYuan"):
+        store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?py <{BKG}{prop}> ?x }} }}")
+    store.close()
+    with api.open(tmp_path / "store") as kg:
+        with pytest.raises(SummariesMissing, match=r"budgetkg load --rebuild"):
+            kg.run("projects")
+        assert kg.run("fund-sources")
+    app = create_app({"data_dir": tmp_path / "store", "workers": 0})
+    try:
+        client = app.test_client()
+        r = client.get("/queries/projects", headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 409 and b"--rebuild" in r.data
+        assert client.get("/queries/fund-sources",
+                          headers={"Accept": "application/sparql-results+json"}).status_code == 200
+    finally:
+        close_app(app)
