@@ -37,8 +37,6 @@ from .base import (
     named_nodes,
     rdf_format,
 )
-from budgetkg.loader import summaries
-
 from .sparql_lexer import scan
 
 try:  # POSIX; elsewhere the folder is simply not locked
@@ -182,6 +180,8 @@ class OxigraphStore(Store):
     ) -> dict[str, int]:
         self._check_writable()
         groups = group_by_graph(data, media_type, graph_iri)
+        from budgetkg.loader import summaries  # (rdflib: imported by a write, not by opening the store)
+
         # a document's load-time summaries, derived from its own triples (docs/summaries.md)
         groups = {name: summaries.complete(triples) for name, triples in groups.items()}
         self._replace(groups)
