@@ -74,6 +74,44 @@ def test_filled_graph_takes_adds_and_removes_afterwards():
     assert len(g) == 2
 
 
+def _indexes(g: Graph) -> list:
+    """Memory's three indexes, order included (what iterating the graph follows)."""
+    store = g.store
+    return [
+        [(a, [(b, list(cs)) for b, cs in bs.items()]) for a, bs in index.items()]
+        for index in (store._Memory__spo, store._Memory__pos, store._Memory__osp)
+    ]
+
+
+def test_object_index_is_made_when_first_needed_as_memory_add_makes_it():
+    triples = tricky_triples()
+    extra = [(URIRef(EX + "t"), URIRef(EX + "p"), Literal("plain")), triples[3]]
+    g = graph_of(triples)
+    assert g.store._Memory__osp == {}  # not made by the fill
+    for t in extra:  # added before the index exists: queued behind the filled triples
+        g.add(t)
+    list(g.triples((URIRef(EX + "s"), None, None)))
+    list(g.triples((None, RDF.type, None)))
+    assert g.store._Memory__osp == {}  # by subject or predicate: not needed
+    assert set(g.triples((None, None, Literal("plain")))) == {triples[0], extra[0]}
+    assert _indexes(g) == _indexes(by_add(triples + extra))
+
+
+@pytest.mark.parametrize("first", ["add", "remove"])
+def test_object_index_is_complete_before_memory_writes_it(first):
+    triples = tricky_triples()
+    g = graph_of(triples)
+    ref = by_add(triples)
+    gone = (URIRef(EX + "s"), URIRef(EX + "p"), Literal("plain"))
+    for graph in (g, ref):
+        if first == "remove":
+            graph.remove(gone)
+        graph.add((URIRef(EX + "t"), URIRef(EX + "p"), Literal("new")))
+        graph.remove((None, None, URIRef(EX + "o")))
+    assert _indexes(g) == _indexes(ref)
+    assert set(g.triples((None, None, Literal("new")))) == {(URIRef(EX + "t"), URIRef(EX + "p"), Literal("new"))}
+
+
 def test_fill_needs_an_empty_store_of_its_own_graph():
     g = graph_of(tricky_triples())
     with pytest.raises(ValueError):
