@@ -190,9 +190,12 @@ def ntriples(graph: Graph) -> bytes:
                 ns = nt(s)
                 for p, objects in po.items():
                     head = f"{ns} {nt(p)} "
-                    for o in objects:
-                        found = cache.get(id(o))
-                        add(head + (found[1] if found is not None else nt(o)))
+                    if len(objects) == 1:
+                        for o in objects:
+                            found = cache.get(id(o))
+                            add(head + (found[1] if found is not None else nt(o)))
+                    else:  # the group's lines as one piece (joined below by the same " .\n")
+                        add(head + f" .\n{head}".join([nt(o) for o in objects]))
         else:
             for s, p, o in graph:
                 add(f"{nt(s)} {nt(p)} {nt(o)}")
