@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from datetime import date
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -196,3 +197,32 @@ def test_an_rdflib_without_the_expected_internals_falls_back_to_addn(monkeypatch
     assert set(g) == set(expected) and len(g) == 2
     assert sorted(memgraph.ntriples(g).decode().splitlines()) == sorted(
         expected.serialize(format="nt").strip().splitlines())
+
+
+def _added_one_by_one(triples, graph=None):
+    """rdflib's own way of filling the converter's graph: Graph.add per triple."""
+    g = Graph(store=BulkMemory()) if graph is None else graph
+    for t in triples:
+        g.add(t)
+    return g
+
+
+_TESTS = Path(__file__).parent
+_DOCUMENTS = sorted(
+    [*(_TESTS / "templates").glob("*.txt"), *(_TESTS / "cases").glob("*/input.txt")], key=str)[:8]
+
+
+@pytest.mark.parametrize("path", [None, *_DOCUMENTS], ids=lambda p: "seed" if p is None else p.parent.name + "/" + p.name)
+def test_converter_graph_is_exactly_the_one_graph_add_builds(path, seed_doc, monkeypatch):
+    """Same triples, same index order (so the same N-Triples bytes) as adding one by one."""
+    from budgetkg.loader import rdf
+    from budgetkg.loader.reader import read_document
+
+    doc = seed_doc if path is None else read_document(path)
+    _, fast = rdf.document_graph(doc, publish_contacts=True)
+    monkeypatch.setattr(rdf, "graph_of", _added_one_by_one)
+    _, slow = rdf.document_graph(doc, publish_contacts=True)
+    assert len(fast) > 50
+    assert ntriples(fast) == ntriples(slow)
+    list(fast.triples((None, None, URIRef(EX + "nothing"))))  # the object index made now
+    assert _indexes(fast) == _indexes(slow)
