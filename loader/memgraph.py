@@ -14,7 +14,8 @@ pyoxigraph format each distinct term once (not once per triple it is in).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,7 +29,15 @@ __all__ = ["BulkMemory", "graph_of", "ntriples"]
 
 class BulkMemory(Memory):
     """rdflib's default store (``Memory``) that an empty instance can be ``fill``-ed in
-    one pass. Everything else (lookups, ``add``, ``remove``, contexts) is Memory's own."""
+    one pass. Everything else (lookups, ``add``, ``remove``, contexts) is Memory's own.
+
+    After ``fill`` the object-first index (osp) is made only when something needs it: a
+    document's graph is read by subject and by predicate (the summaries, N-Triples,
+    validation), almost never by object alone, and that index is a third of the fill."""
+
+    # The triples still to put into osp, in the order they were added (so the index ends
+    # up exactly as Memory.add would have left it); None when osp is complete.
+    _osp_todo: list[_TripleType] | None = None
 
     def fill(self, graph: Graph, triples: Iterable[_TripleType]) -> int:
         """Put ``triples`` (duplicates allowed) into ``graph``, whose store this must be,
@@ -37,25 +46,25 @@ class BulkMemory(Memory):
         # renames them raises AttributeError here, before any triple is consumed, and
         # graph_of falls back to Graph.addN (slower, same graph); tests/test_memgraph.py
         # fails loudly so that the fast path gets fixed.
-        spo, pos, osp = self._Memory__spo, self._Memory__pos, self._Memory__osp  # type: ignore[attr-defined]
+        spo, pos = self._Memory__spo, self._Memory__pos  # type: ignore[attr-defined]
+        self._Memory__osp  # type: ignore[attr-defined]  # noqa: B018 - present, checked up front
         context_triples = self._Memory__contextTriples  # type: ignore[attr-defined]
         ctx_to_str = self._Memory__ctx_to_str  # type: ignore[attr-defined]
         self._Memory__defaultContexts  # type: ignore[attr-defined]  # noqa: B018 - present, checked up front
         if graph.store is not self or spo or self._Memory__all_contexts:  # type: ignore[attr-defined]
             raise ValueError("fill() needs the graph's own store, empty")
-        added: list[_TripleType] = []
-        keep = added.append
-        for s, p, o in triples:
+        # Duplicates dropped up front, first occurrence kept (the order Graph.add leaves);
+        # the dict keeps each triple's hash, so the sets below are made without hashing
+        # the terms again (a Literal's hash is Python code).
+        unique = dict.fromkeys(triples)
+        for s, p, o in unique:
             po = spo.get(s)
             if po is None:
                 po = spo[s] = {}
             objects = po.get(p)
             if objects is None:
                 objects = po[p] = {}
-            elif o in objects:
-                continue
             objects[o] = 1
-            keep((s, p, o))
             os_ = pos.get(p)
             if os_ is None:
                 os_ = pos[p] = {}
@@ -63,6 +72,25 @@ class BulkMemory(Memory):
             if subjects is None:
                 subjects = os_[o] = {}
             subjects[s] = 1
+        if unique:
+            # What Memory.add records for a triple asserted (not quoted) in one context:
+            # it is in that context and in the store's union (None); every triple has
+            # that same context record, kept once as the default.
+            ctx = ctx_to_str(graph)
+            every = set(unique)
+            context_triples[None] = every
+            context_triples[ctx] = every.copy()
+            self._Memory__defaultContexts = {ctx: False, None: False}
+            self._Memory__all_contexts.add(graph)  # type: ignore[attr-defined]
+            self._osp_todo = list(unique)
+        return len(unique)
+
+    def _complete_osp(self) -> None:
+        todo, self._osp_todo = self._osp_todo, None
+        if not todo:
+            return
+        osp = self._Memory__osp  # type: ignore[attr-defined]
+        for s, p, o in todo:
             sp = osp.get(o)
             if sp is None:
                 sp = osp[o] = {}
@@ -70,17 +98,35 @@ class BulkMemory(Memory):
             if predicates is None:
                 predicates = sp[s] = {}
             predicates[p] = 1
-        if added:
-            # What Memory.add records for a triple asserted (not quoted) in one context:
-            # it is in that context and in the store's union (None); every triple has
-            # that same context record, kept once as the default.
-            ctx = ctx_to_str(graph)
-            every = set(added)
-            context_triples[None] = every
-            context_triples[ctx] = every.copy()
-            self._Memory__defaultContexts = {ctx: False, None: False}
-            self._Memory__all_contexts.add(graph)  # type: ignore[attr-defined]
-        return len(added)
+
+    # Memory's methods that read or write osp: complete it first.
+
+    def add(self, triple: _TripleType, context: Any, quoted: bool = False) -> None:
+        todo = self._osp_todo
+        if todo is None:
+            super().add(triple, context, quoted=quoted)
+            return
+        # Memory.add writes a new triple into osp: let it write into a scratch dict and
+        # queue the triple behind the others instead (the converter adds a few triples
+        # after the fill: the summaries, void:triples).
+        osp, self._Memory__osp = self._Memory__osp, {}  # type: ignore[attr-defined]
+        try:
+            super().add(triple, context, quoted=quoted)
+        finally:
+            new, self._Memory__osp = self._Memory__osp, osp  # type: ignore[attr-defined]
+        if new:
+            todo.append(triple)
+
+    def remove(self, triple_pattern: Any, context: Any = None) -> None:
+        if self._osp_todo is not None:
+            self._complete_osp()
+        super().remove(triple_pattern, context=context)
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
+        if self._osp_todo is not None and triple_pattern[0] is None and triple_pattern[1] is None \
+                and triple_pattern[2] is not None:  # (None, None, o): Memory walks osp
+            self._complete_osp()
+        return super().triples(triple_pattern, context)
 
     def holds_only(self, graph: Graph) -> bool:
         """True when every triple of this store is in ``graph``."""
@@ -144,9 +190,12 @@ def ntriples(graph: Graph) -> bytes:
                 ns = nt(s)
                 for p, objects in po.items():
                     head = f"{ns} {nt(p)} "
-                    for o in objects:
-                        found = cache.get(id(o))
-                        add(head + (found[1] if found is not None else nt(o)))
+                    if len(objects) == 1:
+                        for o in objects:
+                            found = cache.get(id(o))
+                            add(head + (found[1] if found is not None else nt(o)))
+                    else:  # the group's lines as one piece (joined below by the same " .\n")
+                        add(head + f" .\n{head}".join([nt(o) for o in objects]))
         else:
             for s, p, o in graph:
                 add(f"{nt(s)} {nt(p)} {nt(o)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from datetime import date
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -72,6 +73,44 @@ def test_filled_graph_takes_adds_and_removes_afterwards():
     g.remove((URIRef(EX + "s"), None, None))
     assert set(g) == {(BNode("b1"), RDF.type, URIRef(EX + "C")), extra}
     assert len(g) == 2
+
+
+def _indexes(g: Graph) -> list:
+    """Memory's three indexes, order included (what iterating the graph follows)."""
+    store = g.store
+    return [
+        [(a, [(b, list(cs)) for b, cs in bs.items()]) for a, bs in index.items()]
+        for index in (store._Memory__spo, store._Memory__pos, store._Memory__osp)
+    ]
+
+
+def test_object_index_is_made_when_first_needed_as_memory_add_makes_it():
+    triples = tricky_triples()
+    extra = [(URIRef(EX + "t"), URIRef(EX + "p"), Literal("plain")), triples[3]]
+    g = graph_of(triples)
+    assert g.store._Memory__osp == {}  # not made by the fill
+    for t in extra:  # added before the index exists: queued behind the filled triples
+        g.add(t)
+    list(g.triples((URIRef(EX + "s"), None, None)))
+    list(g.triples((None, RDF.type, None)))
+    assert g.store._Memory__osp == {}  # by subject or predicate: not needed
+    assert set(g.triples((None, None, Literal("plain")))) == {triples[0], extra[0]}
+    assert _indexes(g) == _indexes(by_add(triples + extra))
+
+
+@pytest.mark.parametrize("first", ["add", "remove"])
+def test_object_index_is_complete_before_memory_writes_it(first):
+    triples = tricky_triples()
+    g = graph_of(triples)
+    ref = by_add(triples)
+    gone = (URIRef(EX + "s"), URIRef(EX + "p"), Literal("plain"))
+    for graph in (g, ref):
+        if first == "remove":
+            graph.remove(gone)
+        graph.add((URIRef(EX + "t"), URIRef(EX + "p"), Literal("new")))
+        graph.remove((None, None, URIRef(EX + "o")))
+    assert _indexes(g) == _indexes(ref)
+    assert set(g.triples((None, None, Literal("new")))) == {(URIRef(EX + "t"), URIRef(EX + "p"), Literal("new"))}
 
 
 def test_fill_needs_an_empty_store_of_its_own_graph():
@@ -158,3 +197,32 @@ def test_an_rdflib_without_the_expected_internals_falls_back_to_addn(monkeypatch
     assert set(g) == set(expected) and len(g) == 2
     assert sorted(memgraph.ntriples(g).decode().splitlines()) == sorted(
         expected.serialize(format="nt").strip().splitlines())
+
+
+def _added_one_by_one(triples, graph=None):
+    """rdflib's own way of filling the converter's graph: Graph.add per triple."""
+    g = Graph(store=BulkMemory()) if graph is None else graph
+    for t in triples:
+        g.add(t)
+    return g
+
+
+_TESTS = Path(__file__).parent
+_DOCUMENTS = sorted(
+    [*(_TESTS / "templates").glob("*.txt"), *(_TESTS / "cases").glob("*/input.txt")], key=str)[:8]
+
+
+@pytest.mark.parametrize("path", [None, *_DOCUMENTS], ids=lambda p: "seed" if p is None else p.parent.name + "/" + p.name)
+def test_converter_graph_is_exactly_the_one_graph_add_builds(path, seed_doc, monkeypatch):
+    """Same triples, same index order (so the same N-Triples bytes) as adding one by one."""
+    from budgetkg.loader import rdf
+    from budgetkg.loader.reader import read_document
+
+    doc = seed_doc if path is None else read_document(path)
+    _, fast = rdf.document_graph(doc, publish_contacts=True)
+    monkeypatch.setattr(rdf, "graph_of", _added_one_by_one)
+    _, slow = rdf.document_graph(doc, publish_contacts=True)
+    assert len(fast) > 50
+    assert ntriples(fast) == ntriples(slow)
+    list(fast.triples((None, None, URIRef(EX + "nothing"))))  # the object index made now
+    assert _indexes(fast) == _indexes(slow)
