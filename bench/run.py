@@ -53,6 +53,7 @@ from budgetkg.loader import rdf
 from budgetkg.loader.reader import clear_caches, read_document
 from budgetkg.loader.validate import validate_graph
 from budgetkg.store import OxigraphStore
+from budgetkg.store.dumps import DUMP_NAME, dump_folder, read_info, refresh_dump
 from budgetkg.synthetic import generate_corpus
 from budgetkg.synthetic.continuity import Continuity
 
@@ -62,12 +63,16 @@ RESULTS = HERE / "results"
 NAIVE_QUERIES = HERE / "naive_queries"
 if str(HERE) not in sys.path:  # bench/rows.py (python -P keeps the script's folder off the path)
     sys.path.insert(0, str(HERE))
+import scale_report  # noqa: E402 - bench/scale_report.py: issue 21's tables and targets
+
 HTTP_MAX_ROWS = 100_000_000
 BASE = "https://budgetkg.example.org/id/"
-SCALES: dict[str, int | None] = {"seed": None, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
+SCALES: dict[str, int | None] = {"seed": None, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000,
+                                 "30M": 30_000_000}
 #: Four years per department: 240 departments x 4 years hold 10M triples, and the
 #: cross-year queries have two latest years to compare.
 YEARS = (2021, 2022, 2023, 2024)
+YEARS_30M = tuple(range(2017, 2025))  # 30M: more years than 4 x 240 departments hold
 NAIVE_MAX = 1_000_000  # the naive baseline runs at this many triples at most
 REQUIRED_QUERIES = ("indicators-by-level2", "shared-indicators", "line-totals-two-years", "project-indicators")
 PACKAGES = ("budgetkg", "pyoxigraph", "rdflib", "pyshacl", "flask", "waitress", "requests", "tqdm")
@@ -189,21 +194,36 @@ def log(msg: str) -> None:
 # --- corpora -------------------------------------------------------------------------------
 
 
-def corpus(scale: str, seed: int) -> list[Path]:
-    """The table files of a scale (generated once, cached under bench/.cache)."""
+def corpus_years(scale: str) -> tuple[int, ...]:
+    """The years of a scale's corpus. The generator's catalogue has 240 departments, i.e.
+    960 documents of 4 years (~17M triples): 30M takes 8 years (2017-2024) instead."""
+    return YEARS_30M if scale == "30M" else YEARS
+
+
+def corpus(scale: str, seed: int, corpora: Path | None = None) -> list[Path]:
+    """The table files of a scale: ``corpora/<scale>`` when given and present (the shared
+    corpora, generated exactly as below), else generated once and cached under bench/.cache.
+
+    Realistic years (the generator's continuity) and the latest year printed in the 2021
+    indicator framework (成本指标 at level 1), as published tables of that year are."""
     if scale == "seed":
         return [pipeline.seed_path()]
+    if corpora is not None and (corpora / scale).is_dir():
+        paths = sorted((corpora / scale).glob("*.txt"))
+        if paths:
+            return paths
     target = SCALES[scale]
-    # "cont": the generator's continued years (budgetkg.synthetic.continuity), not the
-    # independent years of corpora cached before it
-    folder = CACHE / f"corpus-{scale}-y{YEARS[0]}-{YEARS[-1]}-cont-seed{seed}"
+    years = corpus_years(scale)
+    # "cont": continued years (budgetkg.synthetic.continuity); "fw": the 2021 framework from
+    # that year on. Caches of earlier generators have other names and are not reused.
+    folder = CACHE / f"corpus-{scale}-y{years[0]}-{years[-1]}-cont-fw{years[-1]}-seed{seed}"
     done = folder / ".complete"
     if not done.is_file():
         shutil.rmtree(folder, ignore_errors=True)
         factor = triples_per_estimate(seed)
         log(f"generating the {scale} corpus into {folder} (the generator's triple estimate x {factor:.2f})")
-        generate_corpus(folder, seed=seed, triples=round(target / factor), years=YEARS, progress=False,
-                        continuity=Continuity())
+        generate_corpus(folder, seed=seed, triples=round(target / factor), years=years, progress=False,
+                        continuity=Continuity(), framework_2021=years[-1])
         done.write_text("ok\n")
     return sorted(folder.glob("*.txt"))
 
@@ -338,6 +358,8 @@ def load_end_to_end(paths: list[Path], data_dir: Path, workers: int) -> dict[str
         with OxigraphStore(data_dir) as store:
             pipeline.load_ontology(store, base=BASE)
             summary = pipeline.load_corpus(store, paths, base=BASE, workers=workers)
+            loaded = time.perf_counter()
+            refresh_dump(store)  # as `budgetkg load` ends: the full dump follows the store
         elapsed = time.perf_counter() - start
     cpu = _cpu_seconds() - cpu0
     st = summary.stage_seconds
@@ -352,8 +374,11 @@ def load_end_to_end(paths: list[Path], data_dir: Path, workers: int) -> dict[str
         "violations": summary.violations,
         "warnings": summary.warnings,
         "workers": workers,
-        "seconds": round(elapsed, 2),
+        "seconds": round(elapsed, 2),  # the pipeline and the dump, as `budgetkg load`
+        "dump_s": round(start + elapsed - loaded, 2),
         "triples_per_s": round(summary.triples / elapsed),
+        "cpu_us_per_triple": round(cpu * 1e6 / max(summary.triples, 1), 2),
+        "wall_us_per_triple": round(elapsed * 1e6 / max(summary.triples, 1), 2),
         # CPU of this process and its workers: the wall time an idle machine with this many
         # cores would need at best (the machine is shared; see the load average).
         "cpu_s": round(cpu, 1),
@@ -364,8 +389,14 @@ def load_end_to_end(paths: list[Path], data_dir: Path, workers: int) -> dict[str
         "validate_s_per_document": round(st.get("validate", 0.0) / docs, 3),
         "store_triples_per_s": round(summary.triples / st["store"]) if st.get("store") else None,
         "peak_rss_mib": mib(mem.peak),
-        "store_mib": mib(sum(f.stat().st_size for f in data_dir.rglob("*") if f.is_file())),
+        "store_mib": mib(_bytes(data_dir / "oxigraph") if (data_dir / "oxigraph").is_dir() else _bytes(data_dir)),
+        "dump_mib": mib(_bytes(dump_folder(data_dir))),
+        "disk_mib": mib(_bytes(data_dir)),  # the store, its dump and journal: the whole folder
     }
+
+
+def _bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
 def _cpu_seconds() -> float:
@@ -436,6 +467,61 @@ def cli_load(paths: list[Path], runs: int = 3) -> dict[str, Any]:
             "first_s": round(times[0], 3), "first_os_cache_dropped": dropped,
             "warm_s": [round(t, 3) for t in times[1:]],
             "warm_median_s": round(statistics.median(times[1:]), 3) if runs > 1 else None}
+
+
+def _budgetkg_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("budgetkg")
+    return [str(exe)] if exe.is_file() else [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()"]
+
+
+def add_document(data_dir: Path, document: Path) -> dict[str, Any]:
+    """``budgetkg load DOCUMENT --data-dir STORE`` on a copy of a scale's store (its dump
+    already written): wall clock of the subprocess, dump refresh included. Then VoID's
+    description of the dump (``/.well-known/void``: dcat:byteSize and the SHA-256) is
+    checked against the file, and the dump's record against the store (quads, version)."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    copy = data_dir.with_name(data_dir.name + "-plus-one")
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(data_dir, copy)
+    try:
+        before = read_info(copy)
+        start = time.perf_counter()
+        proc = subprocess.run([*_budgetkg_cmd(), "load", str(document), "--data-dir", str(copy)],
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        out: dict[str, Any] = {"document": document.name, "seconds": round(seconds, 2), "exit": proc.returncode,
+                               "dump_existed": before is not None}
+        if proc.returncode not in (0, 1):  # 1: SHACL violations reported, the document loaded anyway
+            out["error"] = proc.stderr[-500:]
+            return out
+        dump = dump_folder(copy) / DUMP_NAME
+        data = dump.read_bytes()
+        info = read_info(copy)
+        with OxigraphStore(copy, read_only=True) as store:
+            quads, version = len(store._store), store.version()  # noqa: SLF001 - the count of every quad
+        from budgetkg.service import create_app
+
+        client = create_app({"data_dir": copy, "workers": 0}).test_client()
+        r = client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
+        void = list(ox.parse(r.data, format=ox.RdfFormat.N_TRIPLES)) if r.status_code == 200 else []
+        byte_size = {t.object.value for t in void if t.predicate.value == "http://www.w3.org/ns/dcat#byteSize"}
+        checksum = {t.object.value for t in void if t.predicate.value == "http://spdx.org/rdf/terms#checksumValue"
+                    and t.subject.value.endswith(DUMP_NAME + "#sha256")}
+        actual = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "quads": quads}
+        out["checks"] = {
+            "void_byte_size": str(actual["size"]) in byte_size,
+            "void_sha256": actual["sha256"] in checksum,
+            "record_quads": info is not None and info.quads == quads,
+            "record_version": info is not None and info.version == version,
+        }
+        out["ok"] = all(out["checks"].values())
+        out["dump_mib"] = mib(actual["size"])
+        return out
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
 
 
 def queries_for(store: OxigraphStore) -> tuple[dict[str, str], dict[str, str]]:
@@ -533,6 +619,7 @@ import sys, time, json
 t0 = time.perf_counter()
 import pyoxigraph as ox
 from budgetkg.store import OxigraphStore
+from budgetkg.store.dumps import DUMP_NAME, dump_folder, read_info, refresh_dump
 text = sys.stdin.read()
 t1 = time.perf_counter()
 store = OxigraphStore(sys.argv[1], read_only=True)
@@ -803,7 +890,7 @@ def naive(nquads: Path, texts: dict[str, str], plain: dict[str, str], raw_bodies
 
 
 def run_scale(scale: str, args: argparse.Namespace, report_scales: list[dict[str, Any]]) -> dict[str, Any]:
-    paths = corpus(scale, args.seed)
+    paths = corpus(scale, args.seed, args.corpora)
     data_dir = CACHE / f"store-{scale}"
     res: dict[str, Any] = {"scale": scale}
     if args.queries_only:
@@ -824,8 +911,10 @@ def run_scale(scale: str, args: argparse.Namespace, report_scales: list[dict[str
     nq = CACHE / f"store-{scale}.nq"
     with_naive = (not args.no_naive and not args.queries_only
                   and res["load"]["triples"] <= NAIVE_MAX * 1.2)
-    if with_naive:  # the store-only comparison with rdflib needs the same data as N-Quads
+    with_virtuoso = not args.no_virtuoso
+    if with_naive or with_virtuoso:  # rdflib and Virtuoso load the store's quads as N-Quads
         dump_nquads(data_dir, nq)
+    if with_naive:  # the store-only comparison with rdflib
         res["store_load"] = store_load(nq, CACHE / f"bulk-{scale}")
     with OxigraphStore(data_dir, read_only=True) as store:
         texts, plain = queries_for(store)
@@ -844,7 +933,20 @@ def run_scale(scale: str, args: argparse.Namespace, report_scales: list[dict[str
     if with_naive:
         log(f"{scale}: the naive baseline (rdflib + Flask), {len(plain)} plain texts")
         res["naive"] = naive(nq, texts, plain, bodies, args.budget, args.naive_timeout, args.rps_seconds)
+    if with_virtuoso:
+        import virtuoso_side
+
+        log(f"{scale}: Virtuoso side by side (bulk load, every query, then budgetkg serve --store)")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "BUDGETKG_MAX_ROWS": str(HTTP_MAX_ROWS)}
+        res["virtuoso"] = virtuoso_side.run(
+            nq, CACHE / f"virtuoso-{scale}", texts, bodies, base_iri=BASE, budget=args.budget,
+            timeout=args.virtuoso_timeout, env=env, drop_caches=drop_caches, log=log,
+            serve_log=CACHE / "serve-store.log")
+        shutil.rmtree(CACHE / f"virtuoso-{scale}", ignore_errors=True)  # GBs at 10M
     nq.unlink(missing_ok=True)
+    if scale != "seed" and not args.queries_only:
+        log(f"{scale}: adding one seed-sized document (the seed) to a copy of the store")
+        res["add_document"] = add_document(data_dir, pipeline.seed_path())
     return res
 
 
@@ -990,7 +1092,10 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append(f"Peak RSS: raw-query process {s['raw']['peak_rss_mib']} MiB, server "
                          f"{s['http']['server_peak_rss_mib']} MiB.")
             lines.append("")
-    lines += ["## Targets (issue 7, 4, 3, 2)", "", "| target | measured | met |", "|---|---|---|"]
+    lines += scale_report.virtuoso_markdown(report)
+    lines += scale_report.cost_curve_markdown(report)
+    lines += scale_report.targets_markdown(report)
+    lines += ["## Other targets (issues 7, 4, 3, 2)", "", "| target | measured | met |", "|---|---|---|"]
     for t in report["targets"]:
         lines.append(f"| {t['target']} | {t['measured']} | {'yes' if t['met'] else ('no' if t['met'] is False else '–')} |")
     if once.get("profile"):
@@ -1104,13 +1209,19 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="seed,100k,1M",
-                    help="comma-separated: seed, 100k, 1M, 10M (default: all)")
+                    help="comma-separated: seed, 100k, 1M, 10M, 30M (default: seed,100k,1M)")
     ap.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--budget", type=float, default=5.0, help="seconds of repeats per query and mode (default 5)")
     ap.add_argument("--rps-seconds", type=float, default=5.0)
     ap.add_argument("--naive-timeout", type=float, default=30.0)
     ap.add_argument("--no-naive", action="store_true")
+    ap.add_argument("--no-virtuoso", action="store_true", help="skip Virtuoso 7.2.5 side by side")
+    ap.add_argument("--virtuoso-timeout", type=float, default=120.0,
+                    help="client timeout of a query on Virtuoso or serve --store (default 120 s)")
+    ap.add_argument("--corpora", type=Path,
+                    help="folder of ready corpora, one subfolder per scale (e.g. /work/corpora: 1M/, 10M/), "
+                         "generated as corpus() does; a scale without one is generated and cached")
     ap.add_argument("--no-drop-caches", action="store_true",
                     help="do not empty the OS page cache before cold runs (it needs root; the default tries)")
     ap.add_argument("--skip-once", action="store_true", help="skip parse / validation / profile benchmarks")
@@ -1172,6 +1283,7 @@ def rewrite(out: Path = RESULTS) -> None:
     """Write results.md again from results.json (after a change to the report's layout)."""
     report = json.loads((out / "results.json").read_text(encoding="utf-8"))
     report["targets"] = targets(report)
+    report["targets_21"] = scale_report.targets(report)
     (out / "results.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "results.md").write_text(markdown(report), encoding="utf-8")
 
@@ -1181,6 +1293,7 @@ def _write(report: dict[str, Any], out: Path, started: float) -> None:
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     report["targets"] = targets(report)
+    report["targets_21"] = scale_report.targets(report)
     (out / "results.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "results.md").write_text(markdown(report), encoding="utf-8")
 
