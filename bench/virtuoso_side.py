@@ -311,6 +311,10 @@ def run(nquads: Path, folder: Path, texts: dict[str, str], expected: dict[str, A
 
 
 def _version(server: cv.Virtuoso) -> str:
-    text = server.isql("SELECT sys_stat('st_dbms_ver')")
-    m = re.search(r"\b\d+\.\d+\.\d+\S*", text)
+    """The server's version as ``virtuoso-t -?`` prints it (7.2.5.3229), else its DBMS one."""
+    done = subprocess.run([cv.VIRTUOSO, "-?"], capture_output=True, text=True, check=False)
+    m = re.search(r"Version (\d+\.\d+\.\d+[.\w]*)", done.stdout + done.stderr)
+    if m:
+        return m.group(1)
+    m = re.search(r"\b\d+\.\d+\.\d+\S*", server.isql("SELECT sys_stat('st_dbms_ver')"))
     return m.group(0) if m else "unknown"
