@@ -75,10 +75,9 @@ HTTP_MAX_ROWS = 100_000_000
 BASE = "https://budgetkg.example.org/id/"
 SCALES: dict[str, int | None] = {"seed": None, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000,
                                  "30M": 30_000_000}
-#: Four years per department: 240 departments x 4 years hold 10M triples, and the
-#: cross-year queries have two latest years to compare.
+#: Four years per department (the generator's 560 departments x 4 years hold 30M
+#: triples), and the cross-year queries have two latest years to compare.
 YEARS = (2021, 2022, 2023, 2024)
-YEARS_30M = tuple(range(2017, 2025))  # 30M: more years than 4 x 240 departments hold
 NAIVE_MAX = 1_000_000  # the naive baseline runs at this many triples at most
 REQUIRED_QUERIES = ("indicators-by-level2", "shared-indicators", "line-totals-two-years", "project-indicators")
 PACKAGES = ("budgetkg", "pyoxigraph", "rdflib", "pyshacl", "flask", "waitress", "requests", "tqdm")
@@ -200,12 +199,6 @@ def log(msg: str) -> None:
 # --- corpora -------------------------------------------------------------------------------
 
 
-def corpus_years(scale: str) -> tuple[int, ...]:
-    """The years of a scale's corpus. The generator's catalogue has 240 departments, i.e.
-    960 documents of 4 years (~17M triples): 30M takes 8 years (2017-2024) instead."""
-    return YEARS_30M if scale == "30M" else YEARS
-
-
 def corpus(scale: str, seed: int, corpora: Path | None = None) -> list[Path]:
     """The table files of a scale: ``corpora/<scale>`` when given and present (the shared
     corpora, generated exactly as below), else generated once and cached under bench/.cache.
@@ -219,7 +212,7 @@ def corpus(scale: str, seed: int, corpora: Path | None = None) -> list[Path]:
         if paths:
             return paths
     target = SCALES[scale]
-    years = corpus_years(scale)
+    years = YEARS
     # "cont": continued years (budgetkg.synthetic.continuity); "fw": the 2021 framework from
     # that year on. Caches of earlier generators have other names and are not reused.
     folder = CACHE / f"corpus-{scale}-y{years[0]}-{years[-1]}-cont-fw{years[-1]}-seed{seed}"
