@@ -29,7 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from budgetkg.queries.catalog import (
+    SUMMARIES_MISSING,
+    SUMMARIES_QUERY,
     YEARS_QUERY,
+    SummariesMissing,
     CannedQuery,
     Catalog,
     load_catalog,
@@ -90,6 +93,12 @@ class Connection:
     def query_text(self, name: str, **params: Any) -> str:
         """The text of canned query ``name`` with ``params`` bound, as it would run."""
         query = self.catalog[name]
+        if query.reads_summaries:
+            # a store loaded before vocabulary 0.3.0 lacks them: its rows would be wrong
+            rows = self.sparql(SUMMARIES_QUERY)
+            missing = int(str(rows[0]["missing"])) if rows else 0
+            if missing:
+                raise SummariesMissing(SUMMARIES_MISSING.format(n=missing, name=name))
         return query.bind(params, self.store_facts(query.facts_query) if query.uses_years else None)
 
     def run(self, name: str, **params: Any) -> Rows:

@@ -2,7 +2,9 @@
 
 The library raises; this layer turns exceptions into messages and exit codes:
 0 ok, 1 invalid data (violations, unreadable tables), 2 usage or I/O error.
-Each stage keeps its commands in its own module under ``budgetkg.commands``.
+Each stage keeps its commands in its own module under ``budgetkg.commands``, imported
+only when its command runs (or ``--help`` lists it): ``budgetkg load`` never pays for
+the web service, PDF or SHACL libraries (tests/test_cli_imports.py).
 """
 
 from __future__ import annotations
@@ -11,24 +13,38 @@ import importlib
 
 import click
 
-# (module, attribute) of every sub-command, in the order `--help` lists them.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("budgetkg.commands.parse", "parse"),
-    ("budgetkg.commands.load", "load"),
-    ("budgetkg.commands.validate", "validate"),
-    ("budgetkg.commands.serve", "serve"),
-    ("budgetkg.commands.query", "query"),
-    ("budgetkg.commands.publish", "publish"),
-    ("budgetkg.commands.generate", "generate"),
-    ("budgetkg.commands.templates", "templates"),
+# (name, module, attribute) of every sub-command, in the order `--help` lists them.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("parse", "budgetkg.commands.parse", "parse"),
+    ("load", "budgetkg.commands.load", "load"),
+    ("validate", "budgetkg.commands.validate", "validate"),
+    ("serve", "budgetkg.commands.serve", "serve"),
+    ("query", "budgetkg.commands.query", "query"),
+    ("publish", "budgetkg.commands.publish", "publish"),
+    ("generate", "budgetkg.commands.generate", "generate"),
+    ("templates", "budgetkg.commands.templates", "templates"),
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported when first asked for (click's documented
+    lazy-loading pattern)."""
+
+    def __init__(self, *args: object, lazy: tuple[tuple[str, str, str], ...] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._lazy = {name: (module, attr) for name, module, attr in lazy}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self._lazy) + [n for n in super().list_commands(ctx) if n not in self._lazy]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self._lazy and cmd_name not in self.commands:
+            module, attr = self._lazy[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="budgetkg")
 def main() -> None:
     """budgetkg: budget performance-target tables as linked data."""
-
-
-for _module, _name in COMMANDS:
-    main.add_command(getattr(importlib.import_module(_module), _name))

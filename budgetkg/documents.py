@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Literal
 
 from budgetkg.loader.provenance import SourceInfo, read_sidecar
 from budgetkg.loader.records import Problem
-from budgetkg.loader.validate import Finding, ValidationResult
 from budgetkg.loader.rdf_files import RDF_EXTENSIONS
 from budgetkg.loader.sources import SUFFIXES as SOURCE_SUFFIXES
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (validate imports the SHACL machinery: only when a document is validated)
     from rdflib import Graph
+
+    from budgetkg.loader.validate import Finding, ValidationResult
 
 SEED_NAME = "000_aa5de0a37e870aea.txt"
 #: Table files, read by the loader (everything else loadable is an RDF file): text, and
@@ -61,6 +62,7 @@ class DocumentResult:
     sha256: str = ""
     graph: str | None = None  # the document's named graph (IRI)
     ntriples: bytes | None = None  # the graph serialized, when asked for (a store load)
+    member: tuple[bytes, int] | None = None  # its dump member and quads, when asked for (store.dumps.member_of)
     rdf: Graph | None = None  # the graph itself, when asked for (--out, validate)
     tables: int = 0
     triples: int = 0
@@ -134,11 +136,14 @@ def process_document(
     step: Step | None = None,
     source: SourceInfo | None = None,
     publish_contacts: bool = False,
+    dump_member: bool = False,
 ) -> DocumentResult:
     """Parse, convert, serialize and (unless told not to) SHACL-validate one table file.
 
     ``serialize``: keep the N-Triples (what a store loads). ``keep_graph``: keep the
     rdflib graph (what ``--out`` writes; it is then validated on a copy).
+    ``dump_member``: also make the graph's gzip member of the dump (a load into an
+    on-disk store: the worker compresses, not the store's writer).
     ``keep_report``: keep the SHACL report graph (``validate --format ttl``). ``lang``:
     the language of the findings' messages. ``source``: where the file was downloaded
     from (None: its sidecar ``FILE.source.json``, if any). ``publish_contacts``: the setting
@@ -175,6 +180,10 @@ def process_document(
     ntriples = _ntriples(graph) if serialize or validate else None
     if serialize:
         out.ntriples = ntriples
+        if dump_member and ntriples is not None:
+            from budgetkg.store.dumps import member_of
+
+            out.member = member_of(ntriples, out.graph)
     if keep_graph:
         out.rdf = graph
     t2 = clock()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from importlib import resources
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,20 +96,39 @@ class LoadSummary:
 
 
 def load_ontology(store: Store, *, base: str) -> DocumentResult:
-    """(Re)load the ontology and concept schemes into their named graph."""
-    from budgetkg.loader import rdf
-    from budgetkg.loader.memgraph import ntriples
+    """(Re)load the ontology and concept schemes into their named graph.
+
+    The graph is ``rdf.ontology_graph()``: the package's Turtle files
+    (``model.ONTOLOGY_FILES``), here parsed by the store's engine (a few ms; rdflib's
+    parser took a quarter of a seed load). Whether they changed is told by their bytes,
+    so an unchanged ontology costs a hash (tests/test_pipeline.py checks both give the
+    same graph)."""
+    import pyoxigraph as ox
+
+    from budgetkg.loader.model import ONTOLOGY_FILES, ontology_graph_name
 
     started = time.perf_counter()
-    name = str(rdf.ontology_graph_name(base))
-    data = ntriples(rdf.ontology_graph())
-    sha = hashlib.sha256(data).hexdigest()
+    name = str(ontology_graph_name(base))
+    pkg = resources.files("budgetkg.ontology")
+    files = [(f, (pkg / f).read_bytes()) for f in ONTOLOGY_FILES]
+    digest = hashlib.sha256(b"ontology turtle files 1\0")
+    for f, data in files:
+        digest.update(f.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    sha = digest.hexdigest()
     journal = LoadJournal.of(store)
     if journal.graph_hashes.get(name) == sha and store.has_graph(name):
         # Unchanged: leave the store (and its version, hence caches and dumps) alone.
-        return DocumentResult("ontology", sha, name, triples=data.count(b"\n"), action="unchanged",
+        count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}",
+                            default_graph_union=False)
+        return DocumentResult("ontology", sha, name, triples=int(next(iter(count))["n"].value), action="unchanged",
                               seconds={"store": time.perf_counter() - started})
-    count = store.replace_graph(name, data, N_TRIPLES)
+    try:
+        # (rdflib's base for each file was file:///NAME: the same relative IRIs)
+        triples = [q.triple for f, data in files
+                   for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=f"file:///{f}")]
+    except SyntaxError as exc:
+        raise ValueError(f"the package's ontology does not parse: {exc}") from None
+    count = store.replace_graph(name, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), N_TRIPLES)
     journal.record_graph(name, sha)
     return DocumentResult("ontology", sha, name, triples=count, action="loaded",
                           seconds={"store": time.perf_counter() - started})
@@ -146,8 +166,16 @@ def store_document(store: Store, journal: LoadJournal | None, path: Path, res: D
         entry = Entry(str(path), res.sha256, res.graph, res.tables, res.triples,
                       len(res.violations), len(res.warnings))
         res.action = journal.put(store, entry, res.ntriples, N_TRIPLES)  # type: ignore[assignment]
+        folder = getattr(store, "folder", None)
+        if res.member is not None and folder is not None and res.action != "unchanged":
+            from budgetkg.store.dumps import add_member, document_token
+
+            try:  # the dump's member, made by the worker: the dump then reads nothing back
+                add_member(folder, res.graph, document_token(res.sha256), *res.member)
+            except OSError:
+                pass  # the dump makes it from the store instead (and says so if it cannot)
     res.seconds["store"] = time.perf_counter() - t
-    res.ntriples = None  # free it now
+    res.ntriples = res.member = None  # free them now
     return res
 
 
@@ -271,12 +299,13 @@ def load_corpus(
         todo.append(path)
 
     n = default_workers() if workers is None else workers
+    member = getattr(store, "folder", None) is not None  # an on-disk store keeps a dump
     if n <= 1 or len(todo) <= 1:
         for path in todo:
             store_result(path, process_document(path, base, validate, source=infos.get(path),
-                                                publish_contacts=publish_contacts))
+                                                publish_contacts=publish_contacts, dump_member=member))
     else:
-        _run_pool(todo, base, validate, min(n, len(todo)), store_result, infos, publish_contacts)
+        _run_pool(todo, base, validate, min(n, len(todo)), store_result, infos, publish_contacts, member)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -292,9 +321,10 @@ def make_process_pool(workers: int) -> Any:
 
 
 def _process(path: Path, base: str, validate: bool, source: SourceInfo | None,
-             publish_contacts: bool = False) -> DocumentResult:
+             publish_contacts: bool = False, dump_member: bool = False) -> DocumentResult:
     """``process_document`` for a worker process (positional arguments)."""
-    return process_document(path, base, validate, source=source, publish_contacts=publish_contacts)
+    return process_document(path, base, validate, source=source, publish_contacts=publish_contacts,
+                            dump_member=dump_member)
 
 
 def _has_source(store: Store, graph: str, info: SourceInfo | None) -> bool:
@@ -308,7 +338,8 @@ def _has_source(store: Store, graph: str, info: SourceInfo | None) -> bool:
 
 def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
               store_result: Callable[[Path, DocumentResult], None],
-              infos: Mapping[Path, SourceInfo | None], publish_contacts: bool = False) -> None:
+              infos: Mapping[Path, SourceInfo | None], publish_contacts: bool = False,
+              dump_member: bool = False) -> None:
     """Feed ``todo`` to worker processes, at most 2 per worker queued, in order."""
     from collections import deque
     from concurrent.futures import Future
@@ -319,7 +350,7 @@ def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
         try:
             for path in queue:
                 pending.append((path, pool.submit(_process, path, base, validate, infos.get(path),
-                                                   publish_contacts)))
+                                                   publish_contacts, dump_member)))
                 if len(pending) >= 2 * workers:
                     break
             while pending:
@@ -328,7 +359,7 @@ def _run_pool(todo: list[Path], base: str, validate: bool, workers: int,
                 nxt = next(queue, None)
                 if nxt is not None:  # keep the workers busy while this one is written
                     pending.append((nxt, pool.submit(_process, nxt, base, validate, infos.get(nxt),
-                                                      publish_contacts)))
+                                                      publish_contacts, dump_member)))
                 store_result(path, result)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)

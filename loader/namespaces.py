@@ -73,6 +73,9 @@ class BKG(DefinedNamespace):
     carriesOverFrom: URIRef
     hasIndicator: URIRef
     costIndicatorTotal: URIRef
+    # load-time summaries (loader/summaries.py)
+    tableRole: URIRef
+    totalYuan: URIRef
     # amounts
     projectYear: URIRef
     fundSource: URIRef

@@ -19,7 +19,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV, QB, RDF, RDFS, SKOS, VOID, XSD, DCAT, DCTERMS
 from rdflib.term import Node
 
-from . import family_rdf, iris
+from . import family_rdf, iris, summaries
 from .gc_pause import gc_paused
 from .iris import DEFAULT_BASE
 from .memgraph import BulkMemory, graph_of
@@ -204,6 +204,9 @@ class _Builder:
         self._orgs()
         self._dataset()
         g = graph_of(self.triples, bind_prefixes(Graph(store=BulkMemory()), self.base))
+        # load-time summaries (loader/summaries.py): derived from this graph, stored in it
+        for triple in summaries.derive(g):
+            g.add(triple)
         # void:triples counts the graph's triples, itself included.
         g.add((self.dataset, _VOID.triples, self._int(len(g) + 1)))
         return g

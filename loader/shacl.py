@@ -1,22 +1,31 @@
-"""The same SHACL shapes, checked fast enough for millions of triples.
+"""The same SHACL shapes, checked in well under conversion's time, same results.
 
-Profiled on the seed (17.4k triples), plain pySHACL took ~3.5 s, in two places:
+Plain pySHACL took ~3.5 s on the seed (17.4k triples) and 27 CPU-s at 1M triples, against
+6.9 for conversion. ``plan`` splits the shapes graph once per process (``cached_plan``):
 
-* **SHACL Core, ~1.6 s.** A node shape's ``sh:property`` shapes are evaluated once per
-  focus node (1,300 indicators x 12 property shapes = ~16k evaluations, each re-building
-  its constraint components). A property shape given the same targets as its node shape
-  has the same focus nodes, hence the same value nodes and results (SHACL 2.1, 2.3), and
-  pySHACL then checks it once for all of them: ``plan`` "lifts" such property shapes.
-* **SHACL-SPARQL, ~2.4 s.** rdflib's SPARQL engine runs the ``sh:select`` constraints.
-  Here they run on pyoxigraph instead (milliseconds), over an in-memory copy of the data
-  graph with the ontology, ``$this`` pre-bound to each focus node (SHACL 5.3.1), and each
-  solution becomes an ``sh:ValidationResult`` in the same report graph (SHACL 5.3.2:
-  ``?value``, ``?path``, ``{?var}`` in messages, the shape's severity).
+* **SHACL Core, set-based** (``shacl_core.py``). Each node shape with plain targets
+  (class, node, subjects-of, objects-of) and each of its property shapes is compiled into
+  checks (class, datatype, node kind, min/max count, length, pattern, ``sh:in``,
+  ``sh:hasValue``, ranges, ``sh:equals``, ``sh:lessThanOrEquals``, ``sh:or``, qualified
+  value shapes; paths of IRIs, inverse IRIs and sequences). A property shape has its node
+  shape's focus nodes (SHACL 2.1, 2.3): they are found once, the value nodes of all of
+  them at once, on rdflib's own indexes, and each result is the ``sh:ValidationResult``
+  pySHACL writes (message, language tags and generic messages included).
+* **SHACL-SPARQL on pyoxigraph.** The ``sh:select`` constraints of node shapes run over
+  an in-memory copy of the data with the ontology, ``$this`` pre-bound to each focus
+  node (SHACL 5.3.1); each solution becomes an ``sh:ValidationResult`` in the same report
+  (SHACL 5.3.2: ``?value``, ``?path``, ``{?var}`` in messages, the shape's severity).
+* **pySHACL, only for the rest**: shapes with a parameter or path ``shacl_core`` does not
+  know (it raises ``Unsupported``: ``sh:node``, ``sh:xone``, ``sh:closed``, nested
+  ``sh:property``, alternative paths …), SPARQL constraints of property shapes, ``sh:ask``,
+  ``$PATH``/``$currentShape``/``$shapesGraph``, SPARQL-based targets. Their property shapes
+  are "lifted" (given the node shape's targets) so pySHACL checks each once for all focus
+  nodes. ``Plan.needs_pyshacl`` is False when nothing is left: ``ontology/shapes.ttl``
+  needs no pySHACL at all, and ``validate.py`` then does not even import it.
 
-Nothing in the shapes is dropped: constraints this module does not run itself (SPARQL
-constraints of property shapes, ``sh:ask`` validators, ones using ``$PATH``,
-``$currentShape`` or ``$shapesGraph``, shapes with SPARQL-based targets) stay in the
-graph handed to pySHACL. The plan is built once per process (``cached_plan``).
+A shape added to ``ontology/shapes.ttl`` just works: compiled if it can be, left to
+pySHACL otherwise. ``tests/test_shacl_paths.py`` and ``tests/test_shacl_engine.py``
+compare the whole report with plain pySHACL's, result by result.
 """
 
 from __future__ import annotations
@@ -28,6 +37,8 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+
+from .shacl_core import CoreShape, Unsupported, compile_shape
 
 TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Pre-bound variables this module does not substitute (SHACL 5.3.1): leave those to pySHACL.
@@ -57,17 +68,23 @@ class SparqlCheck:
 
 @dataclass(frozen=True)
 class Plan:
-    core: Graph  # the shapes pySHACL checks: lifted, without the SparqlChecks
+    core: Graph | None  # the shapes pySHACL checks (lifted, without what runs here); None: none
     checks: tuple[SparqlCheck, ...]
+    shapes: tuple[tuple[CoreShape, Targets], ...] = ()  # SHACL Core run by shacl_core
+
+    @property
+    def needs_pyshacl(self) -> bool:
+        return self.core is not None
 
 
 def plan(shapes: Graph) -> Plan:
-    """Split ``shapes`` into what pySHACL checks and what pyoxigraph checks."""
-    core = Graph()
-    for prefix, ns in shapes.namespaces():
-        core.bind(prefix, ns)
-    core += shapes
+    """Split ``shapes`` into what runs here and what pySHACL checks (``core``, built only
+    if something is left for it)."""
+    edits: list[tuple[bool, tuple]] = []  # (add?, triple or pattern) to make core from shapes
+    untargeted: set[Node] = set()
+    lifted = False
     checks: list[SparqlCheck] = []
+    compiled: list[tuple[CoreShape, Targets]] = []
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
         if (shape, SH.deactivated, Literal(True)) in shapes or (shape, SH.path, None) in shapes:
             continue
@@ -76,13 +93,62 @@ def plan(shapes: Graph) -> Plan:
         targets = _targets(shapes, shape)
         if targets == Targets():
             continue  # used only through sh:node, sh:or …: left as it is
-        _lift_properties(core, shapes, shape)
+        try:
+            own: CoreShape | None = compile_shape(shapes, shape, nested=False)
+        except Unsupported:
+            own = None
+        kept = set(shapes.objects(shape, SH.property))  # still held by the node shape in core
+        for prop in list(kept):
+            if (prop, SH.deactivated, Literal(True)) in shapes:
+                kept.discard(prop)  # pySHACL skips it too
+        for prop in _liftable_properties(shapes, shape):
+            kept.discard(prop)
+            try:
+                compiled.append((compile_shape(shapes, prop), targets))
+            except Unsupported:
+                edits.extend(_lift(shapes, shape, prop))
+                lifted = True
+        for prop in set(shapes.objects(shape, SH.property)) - kept:
+            edits.append((False, (shape, SH.property, prop)))
+        sparql_left = False
         for constraint in list(shapes.objects(shape, SH.sparql)):
             check = _sparql_check(shapes, shape, constraint, targets)
-            if check is not None:
+            if check is None:
+                sparql_left = True
+            else:
                 checks.append(check)
-                core.remove((shape, SH.sparql, constraint))
-    return Plan(core, tuple(checks))
+                edits.append((False, (shape, SH.sparql, constraint)))
+        if own is not None and not kept and not sparql_left:
+            compiled.append((own, targets))
+            untargeted.add(shape)  # pySHACL has nothing left to check on it
+            edits.extend((False, t) for t in _target_patterns(shape))
+    needs = lifted or _has_other_targets(shapes, untargeted)
+    return Plan(_core(shapes, edits) if needs else None, tuple(checks), tuple(compiled))
+
+
+def _has_other_targets(shapes: Graph, untargeted: set[Node]) -> bool:
+    """Whether pySHACL would find a shape with focus nodes other than ``untargeted``."""
+    for p in (*TARGET_PREDICATES, SH.target):
+        if any(s not in untargeted for s in shapes.subjects(p, None)):
+            return True
+    for s in shapes.subjects(RDF.type, SH.NodeShape):
+        if s not in untargeted and ((s, RDF.type, RDFS.Class) in shapes or (s, RDF.type, OWL.Class) in shapes):
+            return True
+    return False
+
+
+def _target_patterns(shape: Node) -> list[tuple]:
+    return [*((shape, p, None) for p in TARGET_PREDICATES), (shape, RDF.type, RDFS.Class), (shape, RDF.type, OWL.Class)]
+
+
+def _core(shapes: Graph, edits: list[tuple[bool, tuple]]) -> Graph:
+    core = Graph()
+    for prefix, ns in shapes.namespaces():
+        core.bind(prefix, ns)
+    core += shapes
+    for add, triple in edits:
+        (core.add if add else core.remove)(triple)
+    return core
 
 
 def _targets(shapes: Graph, shape: Node) -> Targets:
@@ -97,22 +163,30 @@ def _targets(shapes: Graph, shape: Node) -> Targets:
     )
 
 
-def _lift_properties(core: Graph, shapes: Graph, shape: Node) -> None:
-    """Give each property shape of ``shape`` the node shape's targets, as its own."""
-    target_triples = [(p, o) for p in TARGET_PREDICATES for o in shapes.objects(shape, p)]
-    implicit = (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes
-    for prop in list(shapes.objects(shape, SH.property)):
-        # A property shape shared with other holders, or switched off, stays where it is.
+def _liftable_properties(shapes: Graph, shape: Node) -> list[Node]:
+    """The property shapes of ``shape`` that can take its targets as their own: a property
+    shape shared with other holders, switched off or with targets of its own stays put."""
+    out = []
+    for prop in shapes.objects(shape, SH.property):
         if len(set(shapes.subjects(None, prop))) != 1 or (prop, SH.deactivated, None) in shapes:
             continue
         if any((prop, p, None) in shapes for p in TARGET_PREDICATES):
             continue
-        core.remove((shape, SH.property, prop))
-        core.add((prop, RDF.type, SH.PropertyShape))
-        for p, o in target_triples:
-            core.add((prop, p, o))
-        if implicit:
-            core.add((prop, SH.targetClass, shape))
+        out.append(prop)
+    return out
+
+
+def _lift(shapes: Graph, shape: Node, prop: Node) -> list[tuple[bool, tuple]]:
+    """The edits giving the property shape ``prop`` of ``shape`` the node shape's targets,
+    as its own (same focus nodes, hence the same value nodes and results: SHACL 2.1, 2.3),
+    for pySHACL to check it once for all of them."""
+    edits: list[tuple[bool, tuple]] = [(True, (prop, RDF.type, SH.PropertyShape))]
+    for p in TARGET_PREDICATES:
+        for o in shapes.objects(shape, p):
+            edits.append((True, (prop, p, o)))
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+        edits.append((True, (prop, SH.targetClass, shape)))
+    return edits
 
 
 def _sparql_check(shapes: Graph, shape: Node, constraint: Node, targets: Targets) -> SparqlCheck | None:
@@ -247,14 +321,16 @@ def _fill(message: Literal, values: dict[str, object], focus: object) -> Literal
 
 @lru_cache(maxsize=1)
 def _ontology_ntriples() -> bytes:
+    from .memgraph import ntriples
     from .model import cached_ontology_graph
 
-    return cached_ontology_graph().serialize(format="nt", encoding="utf-8")
+    return ntriples(cached_ontology_graph())
 
 
 def check_store(data_ntriples: bytes) -> ox.Store:
     """An in-memory pyoxigraph store of the data and the ontology, for the SPARQL checks."""
     store = ox.Store()
-    store.bulk_load(data_ntriples, format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(_ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES)
+    # lenient: no IRI re-validation; both were written by an RDF serializer
+    store.load(data_ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    store.load(_ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     return store

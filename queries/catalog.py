@@ -40,12 +40,17 @@ __all__ = [
     "ParameterError",
     "StoreFacts",
     "UnknownQuery",
+    "SUMMARIES_MISSING",
+    "SummariesMissing",
+    "SUMMARIES_QUERY",
     "YEARS_QUERY",
     "YearsError",
     "load_catalog",
     "strip_comments",
     "parse_query",
 ]
+
+_SUMMARY_TERMS = re.compile(r"bkg:(?:tableRole|totalYuan)\b")
 
 #: Parameter types (the header's TYPE field) and the datatype of their values.
 TYPES: dict[str, str | None] = {
@@ -78,6 +83,23 @@ MAX_STRING = 500  # longest string value accepted
 #: and its first table. One row per document; the choice is made in Python, so that every
 #: engine gives the same default. (The subquery lets Oxigraph find the few first tables
 #: first instead of everything derived from each document.)
+#: Tables without their load-time summaries (docs/summaries.md): a store loaded before
+#: vocabulary 0.3.0. Two scans anti-joined by hash, not a lookup per table. Its one row's
+#: ``missing`` > 0 means the queries that read summaries would answer wrongly.
+SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHERE {
+  { SELECT DISTINCT ?py WHERE { ?py bkg:isCarryover ?c } }
+  MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:tableRole ?r } }
+}"""
+
+class SummariesMissing(Exception):
+    """A query that reads load-time summaries, on a store without them (rebuild it)."""
+
+
+#: What to tell a user whose store lacks them.
+SUMMARIES_MISSING = ("this store holds {n} table(s) without their load-time summaries "
+                     "(bkg:tableRole, bkg:totalYuan: loaded before vocabulary 0.3.0), which query "
+                     "{name} reads; rebuild it: budgetkg load --rebuild FILES (docs/summaries.md)")
+
 YEARS_QUERY = sparql_prefixes("bkg", "prov") + """SELECT ?year ?document ?first WHERE {
   ?document a bkg:SourceDocument ; bkg:fiscalYear ?year .
   OPTIONAL {
@@ -343,6 +365,12 @@ class CannedQuery:
         checked against the store's years): callers then run ``facts_query`` and pass
         its ``StoreFacts``."""
         return any(p.default in STORE_DEFAULTS or p.type == "gYear" for p in self.parameters)
+
+    @property
+    def reads_summaries(self) -> bool:
+        """True when the text reads a load-time summary (docs/summaries.md): callers run
+        ``SUMMARIES_QUERY`` first and refuse the query on a store that lacks them."""
+        return bool(_SUMMARY_TERMS.search(strip_comments(self.text)))
 
     @property
     def compares_years(self) -> bool:

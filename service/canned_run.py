@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cachetools import LRUCache
 from flask import current_app, request
 
-from budgetkg.queries.catalog import CannedQuery, StoreFacts
+from budgetkg.queries.catalog import SUMMARIES_MISSING, SUMMARIES_QUERY, CannedQuery, StoreFacts
 
 from .errors import ApiError
 from .formats import FORMATS_BY_NAME
@@ -31,6 +31,7 @@ class _Cache:
     answers: LRUCache  # key -> Outcome
     years: dict[tuple[str, str], StoreFacts]  # (store version, facts query) -> the store's facts
     lock: threading.Lock
+    missing: dict[str, int] = field(default_factory=dict)  # store version -> tables without summaries
 
 
 def _cache() -> _Cache:
@@ -53,6 +54,8 @@ def run_bound(query: CannedQuery, terms: dict[str, str], fmt_name: str,
     state = get_state()
     settings = state.settings
     cache = _cache()
+    if query.reads_summaries:
+        _check_summaries(query)
     fmt = FORMATS_BY_NAME[fmt_name]
     max_rows, seconds = row_limits(settings, whole)
     task = QueryTask(
@@ -87,6 +90,26 @@ def _version(state: ServiceState) -> str:
     # current_version() re-reads it when others may write the store (a remote backend).
     current = getattr(state, "current_version", None)
     return current() if current is not None else state.version
+
+
+def _check_summaries(query: CannedQuery) -> None:
+    """Refuse a query that reads load-time summaries on a store that lacks some (loaded
+    before vocabulary 0.3.0): its rows would be wrong. Checked once per store version."""
+    state = get_state()
+    cache = _cache()
+    version = _version(state)
+    with cache.lock:
+        missing = cache.missing.get(version)
+    if missing is None:
+        outcome = state.executor.run(QueryTask(SUMMARIES_QUERY, None, None, "json", None, 10), state.settings.query_timeout)
+        if not outcome.ok:
+            raise ApiError(outcome.status, outcome.title, outcome.detail)
+        rows = json.loads(outcome.body)["results"]["bindings"]
+        missing = int(rows[0]["missing"]["value"]) if rows and "missing" in rows[0] else 0
+        with cache.lock:
+            cache.missing[version] = missing
+    if missing:
+        raise ApiError(409, "Store needs rebuilding", SUMMARIES_MISSING.format(n=missing, name=query.name))
 
 
 def store_facts(query: CannedQuery) -> StoreFacts:

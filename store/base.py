@@ -14,7 +14,7 @@ chosen in ``opening.open_store``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Union
 
@@ -136,6 +136,13 @@ class Store(ABC):
         else the default graph is the union of all named graphs when
         ``default_graph_union`` is true, or the store's (empty) default graph.
         """
+
+    def graph_quads(self, graph_iri: str) -> Iterator[ox.Quad]:
+        """The quads of one named graph (the dump reads graphs this way)."""
+        node = named_node(graph_iri, QueryError)
+        for row in self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}",  # type: ignore[union-attr]
+                              default_graph_union=False):
+            yield ox.Quad(row["s"], row["p"], row["o"], node)
 
     @abstractmethod
     def version(self) -> str:

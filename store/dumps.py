@@ -35,6 +35,11 @@ ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 #: Folder of the per-graph gzip members, and their index (graph -> file, size, quads, token).
 MEMBERS = "members"
 INDEX = "index.json"
+#: Members added since the index was written (``add_member``): one JSON entry a line,
+#: appended (a document's cost, not the store's); merged into the index by ``write_dump``.
+ADDED = "added.jsonl"
+#: zlib's default level: half the time of level 9 for a file ~5% larger.
+LEVEL = 6
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +100,7 @@ def write_dump(store: Store, data_dir: str | Path, name: str = DUMP_NAME) -> Dum
         members.append(known)
     # the index first: a member it lists is complete (written to a temporary name and renamed)
     _write_json(members_dir / INDEX, {m["graph"]: m for m in members})
+    (members_dir / ADDED).unlink(missing_ok=True)  # now in the index
     for path in members_dir.glob("*.nq.gz"):
         if path.name not in {m["file"] for m in members}:
             path.unlink(missing_ok=True)  # a graph no longer in the store
@@ -142,40 +148,104 @@ def _content_tokens(store: Store) -> dict[str, str]:
     journal = LoadJournal.of(store)
     tokens = {g: f"graph:{sha}" for g, sha in journal.graph_hashes.items()}
     for entry in journal.entries.values():
-        tokens[entry.graph] = f"document:{entry.sha256}"
+        tokens[entry.graph] = document_token(entry.sha256)
     return tokens
 
 
-def _write_member(store: Store, members_dir: Path, graph: str, token: str | None) -> dict[str, Any]:
-    """Compress one graph's quads into its own gzip member; its index entry."""
+def document_token(sha256: str) -> str:
+    """The content token of a document graph loaded from a file with this SHA-256."""
+    return f"document:{sha256}"
+
+
+def member_of(ntriples: bytes, graph: str) -> tuple[bytes, int]:
+    """A graph's gzip member made from its N-Triples, as the store will hold them, and
+    its number of quads.
+
+    The store keeps some literals in a canonical form (``"5.00"^^xsd:decimal`` is
+    ``"5"``): the triples go through an in-memory store of the same engine first, so the
+    member says what the endpoint answers. A worker process makes it; the writer of the
+    store only copies it (``add_member``)."""
     node = ox.NamedNode(graph)
-    file = hashlib.sha256(graph.encode("utf-8")).hexdigest()[:32] + ".nq.gz"
+    scratch = ox.Store()
+    scratch.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
+    nquads = scratch.dump(format=ox.RdfFormat.N_QUADS)
+    # (two lexical forms of one value are one triple in the store: count its lines)
+    return gzip.compress(nquads, compresslevel=LEVEL, mtime=0), nquads.count(b"\n")
+
+
+def add_member(data_dir: str | Path, graph: str, token: str, member: bytes, quads: int) -> None:
+    """Keep ``member`` (``member_of``) as the dump's member for ``graph``, whose content
+    ``token`` names (see ``_content_tokens``); the next ``write_dump`` uses it as it is.
+    Costs the member's bytes whatever the size of the store. Raises OSError."""
+    members_dir = dump_folder(data_dir) / MEMBERS
+    members_dir.mkdir(parents=True, exist_ok=True)
+    file = _member_file(graph)
     tmp = members_dir / f".{file}.{os.getpid()}.tmp"
-    count = 0
-
-    def quads():  # type: ignore[no-untyped-def]
-        nonlocal count
-        for row in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}",
-                               default_graph_union=False):
-            count += 1
-            yield ox.Quad(row["s"], row["p"], row["o"], node)
-
     try:
-        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-            ox.serialize(quads(), cast(IO[bytes], gz), format=ox.RdfFormat.N_QUADS)
+        tmp.write_bytes(member)
+        os.replace(tmp, members_dir / file)
+    finally:
+        tmp.unlink(missing_ok=True)
+    entry = {"graph": graph, "file": file, "size": len(member), "quads": quads, "token": token}
+    # Appended after the file is complete; a lost or torn line only means the member is
+    # made again from the store (write_dump checks file, size and token).
+    with open(members_dir / ADDED, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def _member_file(graph: str) -> str:
+    return hashlib.sha256(graph.encode("utf-8")).hexdigest()[:32] + ".nq.gz"
+
+
+def _write_member(store: Store, members_dir: Path, graph: str, token: str | None) -> dict[str, Any]:
+    """Compress one graph's quads, read from the store, into its own gzip member; its
+    index entry. (Streamed: a graph loaded from a large RDF file is never held whole.)"""
+    file = _member_file(graph)
+    tmp = members_dir / f".{file}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                                   compresslevel=LEVEL) as gz:
+            lines = _LineCounter(cast(IO[bytes], gz))
+            ox.serialize(store.graph_quads(graph), lines, format=ox.RdfFormat.N_QUADS)
         size = tmp.stat().st_size
         os.replace(tmp, members_dir / file)
     finally:
         tmp.unlink(missing_ok=True)
-    return {"graph": graph, "file": file, "size": size, "quads": count, "token": token}
+    return {"graph": graph, "file": file, "size": size, "quads": lines.count, "token": token}
+
+
+class _LineCounter:
+    """A binary writer that counts the lines (N-Quads: the quads) going through it."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out, self.count = out, 0
+
+    def write(self, data: bytes) -> int:
+        self.count += data.count(b"\n")
+        return self.out.write(data)
+
+    def flush(self) -> None:
+        self.out.flush()
 
 
 def _read_index(members_dir: Path) -> dict[str, dict[str, Any]]:
     try:
         raw = json.loads((members_dir / INDEX).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return raw if isinstance(raw, dict) else {}
+        raw = {}
+    index: dict[str, dict[str, Any]] = raw if isinstance(raw, dict) else {}
+    try:
+        with open(members_dir / ADDED, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    entry = json.loads(line)
+                except ValueError:  # torn by a crash: that member is made again
+                    continue
+                if isinstance(entry, dict) and isinstance(entry.get("graph"), str):
+                    index[entry["graph"]] = entry
+    except OSError:
+        pass
+    return index
 
 
 def _write_json(path: Path, payload: Any) -> None:

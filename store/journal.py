@@ -11,7 +11,12 @@ folder (``journal.json``, written atomically) before it touches the store:
 2. bulk-load the new graph (skipped when the store already holds that content);
 3. journal ``added``: the new graph is complete;
 4. drop the old graph(s);
-5. write the document list (``documents.json``) and remove the journal.
+5. record the document in the document list and remove the journal.
+
+The document list is ``documents.json`` (a snapshot) and ``documents.log`` (the
+entries committed since, one JSON line each, appended): recording a document costs its
+own line, not a rewrite of every document's (a 10M-triple store holds ~550 documents);
+the snapshot is written again once the log holds as many lines as it has entries.
 
 ``recover`` (run by the loader and ``budgetkg serve`` before anything else) finishes or
 undoes an interrupted change: ``adding`` drops the half-loaded new graph (the document
@@ -35,6 +40,7 @@ from typing import Any
 from .base import Store
 
 DOCUMENTS_FILE = "documents.json"
+DOCUMENTS_LOG = "documents.log"
 JOURNAL_FILE = "journal.json"
 
 
@@ -59,10 +65,21 @@ class LoadJournal:
         self.folder = folder
         self.entries: dict[str, Entry] = {}
         self.graph_hashes: dict[str, str] = {}  # other graphs (the ontology) -> SHA-256 loaded
+        self._logged = 0  # lines in documents.log
+        self._listed = 0  # entries in documents.json
         if folder is not None and (folder / DOCUMENTS_FILE).is_file():
             raw = json.loads((folder / DOCUMENTS_FILE).read_text(encoding="utf-8"))
             self.entries = {e["source"]: Entry(**e) for e in raw.get("documents", [])}
             self.graph_hashes = dict(raw.get("graphs", {}))
+            self._listed = len(self.entries)
+        if folder is not None and (folder / DOCUMENTS_LOG).is_file():
+            for line in (folder / DOCUMENTS_LOG).read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = Entry(**json.loads(line))
+                except (ValueError, TypeError):  # blank, or cut short by a crash (never committed)
+                    continue
+                self.entries[entry.source] = entry
+                self._logged += 1
 
     @classmethod
     def of(cls, store: Store) -> LoadJournal:
@@ -114,8 +131,23 @@ class LoadJournal:
     def _commit(self, entry: Entry) -> None:
         entry.loaded = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self.entries[entry.source] = entry
-        self._save()
+        # Written whole again when the log is as long as the list: each entry is then
+        # rewritten a bounded number of times on average, whatever the number of documents.
+        if self.folder is not None and self._logged < max(16, self._listed):
+            self._append(entry)
+        else:
+            self._save()
         self._clear_journal()
+
+    def _append(self, entry: Entry) -> None:
+        """Add one entry to ``documents.log``, durably."""
+        assert self.folder is not None
+        with open(self.folder / DOCUMENTS_LOG, "a", encoding="utf-8") as fh:
+            # The leading newline ends a line a crash may have cut short (then skipped).
+            fh.write("\n" + json.dumps(asdict(entry), ensure_ascii=False))
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._logged += 1
 
     def recover(self, store: Store) -> str | None:
         """Finish or undo a change interrupted by a crash; what was done, or None."""
@@ -150,7 +182,7 @@ class LoadJournal:
             return
         tmp = self.folder / f"{name}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False)
+            fh.write(json.dumps(payload, ensure_ascii=False))  # (json.dump writes piece by piece: slower)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.folder / name)  # atomic: a reader sees the old or the new file
@@ -161,8 +193,15 @@ class LoadJournal:
         self._save()
 
     def _save(self) -> None:
+        """Write the whole list (``documents.json``); the log is then part of it."""
         self._write(DOCUMENTS_FILE, {"documents": [asdict(e) for e in self.entries.values()],
                                    "graphs": self.graph_hashes})
+        if self.folder is not None:
+            try:
+                os.remove(self.folder / DOCUMENTS_LOG)
+            except FileNotFoundError:
+                pass
+        self._logged, self._listed = 0, len(self.entries)
 
     def _journal(self, payload: dict[str, Any]) -> None:
         if self.folder is None:

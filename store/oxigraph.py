@@ -6,7 +6,7 @@ exclusively, readers (the server and its query workers) shared.
 
 Layout of a data folder (only ``budgetkg.store`` touches these files): ``oxigraph/``
 (the RocksDB database), ``version`` (the version token), ``budgetkg.lock``, and the
-load journal's ``documents.json`` / ``journal.json`` (``journal``) and ``dumps/``
+load journal's ``documents.json`` / ``documents.log`` / ``journal.json`` (``journal``) and ``dumps/``
 (``dumps``).
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -157,6 +157,10 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot read the store: {exc}") from exc
 
+    def graph_quads(self, graph_iri: str) -> Iterator[ox.Quad]:
+        # The index walk, without planning and evaluating a query per graph.
+        return iter(self._store.quads_for_pattern(None, None, None, named_node(graph_iri, QueryError)))
+
     def version(self) -> str:
         if self.folder is None:
             return f"memory-{id(self)}-{self._memory_version}"
@@ -176,6 +180,10 @@ class OxigraphStore(Store):
     ) -> dict[str, int]:
         self._check_writable()
         groups = group_by_graph(data, media_type, graph_iri)
+        from budgetkg.loader import summaries  # (rdflib: imported by a write, not by opening the store)
+
+        # a document's load-time summaries, derived from its own triples (docs/summaries.md)
+        groups = {name: summaries.complete(triples) for name, triples in groups.items()}
         self._replace(groups)
         return {name: len(triples) for name, triples in groups.items()}
 

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from .base import StoreError
-from .journal import DOCUMENTS_FILE, JOURNAL_FILE
+from .journal import DOCUMENTS_FILE, DOCUMENTS_LOG, JOURNAL_FILE
 from .oxigraph import DATABASE, VERSION_FILE, FolderLock
 
 
@@ -29,7 +29,7 @@ def wipe_store(folder: str | Path) -> bool:
         found = (folder / DATABASE).exists()
         if found:
             shutil.rmtree(folder / DATABASE)
-        for name in (VERSION_FILE, DOCUMENTS_FILE, JOURNAL_FILE):
+        for name in (VERSION_FILE, DOCUMENTS_FILE, DOCUMENTS_LOG, JOURNAL_FILE):
             (folder / name).unlink(missing_ok=True)
         for tmp in folder.glob(f"{VERSION_FILE}.*.tmp"):
             tmp.unlink(missing_ok=True)

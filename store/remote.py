@@ -20,6 +20,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from budgetkg.loader import summaries
+
 from . import staging, virtuoso
 from .base import N_QUADS, DataError, QueryError, QueryResults, Store, StoreError, group_by_graph, named_node
 from .sparql_lexer import scan, tokens
@@ -145,6 +147,8 @@ class RemoteStore(Store):
         graph_iri: str | None = None,
     ) -> dict[str, int]:
         groups = group_by_graph(data, media_type, graph_iri, reserved=staging.is_reserved)
+        # a document's load-time summaries, derived from its own triples (docs/summaries.md)
+        groups = {name: summaries.complete(triples) for name, triples in groups.items()}
         staged: dict[str, str] = {}
         try:
             for name, triples in groups.items():

@@ -160,7 +160,7 @@ def test_no_package_imports_a_private_name_of_another():
 
 
 #: Names of the store's files and folders (``budgetkg.store.oxigraph``, ``journal``, ``dumps``).
-STORE_FILES = ("oxigraph", "version", "budgetkg.lock", "documents.json", "journal.json", "dumps",
+STORE_FILES = ("oxigraph", "version", "budgetkg.lock", "documents.json", "documents.log", "journal.json", "dumps",
                "budgetkg.nq.gz")
 FILE_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmtree", "mkdir",
               "is_dir", "exists", "is_file", "replace", "rename", "remove", "glob", "stat", "Store", "read_only"}

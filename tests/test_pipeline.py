@@ -317,3 +317,52 @@ def test_catalog_entry_round_trips(tmp_path):
     c.entries["x"] = Entry("x", "ab" * 32, "urn:g", 3, 30)
     c._save()
     assert LoadJournal(tmp_path).entries["x"] == c.entries["x"]
+
+
+def test_the_ontology_graph_is_the_models_and_an_unchanged_one_is_left_alone(tmp_path):
+    # load_ontology parses the package's Turtle files with the store's engine: the graph
+    # must be rdf.ontology_graph() (rdflib's reading, which validation and --out use).
+    from budgetkg.loader import rdf
+    from budgetkg.loader.memgraph import ntriples
+
+    with OxigraphStore(tmp_path / "a") as store:
+        first = pipeline.load_ontology(store, base=BASE)
+        version = store.version()
+        again = pipeline.load_ontology(store, base=BASE)
+        assert (first.action, again.action) == ("loaded", "unchanged")
+        assert first.triples == again.triples > 500 and store.version() == version
+        loaded = {q for q in quads(store) if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+        blank = len(quads(store)) - len(loaded)
+    with OxigraphStore(tmp_path / "b") as store:  # rdflib's graph, through the same engine
+        name = str(rdf.ontology_graph_name(BASE))
+        assert store.replace_graph(name, ntriples(rdf.ontology_graph()), N_TRIPLES) == first.triples
+        expected = {q for q in quads(store) if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+        assert loaded == expected and blank == len(quads(store)) - len(expected)
+
+
+def test_recording_a_document_writes_its_own_line_not_the_whole_list(tmp_path):
+    # documents.json + documents.log: a commit appends one line (a 10M store holds ~550
+    # documents; rewriting the list for each made loading quadratic), the list is written
+    # whole again once the log is as long as it, and a line cut short by a crash is skipped
+    # without taking the next one with it.
+    from budgetkg.store.journal import DOCUMENTS_FILE, DOCUMENTS_LOG
+
+    j = LoadJournal(tmp_path)
+    sizes = []
+    for i in range(12):
+        j._commit(Entry(f"/d/{i}.txt", f"{i:064x}", f"urn:g:{i}", 1, i))
+        sizes.append((tmp_path / DOCUMENTS_LOG).stat().st_size)
+    assert not (tmp_path / DOCUMENTS_FILE).exists()
+    steps = {b - a for a, b in zip(sizes, sizes[1:])}
+    assert max(steps) - min(steps) <= 4  # each commit: one line of the same size
+    assert LoadJournal(tmp_path).entries == j.entries
+    with open(tmp_path / DOCUMENTS_LOG, "a", encoding="utf-8") as fh:
+        fh.write('\n{"source": "/d/torn.txt", "sha2')  # a crash mid-append
+    j = LoadJournal(tmp_path)
+    j._commit(Entry("/d/after.txt", "cd" * 32, "urn:g:after", 2, 20))
+    again = LoadJournal(tmp_path)
+    assert again.entries == j.entries and "/d/after.txt" in again.entries and len(again.entries) == 13
+    for i in range(12, 40):
+        j._commit(Entry(f"/d/{i}.txt", f"{i:064x}", f"urn:g:{i}", 1, i))
+    assert (tmp_path / DOCUMENTS_FILE).exists()  # folded into the list at least once
+    assert LoadJournal(tmp_path).entries == j.entries and len(j.entries) == 41

@@ -48,3 +48,23 @@ def test_seed_parses_the_same_with_cold_and_warm_caches() -> None:
     clear_caches()
     again = json.dumps(read_document(SEED).to_json(), ensure_ascii=False, sort_keys=True)
     assert again == cold
+
+
+def test_detection_cuts_a_grid_into_tables_once_for_every_family(monkeypatch) -> None:
+    # Each family template scores the same tables: they are tokenized once per grid (the
+    # families used to redo it, nine times the detection cost), and a new grid is never
+    # given the previous grid's tables.
+    from budgetkg.loader.sources import read_grid
+    from budgetkg.loader.templates import detect_template, document
+
+    calls = []
+    real = document.text_rows
+    monkeypatch.setattr(document, "text_rows", lambda *a, **k: calls.append(1) or real(*a, **k))
+    clear_caches()
+    grid = read_grid(SEED.read_bytes(), str(SEED))
+    chosen, _ = detect_template(grid)
+    assert len(calls) == 1 and len(document.families()) > 1
+    assert chosen.name == "ningxia"
+    other = read_grid(_table(2022).encode("utf-8"), "t.txt")
+    texts = document.region_texts(other)
+    assert len(calls) == 2 and texts != document.region_texts(grid) and len(calls) == 3

@@ -115,3 +115,19 @@ def test_carryover_chains_same_rows_on_virtuoso(stores):
     expected = rows(embedded.query(text))
     assert expected
     assert rows(remote.query(text)) == expected
+
+
+def test_the_summaries_are_on_virtuoso_and_its_check_query_runs_there(stores):
+    """Loaded through the remote store, each table has its load-time summaries
+    (docs/summaries.md), the same as the embedded store's, and the check the service
+    runs before a query that reads them answers 0 there."""
+    from budgetkg.queries.catalog import SUMMARIES_QUERY
+
+    embedded, remote = stores
+    text = ("PREFIX bkg: <https://w3id.org/budgetkg/def/> SELECT ?py ?role ?total WHERE { "
+            "?py bkg:tableRole ?role OPTIONAL { ?py bkg:totalYuan ?total } }")
+    expected = rows(embedded.query(text))
+    assert len(expected) > 40
+    assert rows(remote.query(text)) == expected
+    for store in (embedded, remote):
+        assert [_value(r[0]) for r in store.query(SUMMARIES_QUERY)] == [0]

@@ -421,3 +421,20 @@ def test_reader_matches_answer_key(tmp_path: Path, seed: int, encoding: str, new
     diffs = differences(d.truth, parsed.to_json())
     diffs += [f"unexpected problem: {p}" for p in parsed.errors]
     assert not diffs, f"{len(diffs)} differences:\n" + "\n".join(diffs[:40])
+
+
+def test_counties_extend_the_catalogue_after_the_cities(tmp_path: Path) -> None:
+    """A corpus larger than the city departments hold (30M triples at four years) goes
+    on with county departments, and only then: every city department has its document
+    before the first county one, so corpora that fit in the cities are what they were."""
+    from budgetkg.synthetic.vocabulary import COUNTY_PLACES
+
+    names = dict(department_catalog())
+    counties = {c for c, n in names.items() if n.startswith(COUNTY_PLACES)}
+    cities = set(names) - counties
+    assert counties and len(names) == len(cities) + len(counties)
+    paths = generate_corpus(tmp_path, seed=3, tables=len(cities) * 60 + 200, years=(2022,))
+    depts = [int(re.match(r"dept(\d+)_", p.name).group(1)) for p in paths]
+    assert len(depts) == len(set(depts)) > len(cities)  # each department once (one year)
+    assert set(depts[: len(cities)]) == cities
+    assert set(depts[len(cities):]) <= counties

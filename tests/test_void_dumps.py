@@ -220,3 +220,35 @@ def test_replacing_one_document_rewrites_only_its_member(tmp_path, monkeypatch):
         dumps.ensure_dump(store, data_dir)
         assert res.graph in written
         assert set(_dump_quads(data_dir)) == _store_quads(store)
+
+
+def test_a_load_takes_each_documents_member_from_its_worker(tmp_path, monkeypatch, seed_path):
+    """The loader's workers make each document's member (the writer of the store only
+    copies it), and it holds what the store holds: the seed's "733980000.00"^^xsd:decimal
+    is "733980000" in the store, and so in the dump."""
+    from budgetkg import pipeline
+    from budgetkg.store import OxigraphStore, dumps
+
+    written = []
+    real = dumps._write_member
+    monkeypatch.setattr(dumps, "_write_member", lambda *a: written.append(a[2]) or real(*a))
+    with OxigraphStore(tmp_path) as store:
+        ontology = pipeline.load_ontology(store, base=BASE).graph
+        summary = pipeline.load_corpus(store, [seed_path], base=BASE, workers=0, validate=False)
+        assert summary.loaded == 1
+        info = dumps.refresh_dump(store)
+        assert written == [ontology]  # the document's member was not read back from the store
+        quads = _dump_quads(tmp_path)
+        assert len(quads) == len(set(quads)) == info.quads and set(quads) == _store_quads(store)
+        index = json.loads((tmp_path / "dumps" / "members" / "index.json").read_text())
+        assert len(index) == 2 and not (tmp_path / "dumps" / "members" / dumps.ADDED).exists()
+        # a torn record of an added member: that member is made again from the store
+        document = next(g for g in index if g != ontology)
+        (tmp_path / "dumps" / "members" / "index.json").unlink()
+        (tmp_path / "dumps" / "members" / dumps.ADDED).write_text('{"graph": "', encoding="utf-8")
+        written.clear()
+        store.drop_graph("urn:nothing")
+        pipeline.load_path(store, seed_path, base=BASE)  # (a store change: the dump is made again)
+        info = dumps.refresh_dump(store)
+        assert sorted(written) == sorted([ontology, document])
+        assert set(_dump_quads(tmp_path)) == _store_quads(store)

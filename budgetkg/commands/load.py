@@ -6,16 +6,19 @@ import sys
 import time
 from pathlib import Path
 
+from typing import TYPE_CHECKING, Any
+
 import click
-from rdflib import URIRef
 
 from budgetkg.commands.status import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from budgetkg.documents import DocumentResult
 from budgetkg.loader.provenance import SourceInfo, SourceInfoError, source_info
 from budgetkg.loader.rdf_files import RDF_EXTENSIONS
-from budgetkg.pipeline import LoadSummary
 from budgetkg.settings import SettingsError, load_settings
 from budgetkg.store import Store, StoreError
+
+if TYPE_CHECKING:  # (imported where used: `budgetkg --help` and a load stay light)
+    from budgetkg.documents import DocumentResult
+    from budgetkg.pipeline import LoadSummary
 
 
 @click.command()
@@ -72,8 +75,6 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
     sources = _sources(paths, source_url, retrieved)
     if out is not None:
         sys.exit(_write(paths, out, settings.base_iri, sources, publish_contacts=settings.publish_contacts))
-    from tqdm import tqdm
-
     from budgetkg import pipeline
     from budgetkg.store import open_store
 
@@ -89,7 +90,7 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
     # Remote loads go in batches: this bar counts the triples sent.
-    sent = tqdm(desc="sending", unit="triple", file=sys.stderr, disable=None if settings.store_url else True,
+    sent = _progress(desc="sending", unit="triple", file=sys.stderr, disable=None if settings.store_url else True,
                 position=1, leave=False)
     started = time.perf_counter()
     try:
@@ -126,13 +127,11 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
     read or converted is skipped (the others still load). Raises ``StoreError`` when
     the store fails (the caller stops with exit status 2).
     """
-    from tqdm import tqdm
-
     from budgetkg import pipeline
     from budgetkg.documents import located
 
     status = EXIT_OK
-    bar = tqdm(total=len(paths), desc="loading", unit="doc", file=sys.stderr, disable=None if paths else True,
+    bar = _progress(total=len(paths), desc="loading", unit="doc", file=sys.stderr, disable=None if paths else True,
                dynamic_ncols=True)
     tables = triples = 0
     started = time.perf_counter()
@@ -181,6 +180,43 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
     return status, summary
 
 
+class _NoBar:
+    """What the load uses of a tqdm bar, for when none is shown (stderr not a terminal)."""
+
+    disable = True
+
+    def __init__(self, **_: object) -> None:
+        pass
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
+        pass
+
+    def write(self, s: str) -> None:
+        click.echo(s, err=True)
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(*, disable: bool | None, **kwargs: object) -> Any:
+    """A tqdm bar, or ``_NoBar`` when tqdm would not show one anyway (``disable=None``
+    hides it when stderr is not a terminal): scripts and pipes do not import tqdm."""
+    if disable or (disable is None and not sys.stderr.isatty()):
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(disable=disable, **kwargs)
+
+
 def _sources(paths: list[Path], url: str | None, retrieved: str | None) -> dict[Path, SourceInfo]:
     """``--source-url``/``--retrieved`` for the one table file given (usage error otherwise)."""
     if not url:
@@ -201,7 +237,7 @@ def _sources(paths: list[Path], url: str | None, retrieved: str | None) -> dict[
 def _write(paths: list[Path], out: Path, base: str, sources: dict[Path, SourceInfo] | None = None, *,
            publish_contacts: bool = False) -> int:
     """Convert every table file into one dataset (with the ontology) and write it."""
-    from rdflib import Dataset
+    from rdflib import Dataset, URIRef
 
     from budgetkg.documents import TABLE_SUFFIXES, process_document
     from budgetkg.loader.rdf import add_ontology, bind_prefixes, write_rdf

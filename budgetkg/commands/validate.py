@@ -11,20 +11,26 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
-from rdflib import Dataset, Graph
 
 from budgetkg.commands.status import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from budgetkg.documents import process_document
 from budgetkg.loader.rdf_files import RDF_EXTENSIONS, rdf_file
-from budgetkg.loader.validate import ValidationResult, validate_graph
 from budgetkg.settings import SettingsError, load_settings
+
+if TYPE_CHECKING:  # (imported when the command runs: `budgetkg --help` stays light)
+    from rdflib import Graph
+
+    from budgetkg.loader.validate import ValidationResult
 
 
 def _rdf_graphs(path: Path) -> list[tuple[str, Graph]]:
     syntax = rdf_file(path.name)
     if syntax is None:
         raise click.UsageError(f"{path}: unknown RDF extension; use one of {', '.join(RDF_EXTENSIONS)}")
+    from rdflib import Dataset, Graph
+
     fmt = syntax.rdflib_format
     if fmt in ("trig", "nquads"):
         ds = Dataset()
@@ -50,6 +56,9 @@ def validate(files: tuple[Path, ...], graph_file: Path | None, fmt: str, lang: s
     if bool(files) == bool(graph_file):
         click.echo("error: give table FILEs or --graph FILE (not both)", err=True)
         sys.exit(EXIT_USAGE)
+    from budgetkg.documents import process_document
+    from budgetkg.loader.validate import validate_graph
+
     try:
         base = load_settings({"base_iri": base_iri}).base_iri
     except SettingsError as exc:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .continuity import Continuity
 from .document import SyntheticDocument, continue_document, generate_document
-from .vocabulary import department_catalog
+from .vocabulary import COUNTY_PLACES, TOPICS, department_catalog
 
 
 def generate_corpus(out_dir: Path, *, seed: int = 0, tables: int | None = None, megabytes: float | None = None,
@@ -56,8 +56,14 @@ def generate_corpus(out_dir: Path, *, seed: int = 0, tables: int | None = None, 
         raise ValueError(f"{out_dir} is the package's default dataset; write synthetic documents elsewhere")
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(f"budgetkg-corpus:{seed}")
-    depts = [code for code, _ in department_catalog()]
+    catalog = [code for code, _ in department_catalog()]
+    cities = len(catalog) - len(COUNTY_PLACES) * len(TOPICS)
+    depts, counties = catalog[:cities], catalog[cities:]
     rng.shuffle(depts)
+    # the counties' own generator, so that the cities' draws (and corpora that fit in them)
+    # stay what they were before the counties were added
+    random.Random(f"budgetkg-corpus:{seed}:counties").shuffle(counties)
+    depts += counties
     pairs = iter([(d, y) for d in depts for y in years])
     done, n_tables, written = 0.0, 0, []
     last: SyntheticDocument | None = None

@@ -33,6 +33,9 @@ TOPICS = (
     ("发展和改革", "委员会"), ("工业和信息化", "厅"), ("公安", "厅"), ("地方金融监督管理", "局"), ("外事", "办公室"),
 )
 _PLACES = ("自治区", "银川市", "石嘴山市", "吴忠市", "固原市", "中卫市")
+# County-level places, after the cities in the catalogue: a corpus draws on them only once
+# every city department has its years (about 13M triples), so smaller corpora are unchanged.
+COUNTY_PLACES = ("永宁县", "贺兰县", "灵武市", "平罗县", "青铜峡市", "盐池县", "同心县", "中宁县")
 UNIT_KINDS = ("服务中心", "指导中心", "事务中心", "信息中心", "研究院", "监测中心", "管理局", "考试院",
               "培训中心", "执法总队", "宣传中心", "评审中心")
 ACTIVITIES = ("专项经费", "业务经费", "信息系统运行维护费", "培训费", "专项资金", "工作经费", "设备购置费",
@@ -160,7 +163,7 @@ def department_catalog() -> tuple[tuple[int, str], ...]:
     codes = [c for c in range(101, 1000) if c != voc.department[0]]
     random.Random(20220303).shuffle(codes)
     out = [voc.department]
-    for place in _PLACES:
+    for place in _PLACES + COUNTY_PLACES:
         for topic, kind in TOPICS:
             name = place + topic + (kind if place == "自治区" else "局")
             if name != voc.department[1]:

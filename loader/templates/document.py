@@ -15,6 +15,7 @@ from pathlib import Path
 
 import importlib
 import pkgutil
+import weakref
 from functools import lru_cache
 from types import ModuleType
 
@@ -67,8 +68,7 @@ class FamilyTemplate(base.Template):
 
     def detect(self, grid: Grid) -> base.Detection:
         mod = families()[self._name]
-        tokens = text_rows([(r.number, r.cells) for r in grid.rows if r.boilerplate is None])
-        best = max((mod.detect(flat_text(p)) for p in regions(tokens)), key=lambda d: d.score, default=None)
+        best = max((mod.detect(text) for text in region_texts(grid)), key=lambda d: d.score, default=None)
         if best is None:
             return base.Detection(self._name, 0.0, (), tuple(g[0] for g in getattr(mod, "MARKERS", ())))
         score = best.score * self._MARGIN if best.score >= THRESHOLD else 0.0
@@ -76,6 +76,28 @@ class FamilyTemplate(base.Template):
 
     def read(self, grid: Grid) -> Document:
         return read_grid(grid, fallback=self._name).to_document()
+
+    def clear_caches(self) -> None:
+        global _LAST_REGIONS
+        _LAST_REGIONS = None
+
+#: The last grid's tables as flat text: every family asks for them in turn (one
+#: tokenization per grid, not one per family). Held by a weak reference, never keeping
+#: a grid alive; a lookup checks identity.
+_LAST_REGIONS: tuple[weakref.ref[Grid], tuple[str, ...]] | None = None
+
+
+def region_texts(grid: Grid) -> tuple[str, ...]:
+    """The flat text of each table of ``grid`` (its rows that are not boilerplate)."""
+    global _LAST_REGIONS
+    last = _LAST_REGIONS
+    if last is not None and last[0]() is grid:
+        return last[1]
+    tokens = text_rows([(r.number, r.cells) for r in grid.rows if r.boilerplate is None])
+    texts = tuple(flat_text(p) for p in regions(tokens))
+    _LAST_REGIONS = (weakref.ref(grid), texts)
+    return texts
+
 
 _TITLE = re.compile(r"绩效目标(?:申报|审批)?表(?:\(\d{4}年度?\))?$")
 _NAME_LABELS = ("项目名称", "项目支出名称", "二级项目名称")

@@ -1,0 +1,113 @@
+"""Load-time summaries: facts derived from a document's own triples, stored in its graph.
+
+They are data, not a cache (issue #21): computed from the graph of one document when it
+is converted and written into that same named graph, so that replacing or removing the
+document (one atomic graph replace, journalled) carries them with it and a SIGKILL mid-load
+leaves them as consistent as the rest of the graph. Each is plain RDF a SPARQL user can
+read, and a library query that uses one returns the rows of the summary-free text
+(``bench/naive_queries``; tests/test_summaries.py).
+
+Per table (``bkg:ProjectYear``) of the graph:
+
+- ``bkg:tableRole``: "main", "carry-over" or "other", the role by which compare-lines and
+  compare-targets pair tables across years (the line's ``{line}/{year}`` table is the main
+  one; a further table is a carry-over when ``bkg:isCarryover`` is true, else other);
+- ``bkg:totalYuan``: the amount in yuan of the table's ``fund:total`` fund amount.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from .namespaces import BKG, FUND
+
+__all__ = ["ROLES", "SUMMARY_PROPERTIES", "complete", "derive"]
+
+ROLES = ("main", "carry-over", "other")
+
+#: The properties ``derive`` writes: a graph is summarized when it has them.
+SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan)
+
+
+def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
+    """The summary triples of one document's graph (computed from ``g`` alone).
+
+    Several values of a property (a table stated twice with different facts) give one
+    summary per combination, as the summary-free query text would."""
+    out: list[tuple[Node, Node, Node]] = []
+    role_lits = {r: Literal(r) for r in ROLES}
+    for py in set(g.subjects(BKG.isCarryover, None)):  # what the queries require of a table
+        years = [y for y in g.objects(py, BKG.fiscalYear) if isinstance(y, Literal)]
+        lines = [ln for ln in g.objects(py, BKG.projectLine) if isinstance(ln, URIRef)]
+        carry = [c for c in g.objects(py, BKG.isCarryover) if isinstance(c, Literal)]
+        for y in years:
+            for line in lines:
+                for co in carry:
+                    if py == URIRef(f"{line}/{y}"):
+                        role = "main"
+                    else:
+                        role = "carry-over" if co.toPython() is True else "other"
+                    out.append((py, BKG.tableRole, role_lits[role]))
+    for amount in g.subjects(BKG.fundSource, FUND.total):
+        for py in g.objects(amount, BKG.projectYear):
+            for yuan in g.objects(amount, BKG.amount):
+                out.append((py, BKG.totalYuan, yuan))
+    return out
+
+
+
+# --- RDF loaded as RDF files ------------------------------------------------------------
+
+#: What ``derive`` reads: the triples a graph's summaries are computed from.
+_INPUTS = frozenset(str(p) for p in (BKG.fiscalYear, BKG.projectLine, BKG.isCarryover,
+                                     BKG.fundSource, BKG.projectYear, BKG.amount))
+_SUMMARIES = frozenset(str(p) for p in SUMMARY_PROPERTIES)
+_TRIGGERS = frozenset((str(BKG.isCarryover), str(BKG.fundSource)))
+
+
+def complete(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """One graph's triples (as an RDF file states them) with its summaries derived afresh.
+
+    Summaries the file states are dropped and derived again from its own triples, so an
+    edited or older file (written before the summaries existed) never carries stale or
+    missing ones into the store. A graph without tables is returned as it is."""
+    if not any(t.predicate.value in _TRIGGERS for t in triples):
+        return triples
+    kept = [t for t in triples if t.predicate.value not in _SUMMARIES]
+    g = Graph()
+    for t in kept:
+        if t.predicate.value in _INPUTS:
+            g.add((_to_rdflib(t.subject), URIRef(t.predicate.value), _to_rdflib(t.object)))
+    seen = set(kept)
+    for s, p, o in derive(g):
+        triple = ox.Triple(_to_ox(s), ox.NamedNode(str(p)), _to_ox(o))
+        if triple not in seen:
+            seen.add(triple)
+            kept.append(triple)
+    return kept
+
+
+def _to_rdflib(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language, normalize=False)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"not a term of a triple: {term!r}")
+
+
+def _to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))

@@ -1,0 +1,54 @@
+"""`budgetkg --help` and `budgetkg load` import only what they use (issue #21: a seed
+load as a user runs it costs what the data costs, not the web service's, PDF's or the
+SHACL engine's import time), and a one-file load runs in its own process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+#: Heavy libraries a load of text tables does not use.
+NOT_FOR_LOAD = ("flask", "werkzeug", "waitress", "pdfplumber", "pdfminer", "docx", "openpyxl", "xlrd",
+                "pandas", "SPARQLWrapper", "requests")
+
+PROBE = """
+import json, sys
+from budgetkg.cli import main
+try:
+    main(sys.argv[1:], prog_name="budgetkg")
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def imported(*args: str) -> set[str]:
+    """The modules imported by `budgetkg ARGS` (in a fresh interpreter): top-level
+    packages, and the full names of submodules."""
+    done = subprocess.run([sys.executable, "-P", "-c", PROBE, *args], capture_output=True, text=True, timeout=120)
+    names = json.loads(done.stderr.strip().splitlines()[-1])
+    return {n.split(".")[0] for n in names} | set(names)
+
+
+def test_help_imports_no_command_library():
+    mods = imported("--help")
+    assert not mods & {*NOT_FOR_LOAD, "pyshacl", "rdflib", "tqdm"}, mods
+
+
+@pytest.mark.parametrize("validate", [False, True])
+def test_load_imports_no_service_pdf_or_office_library(tmp_path, seed_path, validate):
+    mods = imported("load", "--data-dir", str(tmp_path / "data"), str(seed_path),
+                    *(() if validate else ("--no-validate",)))
+    assert (tmp_path / "data" / "oxigraph").is_dir()  # it did load
+    assert not mods & set(NOT_FOR_LOAD), mods
+    # the other commands' modules are imported only when they run
+    assert not {f"budgetkg.commands.{c}" for c in ("serve", "query", "generate", "publish", "parse")} & mods
+    assert "tqdm" not in mods  # stderr is no terminal here: no progress bar to draw
+    # one file: processed in this process, no pool of workers started
+    assert "concurrent.futures.process" not in mods
+    # validation is the set-based engine's (loader/shacl_core.py): pySHACL only for shapes
+    # it does not know, and the package's shapes have none
+    assert "pyshacl" not in mods

@@ -1,0 +1,230 @@
+"""Load-time summaries (loader/summaries.py, docs/summaries.md): stored in the document's
+own graph, replaced and removed with it, derived for RDF files too, and the library
+queries that read them give the rows of their summary-free texts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from budgetkg import pipeline
+from budgetkg.commands.load import load_files
+from budgetkg.loader.iris import DEFAULT_BASE
+from budgetkg.queries.catalog import load_catalog, parse_query
+from budgetkg.store import OxigraphStore
+from budgetkg.synthetic import generate_corpus
+
+from test_bench_rows import rows
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAIN = ROOT / "bench" / "naive_queries"
+BKG = "https://w3id.org/budgetkg/def/"
+
+#: The library queries that read a summary (bkg:tableRole, bkg:totalYuan).
+USERS = sorted(name for name, q in load_catalog().items() if re.search(r"bkg:(tableRole|totalYuan)\b", q.text))
+
+
+def test_the_queries_that_read_summaries_have_a_plain_text():
+    assert {"compare-lines", "projects", "cost-mismatches"} <= set(USERS)
+    for name in USERS:
+        text = (PLAIN / f"{name}.rq").read_text(encoding="utf-8")
+        assert not re.search(r"bkg:(tableRole|totalYuan)\b", text), name
+
+
+def as_json(results) -> dict:
+    """pyoxigraph solutions as SPARQL JSON results (what bench/rows.py compares)."""
+    names = [v.value for v in results.variables]
+    out = []
+    for row in results:
+        binding = {}
+        for name, term in zip(names, row):
+            if term is None:
+                continue
+            kind = type(term).__name__
+            if kind == "NamedNode":
+                binding[name] = {"type": "uri", "value": term.value}
+            elif kind == "BlankNode":
+                binding[name] = {"type": "bnode", "value": term.value}
+            else:
+                value = {"type": "literal", "value": term.value}
+                if term.language:
+                    value["xml:lang"] = term.language
+                else:
+                    value["datatype"] = term.datatype.value
+                binding[name] = value
+        out.append(binding)
+    return {"head": {"vars": names}, "results": {"bindings": out}}
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory):
+    """The seed and a generated corpus of three years (continuity on, the 2021 framework
+    printed in the last year), loaded as documents."""
+    folder = tmp_path_factory.mktemp("summaries")
+    paths = generate_corpus(folder / "tables", seed=5, tables=150, years=(2021, 2022, 2023),
+                            framework_2021=2023)
+    store = OxigraphStore(None)
+    pipeline.load_ontology(store, base=DEFAULT_BASE)
+    pipeline.load_seed(store, base=DEFAULT_BASE)
+    for path in paths:
+        pipeline.load_path(store, path, base=DEFAULT_BASE)
+    return store
+
+
+#: Plain texts that rely on rdflib's union graph holding each triple once: Oxigraph's
+#: union repeats a triple stated in several documents' graphs (an organisation's label),
+#: so on it they repeat rows (the library's texts take each such fact once).
+RDFLIB_ONLY = {"project-totals", "line-totals-two-years"}
+
+_TOTAL = re.compile(r"\?(\w+) bkg:totalYuan \?(\w+)")
+_ROLE = re.compile(r"\{ SELECT \?(\w+) \?role WHERE \{ \?\1 bkg:tableRole \?role \} \}")
+
+
+def unsummarized(text: str) -> str:
+    """The library text with each summary computed from the facts it summarizes, as the
+    text was before the summaries: a table's total from its fund amount node, its role
+    from its IRI, line and carry-over flag."""
+    text = _TOTAL.sub(lambda m: (f"?{m[1]}_t bkg:projectYear ?{m[1]} ; "
+                                 f"bkg:fundSource <{BKG}fund-source/total> ; bkg:amount ?{m[2]}"), text)
+
+    def role(m: re.Match) -> str:
+        v = m[1]
+        year = "?yearA" if v.endswith("A") else "?yearB"
+        return (f"{{ SELECT ?{v} ?{v}_co WHERE {{ ?{v} bkg:isCarryover ?{v}_co }} }}\n"
+                f"BIND(IF(?{v} = IRI(CONCAT(STR(?line), \"/\", STR({year}))), \"main\", "
+                f"IF(?{v}_co, \"carry-over\", \"other\")) AS ?role)")
+
+    text = _ROLE.sub(role, text)
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    assert "tableRole" not in code and "totalYuan" not in code
+    return text
+
+
+def _pairs_of_years(store) -> list[tuple[int, int]]:
+    years = sorted({int(r[0].value) for r in store.query(
+        f"SELECT DISTINCT ?y WHERE {{ ?d a <{BKG}SourceDocument> ; <{BKG}fiscalYear> ?y }}")})
+    return [(a, b) for a, b in zip(years, years[1:])]
+
+
+@pytest.mark.parametrize("name", USERS)
+def test_a_query_reading_summaries_gives_the_rows_of_its_plain_text(corpus_store, name):
+    query = load_catalog()[name]
+    lines = query.text.splitlines()
+    header = "".join(line + "\n" for line in lines[:next(i for i, x in enumerate(lines) if not x.startswith("#"))])
+    plain = parse_query(name, header + (PLAIN / f"{name}.rq").read_text(encoding="utf-8"))
+    params = {p.name for p in query.parameters}
+    pairs = _pairs_of_years(corpus_store)
+    years = sorted({y for pair in pairs for y in pair})
+    bindings = [{}]
+    if {"yearA", "yearB"} <= params:  # every pair of consecutive years, the seed's included
+        bindings = [{"yearA": str(a), "yearB": str(b)} for a, b in pairs]
+    elif "year" in params:
+        bindings = [{}, {"year": "2022"}]
+    for values in bindings:
+        got = as_json(corpus_store.query(query.bind(values, years)))
+        before = parse_query(name, unsummarized(query.text)).bind(values, years)
+        check = rows.compare(as_json(corpus_store.query(before)), got, query.text)
+        assert check["same"], (name, values, check)
+        assert check["rows"] > 0, (name, values)
+        if name not in RDFLIB_ONLY:  # and an independent text, written plainly
+            check = rows.compare(as_json(corpus_store.query(plain.bind(values, years))), got, plain.text)
+            assert check["same"], (name, values, check)
+
+
+def _summaries(store, graph: str | None = None) -> set[tuple[str, str, str]]:
+    where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    return {(s.value, p.value, o.value) for s, p, o in store.query(
+        f"SELECT ?s ?p ?o WHERE {{ {where} FILTER(?p IN (<{BKG}tableRole>, <{BKG}totalYuan>)) }}")}
+
+
+def test_each_table_has_its_role_and_total_in_its_documents_graph(corpus_store):
+    roles = dict(((s, o) for s, p, o in _summaries(corpus_store) if p.endswith("tableRole")))
+    tables = {r[0].value for r in corpus_store.query(f"SELECT ?py WHERE {{ ?py a <{BKG}ProjectYear> }}")}
+    assert set(roles) == tables
+    assert set(roles.values()) >= {"main", "carry-over"}
+    for py, role in roles.items():  # main is the line's {line}/{year} table
+        assert (role == "main") == bool(re.search(r"/\d{4}$", py)), py
+    # stored where the table is: in its document's graph, not the default graph
+    assert not list(corpus_store.query(
+        f"SELECT * WHERE {{ ?py <{BKG}tableRole> ?r }}", default_graph_union=False))
+
+
+def test_a_replaced_document_replaces_its_summaries_and_a_removed_one_leaves_none(tmp_path):
+    [path] = generate_corpus(tmp_path / "tables", seed=2, tables=20, years=(2022,))
+    store = OxigraphStore(tmp_path / "store")
+    assert load_files(store, [path], DEFAULT_BASE, workers=0, validate=False)[0] == 0
+    [graph] = [g for g in store.graphs() if "/graph/" in g or "document" in g]
+    before = _summaries(store, graph)
+    totals = {s: o for s, p, o in before if p.endswith("totalYuan")}
+    assert totals and len(totals) == len({s for s, _, _ in before})
+    # the first table's total printed 10 (万元) higher: its summary follows
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r"项目总额\D*?(\d+(?:\.\d+)?)", text)
+    assert first, "the generated table prints its total"
+    changed = text[:first.start(1)] + f"{float(first.group(1)) + 10:.2f}" + text[first.end(1):]
+    path.write_text(changed, encoding="utf-8")
+    assert load_files(store, [path], DEFAULT_BASE, workers=0, validate=False)[0] == 0
+    [new_graph] = [g for g in store.graphs() if g != graph and ("/graph/" in g or "document" in g)] or [graph]
+    assert not store.has_graph(graph) or new_graph == graph
+    after = _summaries(store)
+    new_totals = {s: o for s, p, o in after if p.endswith("totalYuan")}
+    assert set(new_totals) == set(totals)
+    differ = [s for s in totals if float(new_totals[s]) != float(totals[s])]
+    assert len(differ) == 1 and float(new_totals[differ[0]]) == float(totals[differ[0]]) + 100000
+    assert _summaries(store, new_graph) == after  # all in the new document's graph
+    store.drop_graph(new_graph)
+    assert _summaries(store) == set()
+
+
+def test_an_rdf_file_gets_its_summaries_derived_and_stale_ones_replaced(tmp_path):
+    """A document written as RDF without summaries (or with edited ones) is summarized
+    from its own triples when loaded as an RDF file."""
+    memory = OxigraphStore(None)
+    pipeline.load_seed(memory, base=DEFAULT_BASE)
+    expected = _summaries(memory)
+    assert expected
+    quads = [q for q in memory._store.quads_for_pattern(None, None, None, None)]
+    import pyoxigraph as ox
+
+    some = sorted(s for s, p, _ in expected if p.endswith("totalYuan"))[0]
+    kept = [q for q in quads if q.predicate.value != f"{BKG}tableRole"
+            and not (q.predicate.value == f"{BKG}totalYuan" and q.subject.value != some)]
+    # one stale total left in the file: it is replaced, not kept beside the derived one
+    kept = [ox.Quad(q.subject, q.predicate, ox.Literal("1", datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#decimal")), q.graph_name)
+            if q.predicate.value == f"{BKG}totalYuan" else q for q in kept]
+    dump = tmp_path / "old.nq"
+    dump.write_bytes(ox.serialize(kept, format=ox.RdfFormat.N_QUADS))
+    store = OxigraphStore(tmp_path / "store")
+    pipeline.load_rdf_file(store, dump)
+    assert _summaries(store) == expected
+
+
+def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
+    """A store loaded before vocabulary 0.3.0 (simulated: its summaries deleted) answers
+    the queries that read them with a clear error, through the service and the API;
+    the other queries still run."""
+    from budgetkg import api
+    from budgetkg.queries.catalog import SummariesMissing
+    from budgetkg.service import close_app, create_app
+
+    store = OxigraphStore(tmp_path / "store")
+    pipeline.load_seed(store, base=DEFAULT_BASE)
+    for prop in ("tableRole", "totalYuan"):
+        store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?py <{BKG}{prop}> ?x }} }}")
+    store.close()
+    with api.open(tmp_path / "store") as kg:
+        with pytest.raises(SummariesMissing, match=r"budgetkg load --rebuild"):
+            kg.run("projects")
+        assert kg.run("fund-sources")
+    app = create_app({"data_dir": tmp_path / "store", "workers": 0})
+    try:
+        client = app.test_client()
+        r = client.get("/queries/projects", headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 409 and b"--rebuild" in r.data
+        assert client.get("/queries/fund-sources",
+                          headers={"Accept": "application/sparql-results+json"}).status_code == 200
+    finally:
+        close_app(app)
