@@ -2,8 +2,9 @@
 
 Rows are compared as a multiset (ORDER BY ties and engines' orders differ), each term by
 what it means: numbers as numbers (Oxigraph writes canonical decimals, "1.0" where rdflib
-writes "1.00"; COUNT is an integer on both), ``xsd:string`` as a plain literal, blank
-nodes as "a blank node". GROUP_CONCAT's order is unspecified, so a query whose text has
+writes "1.00"; COUNT is an integer on both), booleans as booleans (Virtuoso writes the
+valid lexical forms 1 and 0), ``xsd:string`` as a plain literal, blank nodes as "a blank
+node". GROUP_CONCAT's order is unspecified, so a query whose text has
 ``separator="S"`` is compared with each string split on S and sorted. SAMPLE picks any
 value of its group, so a variable bound by ``SAMPLE(…) AS ?v`` in the query is left out.
 """
@@ -35,6 +36,8 @@ def term(value: Mapping[str, str], separators: Sequence[str] = ()) -> Term:
     if kind == "uri":
         return ("uri", value["value"])
     datatype = value.get("datatype")
+    if datatype == XSD + "boolean":  # "1" and "true" are the same value (Virtuoso writes 1/0)
+        return ("boolean", value["value"].strip() in ("true", "1"))
     if datatype in NUMERIC:
         try:
             number = Decimal(value["value"])

@@ -49,3 +49,12 @@ def test_group_concat_order_and_sample_are_not_held_against_an_engine():
     check = rows.compare(a, b, query)
     assert check["same"] and check["sample_ignored"] == ["any"]
     assert not rows.compare(a, result({"k": lit("k"), "vs": lit("b | c"), "any": lit("p")}), query)["same"]
+
+
+def test_booleans_compare_by_value_not_form():
+    # Virtuoso writes xsd:boolean as 1/0, Oxigraph as true/false: the same values
+    a = result({"b": lit("true", "boolean")}, {"b": lit("false", "boolean")})
+    assert rows.compare(a, result({"b": lit("0", "boolean")}, {"b": lit("1", "boolean")}))["same"]
+    # ... but a boolean is not the integer 1, and true is not false
+    assert not rows.compare(a, result({"b": lit("1", "integer")}, {"b": lit("0", "integer")}))["same"]
+    assert not rows.compare(a, result({"b": lit("true", "boolean")}, {"b": lit("true", "boolean")}))["same"]

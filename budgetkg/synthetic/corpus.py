@@ -33,7 +33,7 @@ def generate_corpus(out_dir: Path, *, seed: int = 0, tables: int | None = None, 
     kept, some totals and targets changed, lines added and dropped, carry-overs; see
     docs/synthetic.md); ``continuity=None`` draws every year afresh, as before.
     ``framework_2021``: a year from which continued years print the 2021 indicator
-    framework (成本指标 at level 1; the reader does not read it yet).
+    framework (成本指标 at level 1, which the reader reads: tests/test_next_year.py).
     """
     targets = [t for t in (tables, megabytes, triples) if t is not None]
     if len(targets) > 1:

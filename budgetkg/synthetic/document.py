@@ -111,7 +111,7 @@ def continue_document(prev: SyntheticDocument, seed: int, *, year: int | None = 
     ``predecessor`` (its table in ``prev``) and ``continuity`` the counts. ``tables``
     caps the number of tables (a corpus' last document). ``framework_2021`` prints the
     cost rows in the 2021 indicator framework (level 1 成本指标, level 2 41-经济成本指标);
-    the reader does not read that framework yet, so it is off unless asked for."""
+    the reader reads it (tests/test_next_year.py); it is off unless asked for."""
     if not prev.contents:
         raise ValueError("the previous document has no contents to continue")
     year = prev.year + 1 if year is None else year
