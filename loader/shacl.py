@@ -38,6 +38,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
+from .ox_terms import to_ox
 from .shacl_core import CoreShape, Unsupported, compile_shape
 
 TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -224,17 +225,6 @@ def cached_plan() -> Plan:
 
 
 # --- running the SPARQL checks ---------------------------------------------------------
-
-
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
 def from_ox(term: object) -> Node:

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from .namespaces import BKG, FUND
+from .ox_terms import to_ox
 
 __all__ = ["ROLES", "SUMMARY_PROPERTIES", "complete", "derive"]
 
@@ -83,7 +83,7 @@ def complete(triples: list[ox.Triple]) -> list[ox.Triple]:
             g.add((_to_rdflib(t.subject), URIRef(t.predicate.value), _to_rdflib(t.object)))
     seen = set(kept)
     for s, p, o in derive(g):
-        triple = ox.Triple(_to_ox(s), ox.NamedNode(str(p)), _to_ox(o))
+        triple = ox.Triple(to_ox(s), ox.NamedNode(str(p)), to_ox(o))
         if triple not in seen:
             seen.add(triple)
             kept.append(triple)
@@ -100,14 +100,3 @@ def _to_rdflib(term: object) -> Node:
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"not a term of a triple: {term!r}")
-
-
-def _to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
