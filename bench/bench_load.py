@@ -39,6 +39,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # python -P keeps the script's folder off the path
+    sys.path.insert(0, str(HERE))
+import proctree  # noqa: E402 - bench/proctree.py: a process tree's pids and memory
+
 SEED = HERE.parent / "budgetkg" / "data" / "000_aa5de0a37e870aea.txt"
 # the installed script, as a user types it (else the same entry point through -c)
 _SCRIPT = shutil.which("budgetkg", path=str(Path(sys.executable).parent))
@@ -52,30 +56,6 @@ def loadavg() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def _tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-                children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-            except (OSError, ValueError, IndexError):
-                continue
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(children.get(pid, []))
-    return out
-
-
-def _rss(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
 def run(args: list[str], sample: bool = False) -> dict[str, Any]:
     """Run ``budgetkg ARGS``: wall, CPU of the tree (wait4), peak RSS of the tree (sampled)."""
     before = loadavg()
@@ -87,7 +67,7 @@ def run(args: list[str], sample: bool = False) -> dict[str, Any]:
     def sampler() -> None:
         nonlocal peak
         while not stop.wait(0.2):
-            peak = max(peak, sum(_rss(p) for p in _tree(proc.pid)))
+            peak = max(peak, sum(proctree.rss(p) for p in proctree.tree(proc.pid)))
 
     thread = threading.Thread(target=sampler, daemon=True)
     if sample:

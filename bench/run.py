@@ -69,6 +69,7 @@ RESULTS = HERE / "results"
 NAIVE_QUERIES = HERE / "naive_queries"
 if str(HERE) not in sys.path:  # bench/rows.py (python -P keeps the script's folder off the path)
     sys.path.insert(0, str(HERE))
+import proctree  # noqa: E402 - bench/proctree.py: a process tree's pids and memory
 import scale_report  # noqa: E402 - bench/scale_report.py: issue 21's tables and targets
 
 HTTP_MAX_ROWS = 100_000_000
@@ -118,35 +119,6 @@ def machine() -> dict[str, Any]:
     }
 
 
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _tree(root: int) -> list[int]:
-    """``root`` and all its descendants (from /proc/*/stat)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                stat = fh.read()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(children.get(pid, []))
-    return out
-
-
 class MemorySampler:
     """Peak RSS of a process tree (this process and its children by default), sampled."""
 
@@ -159,8 +131,8 @@ class MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            pids = {p for root in self.roots() for p in _tree(root)}
-            self.peak = max(self.peak, sum(_rss(p) for p in pids))
+            pids = {p for root in self.roots() for p in proctree.tree(root)}
+            self.peak = max(self.peak, sum(proctree.rss(p) for p in pids))
             self._stop.wait(self.every)
 
     def __enter__(self) -> MemorySampler:
