@@ -76,6 +76,7 @@ class BKG(DefinedNamespace):
     # load-time summaries (loader/summaries.py)
     tableRole: URIRef
     totalYuan: URIRef
+    costMismatch: URIRef
     # amounts
     projectYear: URIRef
     fundSource: URIRef
