@@ -77,6 +77,7 @@ class BKG(DefinedNamespace):
     tableRole: URIRef
     totalYuan: URIRef
     costMismatch: URIRef
+    indicatorCount: URIRef
     # amounts
     projectYear: URIRef
     fundSource: URIRef

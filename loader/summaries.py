@@ -16,7 +16,10 @@ Per table (``bkg:ProjectYear``) of the graph:
 - ``bkg:costMismatch`` (vocabulary 0.4.0), on each table with a ``bkg:costIndicatorTotal``:
   true when its cost rows' sum differs from its total (the rows cost-mismatches lists),
   false when they agree or it prints no total, so that the query reads the few mismatched
-  tables from one index range instead of comparing every table's two values.
+  tables from one index range instead of comparing every table's two values;
+- ``bkg:indicatorCount`` (0.4.0), on each table: how many indicator rows it has
+  (``bkg:hasIndicator``), so that years adds one number per table instead of joining
+  every row to its table's year (the count of rows, not a distinct count: it adds up).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ __all__ = ["ROLES", "SUMMARY_PROPERTIES", "complete", "derive"]
 ROLES = ("main", "carry-over", "other")
 
 #: The properties ``derive`` writes: a graph is summarized when it has them.
-SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch)
+SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch, BKG.indicatorCount)
 
 
 def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
@@ -62,7 +65,15 @@ def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
             for yuan in g.objects(amount, BKG.amount):
                 out.append((py, BKG.totalYuan, yuan))
     out.extend(_cost_mismatches(g))
+    out.extend(_indicator_counts(g))
     return out
+
+
+def _indicator_counts(g: Graph) -> list[tuple[Node, Node, Node]]:
+    """``bkg:indicatorCount`` per table (every subject with ``bkg:isCarryover``, as the
+    role): its ``bkg:hasIndicator`` triples in this graph, 0 when it has none."""
+    return [(py, BKG.indicatorCount, Literal(len(set(g.objects(py, BKG.hasIndicator)))))
+            for py in set(g.subjects(BKG.isCarryover, None))]
 
 
 def _cost_mismatches(g: Graph) -> list[tuple[Node, Node, Node]]:
@@ -96,7 +107,7 @@ def _differ(a: Literal, b: Literal) -> bool:
 #: What ``derive`` reads: the triples a graph's summaries are computed from.
 _INPUTS = frozenset(str(p) for p in (BKG.fiscalYear, BKG.projectLine, BKG.isCarryover,
                                      BKG.fundSource, BKG.projectYear, BKG.amount,
-                                     BKG.costIndicatorTotal))
+                                     BKG.costIndicatorTotal, BKG.hasIndicator))
 _SUMMARIES = frozenset(str(p) for p in SUMMARY_PROPERTIES)
 _TRIGGERS = frozenset((str(BKG.isCarryover), str(BKG.fundSource)))
 

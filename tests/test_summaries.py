@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAIN = ROOT / "bench" / "naive_queries"
 BKG = "https://w3id.org/budgetkg/def/"
 
-SUMMARY = r"bkg:(tableRole|totalYuan|costMismatch)\b"
-#: The library queries that read a summary (bkg:tableRole, bkg:totalYuan, bkg:costMismatch).
+SUMMARY = r"bkg:(tableRole|totalYuan|costMismatch|indicatorCount)\b"
+#: The library queries that read a summary (bkg:tableRole, bkg:totalYuan, bkg:costMismatch,
+#: bkg:indicatorCount).
 USERS = sorted(name for name, q in load_catalog().items() if re.search(SUMMARY, q.text))
 
 
@@ -82,6 +83,7 @@ RDFLIB_ONLY = {"project-totals", "line-totals-two-years"}
 
 _TOTAL = re.compile(r"\?(\w+) bkg:totalYuan \?(\w+)")
 _MISMATCH = re.compile(r"\{ SELECT DISTINCT \?(\w+) WHERE \{ \?\1 bkg:costMismatch true \} \}")
+_COUNT = re.compile(r"\{ SELECT \?py \?rows WHERE \{ \?py bkg:indicatorCount \?rows FILTER\(\?rows > 0\) \} \}")
 _ROLE = re.compile(r"\{ SELECT \?(\w+) \?role WHERE \{ \?\1 bkg:tableRole \?role \} \}")
 
 
@@ -101,6 +103,8 @@ def unsummarized(text: str) -> str:
 
     text = _ROLE.sub(role, text)
     text = _MISMATCH.sub("", text)  # the tables it picks are the ones the text's FILTER keeps
+    text = _COUNT.sub("{ SELECT ?py ?indicator WHERE { ?py bkg:hasIndicator ?indicator } }", text)
+    text = text.replace("(SUM(?rows) AS ?indicators)", "(COUNT(?indicator) AS ?indicators)")
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     assert not re.search(SUMMARY, code)
     return text
@@ -141,7 +145,7 @@ def _summaries(store, graph: str | None = None) -> set[tuple[str, str, str]]:
     where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
     return {(s.value, p.value, o.value) for s, p, o in store.query(
         f"SELECT ?s ?p ?o WHERE {{ {where} FILTER(?p IN (<{BKG}tableRole>, <{BKG}totalYuan>, "
-        f"<{BKG}costMismatch>)) }}")}
+        f"<{BKG}costMismatch>, <{BKG}indicatorCount>)) }}")}
 
 
 def test_each_table_has_its_role_and_total_in_its_documents_graph(corpus_store):
@@ -179,6 +183,15 @@ def test_each_table_with_a_cost_sum_says_whether_it_differs_from_its_total(corpu
     assert flags == set(got)  # on those tables only, in their documents' graphs
     assert not list(corpus_store.query(
         f"SELECT * WHERE {{ ?py <{BKG}costMismatch> ?m }}", default_graph_union=False))
+
+
+def test_each_table_counts_its_indicator_rows(corpus_store):
+    counted = {py.value: int(n.value) for py, n in corpus_store.query(
+        f"SELECT ?py ?n WHERE {{ ?py <{BKG}indicatorCount> ?n }}")}
+    rows = {py.value: int(n.value) for py, n in corpus_store.query(
+        f"SELECT ?py (COUNT(?i) AS ?n) WHERE {{ ?py <{BKG}isCarryover> ?c "
+        f"OPTIONAL {{ ?py <{BKG}hasIndicator> ?i }} }} GROUP BY ?py")}
+    assert counted == rows and max(rows.values()) > 1
 
 
 def test_a_replaced_document_replaces_its_summaries_and_a_removed_one_leaves_none(tmp_path):
