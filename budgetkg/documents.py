@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from budgetkg.loader.provenance import SourceInfo, read_sidecar
 from budgetkg.loader.records import Problem
-from budgetkg.loader.rdf_files import RDF_EXTENSIONS
-from budgetkg.loader.sources import SUFFIXES as SOURCE_SUFFIXES
+from budgetkg.paths import TABLE_SUFFIXES, expand_paths  # noqa: F401 - (re-exported)
 
 if TYPE_CHECKING:  # (validate imports the SHACL machinery: only when a document is validated)
     from rdflib import Graph
@@ -33,10 +32,6 @@ if TYPE_CHECKING:  # (validate imports the SHACL machinery: only when a document
     from budgetkg.loader.validate import Finding, ValidationResult
 
 SEED_NAME = "000_aa5de0a37e870aea.txt"
-#: Table files, read by the loader (everything else loadable is an RDF file): text, and
-#: the formats of loader/sources (PDF, Word, Excel, HTML). In a folder the suffix picks the
-#: files; each file's content then decides how it is read.
-TABLE_SUFFIXES: frozenset[str] = frozenset({".txt"}) | SOURCE_SUFFIXES
 
 Step = Callable[[str], None]
 #: What happened to a file in a load.
@@ -102,18 +97,6 @@ def located(source: str | Path, finding: Finding) -> str:
 def seed_path() -> Path:
     """The embedded default dataset (a real document of the 2022 template)."""
     return Path(str(resources.files("budgetkg") / "data" / SEED_NAME))
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders replaced by the loadable files under them, sorted."""
-    out: list[Path] = []
-    known = TABLE_SUFFIXES | set(RDF_EXTENSIONS)
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in known))
-        else:
-            out.append(p)
-    return out
 
 
 def file_sha256(path: Path) -> str:
