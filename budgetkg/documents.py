@@ -120,6 +120,7 @@ def process_document(
     source: SourceInfo | None = None,
     publish_contacts: bool = False,
     dump_member: bool = False,
+    on_serialized: Callable[[DocumentResult], None] | None = None,
 ) -> DocumentResult:
     """Parse, convert, serialize and (unless told not to) SHACL-validate one table file.
 
@@ -130,13 +131,17 @@ def process_document(
     ``keep_report``: keep the SHACL report graph (``validate --format ttl``). ``lang``:
     the language of the findings' messages. ``source``: where the file was downloaded
     from (None: its sidecar ``FILE.source.json``, if any). ``publish_contacts``: the setting
-    of that name (personal contact fields into the RDF). Never raises for bad content (the result
-    says what went wrong). Memory: one document's records, graph and N-Triples.
+    of that name (personal contact fields into the RDF). ``on_serialized``: called with the
+    result once its N-Triples (and member) are made, before validation (the loader starts
+    writing the store then; it must not touch ``validation``). Never raises for bad content
+    (the result says what went wrong). Memory: one document's records, graph and N-Triples.
     """
     from budgetkg.loader import rdf
     from budgetkg.loader.reader import read_document
 
-    clock = time.process_time
+    # this thread's CPU: the same as the process's in a worker, and without the store's
+    # writes when the loader overlaps them with validation (``on_serialized``)
+    clock = time.thread_time
     out = DocumentResult(str(path))
     t0 = clock()
     if step:
@@ -171,6 +176,8 @@ def process_document(
         out.rdf = graph
     t2 = clock()
     out.seconds = {"parse": t1 - t0, "convert": t2 - t1}
+    if on_serialized is not None and out.ntriples is not None:
+        on_serialized(out)
     if validate:
         from budgetkg.loader.validate import validate_graph
 
