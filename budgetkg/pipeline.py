@@ -321,9 +321,14 @@ def load_corpus(
             # Unless --strict (the findings decide whether it is written), the store is
             # written while the document is validated: a write waits on the disk (fsyncs).
             writing = None if strict else _Writing(store, journal, path, member)
-            res = process_document(path, base, validate, source=infos.get(path), publish_contacts=publish_contacts,
-                                   dump_member=member and writing is None,
-                                   on_serialized=None if writing is None else writing.start)
+            try:
+                res = process_document(path, base, validate, source=infos.get(path),
+                                       publish_contacts=publish_contacts, dump_member=member and writing is None,
+                                       on_serialized=None if writing is None else writing.start)
+            except BaseException:
+                if writing is not None:
+                    writing.wait()  # not closing the store under it (its journal says "adding")
+                raise
             if writing is not None and writing.started:
                 finish(path, writing.result())
             else:
@@ -368,6 +373,11 @@ class _Writing:
                 res.member = member_of(res.ntriples, res.graph)
         except BaseException as exc:  # raised in the loader's thread by result()
             self._error = exc
+
+    def wait(self) -> None:
+        """Let a started write end (what it raised is dropped: the caller is raising)."""
+        if self._thread is not None:
+            self._thread.join()
 
     def result(self) -> DocumentResult:
         """The result (validated by then), written and recorded; raises what the write raised."""

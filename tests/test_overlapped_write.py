@@ -91,3 +91,18 @@ def test_a_failed_write_is_raised(tmp_path, seed_path, monkeypatch):
             pipeline.load_corpus(store, [seed_path], base=BASE, workers=0)
         # the journal says a load was under way: the next start undoes it
         assert LoadJournal(tmp_path / "data").recover(store) is not None
+
+
+def test_a_failed_validation_waits_for_the_write(tmp_path, seed_path, monkeypatch):
+    """Validation raising (a bug, or ?failure of a SPARQL check) must not close the
+    store under the write: the write ends first, and the next start undoes it."""
+    def failing(data, **kwargs):
+        raise RuntimeError("validation failed")
+
+    monkeypatch.setattr(validate_module, "validate_graph", failing)
+    with OxigraphStore(tmp_path / "data") as store:
+        with pytest.raises(RuntimeError, match="validation failed"):
+            pipeline.load_corpus(store, [seed_path], base=BASE, workers=0)
+        assert not [t for t in threading.enumerate() if t.name == "budgetkg-write"]
+        assert "undid" in (LoadJournal(tmp_path / "data").recover(store) or "")
+        assert store.graphs() == []
