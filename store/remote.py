@@ -32,9 +32,12 @@ __all__ = ["EMPTY", "HOUSEKEEPING", "REFRESH_SECONDS", "STAGING_PREFIX", "Remote
 
 log = logging.getLogger(__name__)
 
-#: Seconds the graph list and version are reused before they are read again (in the
-#: background: a query never waits for it, docs/stores.md).
+#: Seconds the graph list is reused before the housekeeping graph (one small request)
+#: is read again: a load through budgetkg re-lists the graphs at once.
 REFRESH_SECONDS = 5.0
+#: Seconds the graph list is reused at most (graphs changed by other means, e.g. a bulk
+#: load): listing costs one grouped count over the store (0.1 s at 1M triples).
+LIST_SECONDS = 60.0
 #: Queries whose triple patterns are remembered (the library's, the users' most recent).
 PATTERN_CACHE = 512
 
@@ -71,8 +74,7 @@ class RemoteStore(Store):
         self.base_iri = base_iri
         self.progress = progress
         self._lock = threading.Lock()
-        self._snapshot: tuple[float, staging.GraphList] | None = None
-        self._relisting = False
+        self._snapshot: tuple[float, float, staging.GraphList] | None = None  # listed, checked
         self._patterns: dict[str, list[str] | None] = {}
         self._elsewhere: dict[tuple[str, tuple[str, ...], tuple[str, ...]], bool] = {}
 
@@ -171,37 +173,27 @@ class RemoteStore(Store):
     def _listing(self) -> staging.GraphList:
         """The graph list: read once, then reused. Past ``REFRESH_SECONDS`` the
         housekeeping graph is read (one small request): a load through budgetkg since
-        means re-listing now; otherwise the list is re-read in a background thread (for
-        graphs changed by other means) while queries go on with the one they have."""
+        means re-listing now; past ``LIST_SECONDS`` the list is read again anyway."""
         with self._lock:
             snapshot = self._snapshot
         if snapshot is None:
             return self._relist()
-        if time.monotonic() - snapshot[0] < REFRESH_SECONDS:
-            return snapshot[1]
-        if staging.bookkeeping(self.transport).token != snapshot[1].token:
+        listed_at, checked_at, listing = snapshot
+        now = time.monotonic()
+        if now - checked_at < REFRESH_SECONDS:
+            return listing
+        if now - listed_at >= LIST_SECONDS or staging.bookkeeping(self.transport).token != listing.token:
             return self._relist()
         with self._lock:
-            start = not self._relisting
-            self._relisting = True
-        if start:
-            threading.Thread(target=self._relist_quietly, name="budgetkg-graph-list", daemon=True).start()
-        return snapshot[1]
+            self._snapshot = (listed_at, now, listing)
+        return listing
 
     def _relist(self) -> staging.GraphList:
         listing = staging.document_graphs(self.transport, self.base_iri)
+        now = time.monotonic()
         with self._lock:
-            self._snapshot = (time.monotonic(), listing)
+            self._snapshot = (now, now, listing)
         return listing
-
-    def _relist_quietly(self) -> None:
-        try:
-            self._relist()
-        except StoreError as exc:  # the next query meets it, with its own error
-            log.warning("could not re-read the store's graph list: %s", exc)
-        finally:
-            with self._lock:
-                self._relisting = False
 
     def is_empty(self) -> bool:
         return not self.graphs()
