@@ -50,7 +50,8 @@ def stage(transport: SparqlTransport, triples: list[ox.Triple], batch_triples: i
     """Write ``triples`` into a new staging graph, in batches; its IRI."""
     staging = f"{STAGING_PREFIX}{uuid.uuid4().hex}"
     node = ox.NamedNode(staging)
-    transport.update(f"INSERT DATA {{ GRAPH <{HOUSEKEEPING}> {{ {_STORE} {_STAGING} {node} }} }}")
+    # named in the housekeeping graph in the same request as (and before) its first triples
+    register = f"INSERT DATA {{ GRAPH <{HOUSEKEEPING}> {{ {_STORE} {_STAGING} {node} }} }} ;\n"
     # Blank nodes keep their identity only within one request, so every triple
     # that has one goes into the first batch.
     with_bnodes = [t for t in triples if _has_bnode(t)]
@@ -66,7 +67,8 @@ def stage(transport: SparqlTransport, triples: list[ox.Triple], batch_triples: i
             update = f"INSERT {{ GRAPH {node} {{\n{text}}} }} WHERE {{}}"
         else:
             update = f"INSERT DATA {{ GRAPH {node} {{\n{text}}} }}"
-        transport.update(update)
+        transport.update(register + update)
+        register = ""
         if progress is not None:
             progress(len(batch))
     return staging
