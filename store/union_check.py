@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 #: Algebra nodes whose meaning reaches past the default graph's triples.
-_UNSAFE = {"Graph", "ServiceGraphPattern", "DescribeQuery"}
+_UNSAFE = {"Graph", "GraphGraphPattern", "ServiceGraphPattern", "DescribeQuery"}
 
 
 def triple_patterns(sparql: str) -> list[str] | None:
@@ -26,7 +26,7 @@ def triple_patterns(sparql: str) -> list[str] | None:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
     from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import BNode, Variable
+    from rdflib.term import BNode, Literal, URIRef, Variable
 
     try:
         algebra = translateQuery(parseQuery(sparql)).algebra
@@ -71,12 +71,28 @@ def triple_patterns(sparql: str) -> list[str] | None:
                             unsafe = True
                             return
                         patterns.add(" ".join(term(t) for t in triple))
+            if node.name == "TriplesBlock":
+                # EXISTS / NOT EXISTS keep the parser's form: flat lists of terms, in threes
+                for flat in node.get("triples") or []:
+                    if len(flat) % 3 or not all(isinstance(t, (Variable, URIRef, Literal, BNode)) for t in flat):
+                        unsafe = True  # a path or a form not read here
+                        return
+                    for i in range(0, len(flat), 3):
+                        patterns.add(" ".join(term(t) for t in flat[i:i + 3]))
             for value in node.values():
                 walk(value)
         elif isinstance(node, (list, tuple, set)):
             for value in node:
                 walk(value)
         elif isinstance(node, dict):
+            if node.name == "TriplesBlock":
+                # EXISTS / NOT EXISTS keep the parser's form: flat lists of terms, in threes
+                for flat in node.get("triples") or []:
+                    if len(flat) % 3 or not all(isinstance(t, (Variable, URIRef, Literal, BNode)) for t in flat):
+                        unsafe = True  # a path or a form not read here
+                        return
+                    for i in range(0, len(flat), 3):
+                        patterns.add(" ".join(term(t) for t in flat[i:i + 3]))
             for value in node.values():
                 walk(value)
 

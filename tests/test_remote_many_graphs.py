@@ -142,3 +142,35 @@ def test_a_graph_being_staged_is_never_read(requests_sent, virtuoso):
         finally:
             staging.drop_staging(writer.transport, [name])
     assert _count(store, text) == GRAPHS
+
+
+def test_triples_in_a_graph_that_is_not_a_document_are_never_read(requests_sent, virtuoso):
+    store, sent = requests_sent
+    other = "urn:budgetkg-test:not-a-document"  # not under base_iri, not loaded by budgetkg
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}fiscalYear> ?y }}"
+    with RemoteStore(virtuoso.sparql_auth, user=virtuoso.user, password=virtuoso.password) as writer:
+        writer._update(f"INSERT DATA {{ GRAPH <{other}> {{ <{BASE}p/other> <{EX}fiscalYear> 2003 }} }}")
+        try:
+            assert _count(store, text) == GRAPHS  # Virtuoso's own default graph would say 301
+            assert "DEFINE input:default-graph-uri" in sent[-1]
+        finally:
+            writer._update(f"DROP SILENT GRAPH <{other}>")
+
+
+def test_which_queries_the_pattern_check_can_reason_about():
+    from budgetkg.store.union_check import triple_patterns
+
+    p = "PREFIX e: <http://e/> "
+    # a sequence path is its chain of plain patterns; an inverse path, the pattern reversed
+    seq = triple_patterns(p + "SELECT * WHERE { ?a e:p/e:q ?b . ?c ^e:r ?d }")
+    assert seq is not None and len(seq) == 3 and "?d <http://e/r> ?c" in seq
+    assert any(x.startswith("?a <http://e/p> ?") for x in seq)
+    # OPTIONAL, subqueries, FILTER EXISTS: every pattern counts
+    nested = triple_patterns(p + "SELECT * WHERE { ?a e:p ?b OPTIONAL { ?b e:q ?c } "
+                                 "{ SELECT ?a WHERE { ?a e:r 1 } } FILTER EXISTS { ?a e:s ?z } "
+                                 "FILTER NOT EXISTS { ?a e:t ?z ; e:u ?y } }")
+    assert nested is not None and len(nested) == 6
+    for text in ("SELECT * WHERE { GRAPH ?g { ?a e:p ?b } }", "SELECT * WHERE { ?a e:p* ?b }",
+                 "SELECT * WHERE { ?a e:p|e:q ?b }", "SELECT * WHERE { ?a e:p ?b FILTER EXISTS { ?a e:s/e:u ?z } }",
+                 "SELECT * WHERE { ?a e:p ?b FILTER NOT EXISTS { GRAPH ?g { ?a e:s ?z } } }", "DESCRIBE <http://e/a>", "SELECT * WHERE { broken"):
+        assert triple_patterns(p + text) is None, text
