@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from budgetkg.loader.provenance import SourceInfo, read_sidecar
 from budgetkg.loader.records import Problem
-from budgetkg.loader.rdf_files import RDF_EXTENSIONS
-from budgetkg.loader.sources import SUFFIXES as SOURCE_SUFFIXES
+from budgetkg.paths import TABLE_SUFFIXES, expand_paths  # noqa: F401 - (re-exported)
 
 if TYPE_CHECKING:  # (validate imports the SHACL machinery: only when a document is validated)
     from rdflib import Graph
@@ -33,10 +32,6 @@ if TYPE_CHECKING:  # (validate imports the SHACL machinery: only when a document
     from budgetkg.loader.validate import Finding, ValidationResult
 
 SEED_NAME = "000_aa5de0a37e870aea.txt"
-#: Table files, read by the loader (everything else loadable is an RDF file): text, and
-#: the formats of loader/sources (PDF, Word, Excel, HTML). In a folder the suffix picks the
-#: files; each file's content then decides how it is read.
-TABLE_SUFFIXES: frozenset[str] = frozenset({".txt"}) | SOURCE_SUFFIXES
 
 Step = Callable[[str], None]
 #: What happened to a file in a load.
@@ -104,18 +99,6 @@ def seed_path() -> Path:
     return Path(str(resources.files("budgetkg") / "data" / SEED_NAME))
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders replaced by the loadable files under them, sorted."""
-    out: list[Path] = []
-    known = TABLE_SUFFIXES | set(RDF_EXTENSIONS)
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in known))
-        else:
-            out.append(p)
-    return out
-
-
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -137,6 +120,7 @@ def process_document(
     source: SourceInfo | None = None,
     publish_contacts: bool = False,
     dump_member: bool = False,
+    on_serialized: Callable[[DocumentResult], None] | None = None,
 ) -> DocumentResult:
     """Parse, convert, serialize and (unless told not to) SHACL-validate one table file.
 
@@ -147,13 +131,17 @@ def process_document(
     ``keep_report``: keep the SHACL report graph (``validate --format ttl``). ``lang``:
     the language of the findings' messages. ``source``: where the file was downloaded
     from (None: its sidecar ``FILE.source.json``, if any). ``publish_contacts``: the setting
-    of that name (personal contact fields into the RDF). Never raises for bad content (the result
-    says what went wrong). Memory: one document's records, graph and N-Triples.
+    of that name (personal contact fields into the RDF). ``on_serialized``: called with the
+    result once its N-Triples (and member) are made, before validation (the loader starts
+    writing the store then; it must not touch ``validation``). Never raises for bad content
+    (the result says what went wrong). Memory: one document's records, graph and N-Triples.
     """
     from budgetkg.loader import rdf
     from budgetkg.loader.reader import read_document
 
-    clock = time.process_time
+    # this thread's CPU: the same as the process's in a worker, and without the store's
+    # writes when the loader overlaps them with validation (``on_serialized``)
+    clock = time.thread_time
     out = DocumentResult(str(path))
     t0 = clock()
     if step:
@@ -188,6 +176,8 @@ def process_document(
         out.rdf = graph
     t2 = clock()
     out.seconds = {"parse": t1 - t0, "convert": t2 - t1}
+    if on_serialized is not None and out.ntriples is not None:
+        on_serialized(out)
     if validate:
         from budgetkg.loader.validate import validate_graph
 

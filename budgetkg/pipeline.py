@@ -37,7 +37,7 @@ from budgetkg.loader.namespaces import BKG
 from budgetkg.loader.provenance import SourceInfo
 from budgetkg.loader.rdf_files import rdf_file
 from budgetkg.store import N_TRIPLES, Store
-from budgetkg.store.journal import Entry, LoadJournal
+from budgetkg.store.journal import Adding, Entry, LoadJournal
 
 __all__ = [
     "TABLE_SUFFIXES", "DocumentResult", "LoadSummary", "default_workers", "expand_paths", "load_corpus",
@@ -162,19 +162,35 @@ def store_document(store: Store, journal: LoadJournal | None, path: Path, res: D
     if journal is None:
         res.triples = store.replace_graph(res.graph, res.ntriples, N_TRIPLES)
         res.action = "loaded"
-    else:
-        entry = Entry(str(path), res.sha256, res.graph, res.tables, res.triples,
-                      len(res.violations), len(res.warnings))
-        res.action = journal.put(store, entry, res.ntriples, N_TRIPLES)  # type: ignore[assignment]
-        folder = getattr(store, "folder", None)
-        if res.member is not None and folder is not None and res.action != "unchanged":
-            from budgetkg.store.dumps import add_member, document_token
+        res.seconds["store"] = time.perf_counter() - t
+        res.ntriples = res.member = None  # free them now
+        return res
+    return _complete(store, journal, res, _add(store, journal, path, res), t)
 
-            try:  # the dump's member, made by the worker: the dump then reads nothing back
-                add_member(folder, res.graph, document_token(res.sha256), *res.member)
-            except OSError:
-                pass  # the dump makes it from the store instead (and says so if it cannot)
-    res.seconds["store"] = time.perf_counter() - t
+
+def _add(store: Store, journal: LoadJournal, path: Path, res: DocumentResult) -> Adding:
+    """The graph of a result into the store (``LoadJournal.add``; its counts of findings
+    are taken at ``_complete``)."""
+    assert res.graph is not None and res.ntriples is not None
+    entry = Entry(str(path), res.sha256, res.graph, res.tables, res.triples)
+    return journal.add(store, entry, res.ntriples, N_TRIPLES)
+
+
+def _complete(store: Store, journal: LoadJournal, res: DocumentResult, adding: Adding, started: float) -> DocumentResult:
+    """The rest of ``store_document`` after ``_add``: the document recorded (with its
+    counts of findings), its dump member kept."""
+    adding.entry.violations, adding.entry.warnings = len(res.violations), len(res.warnings)
+    res.action = journal.complete(store, adding)  # type: ignore[assignment]
+    folder = getattr(store, "folder", None)
+    if res.member is not None and folder is not None and res.action != "unchanged":
+        from budgetkg.store.dumps import add_member, document_token
+
+        try:  # the dump's member, made by the worker: the dump then reads nothing back
+            assert res.graph is not None
+            add_member(folder, res.graph, document_token(res.sha256), *res.member)
+        except OSError:
+            pass  # the dump makes it from the store instead (and says so if it cannot)
+    res.seconds["store"] = time.perf_counter() - started
     res.ntriples = res.member = None  # free them now
     return res
 
@@ -302,12 +318,74 @@ def load_corpus(
     member = getattr(store, "folder", None) is not None  # an on-disk store keeps a dump
     if n <= 1 or len(todo) <= 1:
         for path in todo:
-            store_result(path, process_document(path, base, validate, source=infos.get(path),
-                                                publish_contacts=publish_contacts, dump_member=member))
+            # Unless --strict (the findings decide whether it is written), the store is
+            # written while the document is validated: a write waits on the disk (fsyncs).
+            writing = None if strict else _Writing(store, journal, path, member)
+            try:
+                res = process_document(path, base, validate, source=infos.get(path),
+                                       publish_contacts=publish_contacts, dump_member=member and writing is None,
+                                       on_serialized=None if writing is None else writing.start)
+            except BaseException:
+                if writing is not None:
+                    writing.wait()  # not closing the store under it (its journal says "adding")
+                raise
+            if writing is not None and writing.started:
+                finish(path, writing.result())
+            else:
+                store_result(path, res)
     else:
         _run_pool(todo, base, validate, min(n, len(todo)), store_result, infos, publish_contacts, member)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _Writing:
+    """``store_document`` of one result with its write to the store started early:
+    ``process_document`` calls ``start`` once the N-Triples are made, before validation,
+    and the graph is loaded in a thread meanwhile (pyoxigraph lets the interpreter run;
+    the write waits on the disk; the dump's member, if ``member``, is made there too).
+    ``result`` then records the document with its findings: the journal's steps and
+    files are those of ``store_document`` (``LoadJournal.add``)."""
+
+    def __init__(self, store: Store, journal: LoadJournal, path: Path, member: bool = False) -> None:
+        self.store, self.journal, self.path, self.member = store, journal, path, member
+        self.started = False
+        self._thread: Any = None
+        self._adding: Adding | None = None
+        self._error: BaseException | None = None
+
+    def start(self, res: DocumentResult) -> None:
+        import threading
+
+        self._res, self._t = res, time.perf_counter()
+        self._thread = threading.Thread(target=self._add, name="budgetkg-write", daemon=True)
+        self._thread.start()
+        self.started = True
+
+    def _add(self) -> None:
+        try:
+            self._adding = _add(self.store, self.journal, self.path, self._res)
+            res = self._res
+            if self.member and self._adding.action != "unchanged":
+                from budgetkg.store.dumps import member_of
+
+                assert res.ntriples is not None and res.graph is not None
+                res.member = member_of(res.ntriples, res.graph)
+        except BaseException as exc:  # raised in the loader's thread by result()
+            self._error = exc
+
+    def wait(self) -> None:
+        """Let a started write end (what it raised is dropped: the caller is raising)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def result(self) -> DocumentResult:
+        """The result (validated by then), written and recorded; raises what the write raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._adding is not None
+        return _complete(self.store, self.journal, self._res, self._adding, self._t)
 
 
 def make_process_pool(workers: int) -> Any:

@@ -76,6 +76,8 @@ class BKG(DefinedNamespace):
     # load-time summaries (loader/summaries.py)
     tableRole: URIRef
     totalYuan: URIRef
+    costMismatch: URIRef
+    indicatorCount: URIRef
     # amounts
     projectYear: URIRef
     fundSource: URIRef

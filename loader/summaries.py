@@ -12,10 +12,19 @@ Per table (``bkg:ProjectYear``) of the graph:
 - ``bkg:tableRole``: "main", "carry-over" or "other", the role by which compare-lines and
   compare-targets pair tables across years (the line's ``{line}/{year}`` table is the main
   one; a further table is a carry-over when ``bkg:isCarryover`` is true, else other);
-- ``bkg:totalYuan``: the amount in yuan of the table's ``fund:total`` fund amount.
+- ``bkg:totalYuan``: the amount in yuan of the table's ``fund:total`` fund amount;
+- ``bkg:costMismatch`` (vocabulary 0.4.0), on each table with a ``bkg:costIndicatorTotal``:
+  true when its cost rows' sum differs from its total (the rows cost-mismatches lists),
+  false when they agree or it prints no total, so that the query reads the few mismatched
+  tables from one index range instead of comparing every table's two values;
+- ``bkg:indicatorCount`` (0.4.0), on each table: how many indicator rows it has
+  (``bkg:hasIndicator``), so that years adds one number per table instead of joining
+  every row to its table's year (the count of rows, not a distinct count: it adds up).
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -29,7 +38,7 @@ __all__ = ["ROLES", "SUMMARY_PROPERTIES", "complete", "derive"]
 ROLES = ("main", "carry-over", "other")
 
 #: The properties ``derive`` writes: a graph is summarized when it has them.
-SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan)
+SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch, BKG.indicatorCount)
 
 
 def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
@@ -55,7 +64,41 @@ def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
         for py in g.objects(amount, BKG.projectYear):
             for yuan in g.objects(amount, BKG.amount):
                 out.append((py, BKG.totalYuan, yuan))
+    out.extend(_cost_mismatches(g))
+    out.extend(_indicator_counts(g))
     return out
+
+
+def _indicator_counts(g: Graph) -> list[tuple[Node, Node, Node]]:
+    """``bkg:indicatorCount`` per table (every subject with ``bkg:isCarryover``, as the
+    role): its ``bkg:hasIndicator`` triples in this graph, 0 when it has none."""
+    return [(py, BKG.indicatorCount, Literal(len(set(g.objects(py, BKG.hasIndicator)))))
+            for py in set(g.subjects(BKG.isCarryover, None))]
+
+
+def _cost_mismatches(g: Graph) -> list[tuple[Node, Node, Node]]:
+    """``bkg:costMismatch`` per table with a cost sum: true when some cost sum differs
+    (as SPARQL's ``!=`` compares numbers) from some ``fund:total`` amount of the table,
+    exactly the tables for which cost-mismatches' summary-free text gives rows."""
+    totals: dict[Node, list[Literal]] = {}
+    for amount in g.subjects(BKG.fundSource, FUND.total):
+        for py in g.objects(amount, BKG.projectYear):
+            totals.setdefault(py, []).extend(
+                y for y in g.objects(amount, BKG.amount) if isinstance(y, Literal))
+    out: list[tuple[Node, Node, Node]] = []
+    for py in set(g.subjects(BKG.costIndicatorTotal, None)):
+        costs = [c for c in g.objects(py, BKG.costIndicatorTotal) if isinstance(c, Literal)]
+        differ = any(_differ(c, t) for c in costs for t in totals.get(py, ()))
+        out.append((py, BKG.costMismatch, Literal(differ)))
+    return out
+
+
+def _differ(a: Literal, b: Literal) -> bool:
+    """SPARQL ``a != b`` on two numeric literals (an ill-typed one: an error, no row)."""
+    x, y = a.toPython(), b.toPython()
+    if isinstance(x, (int, float, Decimal)) and isinstance(y, (int, float, Decimal)):
+        return x != y
+    return False
 
 
 
@@ -63,7 +106,8 @@ def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
 
 #: What ``derive`` reads: the triples a graph's summaries are computed from.
 _INPUTS = frozenset(str(p) for p in (BKG.fiscalYear, BKG.projectLine, BKG.isCarryover,
-                                     BKG.fundSource, BKG.projectYear, BKG.amount))
+                                     BKG.fundSource, BKG.projectYear, BKG.amount,
+                                     BKG.costIndicatorTotal, BKG.hasIndicator))
 _SUMMARIES = frozenset(str(p) for p in SUMMARY_PROPERTIES)
 _TRIGGERS = frozenset((str(BKG.isCarryover), str(BKG.fundSource)))
 

@@ -7,6 +7,9 @@
 - Idle connections (a request cut off mid-way, slowloris) are closed after
   ``channel_timeout`` seconds of silence, not waitress's 120; a running query is
   never cut by this (waitress only closes channels with no request in progress).
+- Sockets are watched with poll(), not select(): a large store keeps thousands of
+  files open (RocksDB: 6,609 at 30M triples), which puts the sockets' descriptors
+  above 1023, where select() fails ("filedescriptor out of range") and the server dies.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ class _Channel(HTTPChannel):
 
 def create_http_server(app: Any, **options: Any) -> Any:
     """``waitress.server.create_server`` with the changes above (options as waitress's)."""
-    options = {"channel_timeout": CHANNEL_TIMEOUT, "cleanup_interval": CLEANUP_INTERVAL, **options}
+    options = {"channel_timeout": CHANNEL_TIMEOUT, "cleanup_interval": CLEANUP_INTERVAL,
+               "asyncore_use_poll": True, **options}
     server = create_server(app, **options)
     # One listening socket: the server itself; several: a MultiSocketServer whose map holds them.
     for s in [server, *list(getattr(server, "map", {}).values())]:

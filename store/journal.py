@@ -58,6 +58,16 @@ class Entry:
     loaded: str = ""  # ISO time
 
 
+@dataclass
+class Adding:
+    """A change begun by ``LoadJournal.add``, finished by ``LoadJournal.complete``."""
+
+    entry: Entry
+    action: str  # what put returns: loaded, replaced or unchanged
+    existed: bool
+    drop: list[str]
+
+
 class LoadJournal:
     """The documents of one store; kept in ``folder`` (in memory when it is None)."""
 
@@ -106,24 +116,37 @@ class LoadJournal:
         "unchanged". Raises what the store raises; the journal then lets ``recover``
         undo the half-done change at the next start.
         """
+        return self.complete(store, self.add(store, entry, data, media_type))
+
+    def add(self, store: Store, entry: Entry, data: bytes, media_type: str) -> Adding:
+        """Steps 1-2 of ``put``: the new graph journaled and loaded. ``complete`` does the
+        rest, with ``entry`` as it is then: its counts may be filled in meanwhile (the
+        loader validates while this writes), as ``recover`` of an ``adding`` journal
+        does not read the entry."""
         entry.source = self.key(entry.source)
         old = self.entries.get(entry.source)
         if old is not None and old.graph == entry.graph and store.has_graph(entry.graph):
-            self._commit(entry)
-            return "unchanged"
+            return Adding(entry, "unchanged", existed=True, drop=[])
         drop = [] if old is None or old.graph == entry.graph or self._shared(old.graph, entry.source) else [old.graph]
         existed = store.has_graph(entry.graph)  # the same content under another path
         # The entry rides in the journal, so that finishing the change after a crash can
         # also record which file the new graph holds.
-        record = asdict(entry)
-        self._journal({"state": "adding", "add": entry.graph, "existed": existed, "drop": drop, "entry": record})
+        self._journal({"state": "adding", "add": entry.graph, "existed": existed, "drop": drop,
+                       "entry": asdict(entry)})
         if not existed:
             store.add_graph_bulk(entry.graph, data, media_type)
-        self._journal({"state": "added", "add": entry.graph, "existed": existed, "drop": drop, "entry": record})
-        for graph in drop:
-            store.drop_graph(graph)
+        return Adding(entry, "loaded" if old is None else "replaced", existed=existed, drop=drop)
+
+    def complete(self, store: Store, adding: Adding) -> str:
+        """Steps 3-5 of ``put`` (see ``add``); returns what ``put`` returns."""
+        entry = adding.entry
+        if adding.action != "unchanged":
+            self._journal({"state": "added", "add": entry.graph, "existed": adding.existed, "drop": adding.drop,
+                           "entry": asdict(entry)})
+            for graph in adding.drop:
+                store.drop_graph(graph)
         self._commit(entry)
-        return "loaded" if old is None else "replaced"
+        return adding.action
 
     def _shared(self, graph: str, but: str) -> bool:
         return any(e.graph == graph for k, e in self.entries.items() if k != but)

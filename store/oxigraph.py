@@ -243,8 +243,11 @@ class OxigraphStore(Store):
             return
         token = f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
         tmp = self.folder / f"{VERSION_FILE}.{os.getpid()}.tmp"
-        tmp.write_text(token + "\n", encoding="ascii")
-        os.replace(tmp, self.folder / VERSION_FILE)  # atomic: readers see old or new
+        try:  # a full disk here is the store's error too (exit 2), not a traceback
+            tmp.write_text(token + "\n", encoding="ascii")
+            os.replace(tmp, self.folder / VERSION_FILE)  # atomic: readers see old or new
+        except OSError as exc:
+            raise StoreError(f"cannot write the store: {exc}") from exc
 
     def _check_writable(self) -> None:
         if self.read_only:

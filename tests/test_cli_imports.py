@@ -52,3 +52,37 @@ def test_load_imports_no_service_pdf_or_office_library(tmp_path, seed_path, vali
     # validation is the set-based engine's (loader/shacl_core.py): pySHACL only for shapes
     # it does not know, and the package's shapes have none
     assert "pyshacl" not in mods
+
+
+OPEN_PROBE = """
+import json, sys
+import budgetkg.store.oxigraph as ox_store
+seen = []
+init = ox_store.OxigraphStore.__init__
+def recording_init(self, *args, **kwargs):
+    seen.append("rdflib" in sys.modules)  # the converter's library already imported?
+    init(self, *args, **kwargs)
+ox_store.OxigraphStore.__init__ = recording_init
+from budgetkg.cli import main
+try:
+    main(sys.argv[1:], prog_name="budgetkg")
+except SystemExit as exc:
+    print(json.dumps({"seen": seen, "status": exc.code}), file=sys.stderr)
+"""
+
+
+def test_load_opens_the_store_before_importing_the_loader(tmp_path, seed_path):
+    """Creating the store's database waits on the disk (fsyncs): `load` starts it in a
+    thread before it imports the converter (rdflib and the loader), which then runs
+    meanwhile. (Checked by what was imported when the store began to open.)"""
+    done = subprocess.run([sys.executable, "-P", "-c", OPEN_PROBE, "load", "--data-dir", str(tmp_path / "data"),
+                           str(seed_path)], capture_output=True, text=True, timeout=120)
+    out = json.loads(done.stderr.strip().splitlines()[-1])
+    assert out["status"] == 0, done.stderr
+    assert out["seen"] == [False], out
+
+
+def test_the_list_of_files_to_load_needs_no_converter():
+    done = subprocess.run([sys.executable, "-P", "-c", "import sys, budgetkg.paths; print('rdflib' in sys.modules)"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr

@@ -117,6 +117,17 @@ def test_carryover_chains_same_rows_on_virtuoso(stores):
     assert rows(remote.query(text)) == expected
 
 
+def test_cost_mismatches_same_rows_on_virtuoso(stores):
+    """It picks its tables by the stored boolean bkg:costMismatch (Virtuoso answers
+    booleans as 1/0): the same tables on both backends, every year and one year."""
+    embedded, remote = stores
+    for values in ({}, {"year": 2023}):
+        text = load_catalog()["cost-mismatches"].bind(values)
+        expected = rows(embedded.query(text))
+        assert expected
+        assert rows(remote.query(text)) == expected
+
+
 def test_the_summaries_are_on_virtuoso_and_its_check_query_runs_there(stores):
     """Loaded through the remote store, each table has its load-time summaries
     (docs/summaries.md), the same as the embedded store's, and the check the service
@@ -124,8 +135,9 @@ def test_the_summaries_are_on_virtuoso_and_its_check_query_runs_there(stores):
     from budgetkg.queries.catalog import SUMMARIES_QUERY
 
     embedded, remote = stores
-    text = ("PREFIX bkg: <https://w3id.org/budgetkg/def/> SELECT ?py ?role ?total WHERE { "
-            "?py bkg:tableRole ?role OPTIONAL { ?py bkg:totalYuan ?total } }")
+    text = ("PREFIX bkg: <https://w3id.org/budgetkg/def/> SELECT ?py ?role ?total ?mismatch WHERE { "
+            "?py bkg:tableRole ?role OPTIONAL { ?py bkg:totalYuan ?total } "
+            "OPTIONAL { ?py bkg:costMismatch ?mismatch } }")
     expected = rows(embedded.query(text))
     assert len(expected) > 40
     assert rows(remote.query(text)) == expected

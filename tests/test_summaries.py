@@ -5,6 +5,7 @@ queries that read them give the rows of their summary-free texts."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,15 +23,17 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAIN = ROOT / "bench" / "naive_queries"
 BKG = "https://w3id.org/budgetkg/def/"
 
-#: The library queries that read a summary (bkg:tableRole, bkg:totalYuan).
-USERS = sorted(name for name, q in load_catalog().items() if re.search(r"bkg:(tableRole|totalYuan)\b", q.text))
+SUMMARY = r"bkg:(tableRole|totalYuan|costMismatch|indicatorCount)\b"
+#: The library queries that read a summary (bkg:tableRole, bkg:totalYuan, bkg:costMismatch,
+#: bkg:indicatorCount).
+USERS = sorted(name for name, q in load_catalog().items() if re.search(SUMMARY, q.text))
 
 
 def test_the_queries_that_read_summaries_have_a_plain_text():
     assert {"compare-lines", "projects", "cost-mismatches"} <= set(USERS)
     for name in USERS:
         text = (PLAIN / f"{name}.rq").read_text(encoding="utf-8")
-        assert not re.search(r"bkg:(tableRole|totalYuan)\b", text), name
+        assert not re.search(SUMMARY, text), name
 
 
 def as_json(results) -> dict:
@@ -79,6 +82,8 @@ def corpus_store(tmp_path_factory):
 RDFLIB_ONLY = {"project-totals", "line-totals-two-years"}
 
 _TOTAL = re.compile(r"\?(\w+) bkg:totalYuan \?(\w+)")
+_MISMATCH = re.compile(r"\{ SELECT DISTINCT \?(\w+) WHERE \{ \?\1 bkg:costMismatch true \} \}")
+_COUNT = re.compile(r"\{ SELECT \?py \?rows WHERE \{ \?py bkg:indicatorCount \?rows FILTER\(\?rows > 0\) \} \}")
 _ROLE = re.compile(r"\{ SELECT \?(\w+) \?role WHERE \{ \?\1 bkg:tableRole \?role \} \}")
 
 
@@ -97,8 +102,11 @@ def unsummarized(text: str) -> str:
                 f"IF(?{v}_co, \"carry-over\", \"other\")) AS ?role)")
 
     text = _ROLE.sub(role, text)
+    text = _MISMATCH.sub("", text)  # the tables it picks are the ones the text's FILTER keeps
+    text = _COUNT.sub("{ SELECT ?py ?indicator WHERE { ?py bkg:hasIndicator ?indicator } }", text)
+    text = text.replace("(SUM(?rows) AS ?indicators)", "(COUNT(?indicator) AS ?indicators)")
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    assert "tableRole" not in code and "totalYuan" not in code
+    assert not re.search(SUMMARY, code)
     return text
 
 
@@ -136,7 +144,8 @@ def test_a_query_reading_summaries_gives_the_rows_of_its_plain_text(corpus_store
 def _summaries(store, graph: str | None = None) -> set[tuple[str, str, str]]:
     where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
     return {(s.value, p.value, o.value) for s, p, o in store.query(
-        f"SELECT ?s ?p ?o WHERE {{ {where} FILTER(?p IN (<{BKG}tableRole>, <{BKG}totalYuan>)) }}")}
+        f"SELECT ?s ?p ?o WHERE {{ {where} FILTER(?p IN (<{BKG}tableRole>, <{BKG}totalYuan>, "
+        f"<{BKG}costMismatch>, <{BKG}indicatorCount>)) }}")}
 
 
 def test_each_table_has_its_role_and_total_in_its_documents_graph(corpus_store):
@@ -149,6 +158,40 @@ def test_each_table_has_its_role_and_total_in_its_documents_graph(corpus_store):
     # stored where the table is: in its document's graph, not the default graph
     assert not list(corpus_store.query(
         f"SELECT * WHERE {{ ?py <{BKG}tableRole> ?r }}", default_graph_union=False))
+
+
+def _mismatches(store) -> dict[str, tuple[bool, bool]]:
+    """Per table with a cost sum: (its bkg:costMismatch, whether its cost sum differs from
+    its fund:total amount, computed here from the facts)."""
+    got: dict[str, tuple[bool, bool]] = {}
+    for py, flag, cost, total in store.query(f"""SELECT ?py ?flag ?cost ?total WHERE {{
+        ?py <{BKG}costIndicatorTotal> ?cost .
+        OPTIONAL {{ ?py <{BKG}costMismatch> ?flag }}
+        OPTIONAL {{ ?t <{BKG}projectYear> ?py ; <{BKG}fundSource> <{BKG}fund-source/total> ;
+                      <{BKG}amount> ?total }} }}"""):
+        assert py.value not in got, f"{py.value}: one cost sum, one total, one flag"
+        differ = total is not None and Decimal(cost.value) != Decimal(total.value)
+        got[py.value] = (flag is not None and flag.value == "true", differ)
+    return got
+
+
+def test_each_table_with_a_cost_sum_says_whether_it_differs_from_its_total(corpus_store):
+    got = _mismatches(corpus_store)
+    assert {d for _, d in got.values()} == {True, False}  # the corpus has both kinds
+    assert all(flag == differ for flag, differ in got.values())
+    flags = {r[0].value for r in corpus_store.query(f"SELECT ?py WHERE {{ ?py <{BKG}costMismatch> ?m }}")}
+    assert flags == set(got)  # on those tables only, in their documents' graphs
+    assert not list(corpus_store.query(
+        f"SELECT * WHERE {{ ?py <{BKG}costMismatch> ?m }}", default_graph_union=False))
+
+
+def test_each_table_counts_its_indicator_rows(corpus_store):
+    counted = {py.value: int(n.value) for py, n in corpus_store.query(
+        f"SELECT ?py ?n WHERE {{ ?py <{BKG}indicatorCount> ?n }}")}
+    rows = {py.value: int(n.value) for py, n in corpus_store.query(
+        f"SELECT ?py (COUNT(?i) AS ?n) WHERE {{ ?py <{BKG}isCarryover> ?c "
+        f"OPTIONAL {{ ?py <{BKG}hasIndicator> ?i }} }} GROUP BY ?py")}
+    assert counted == rows and max(rows.values()) > 1
 
 
 def test_a_replaced_document_replaces_its_summaries_and_a_removed_one_leaves_none(tmp_path):
@@ -174,6 +217,7 @@ def test_a_replaced_document_replaces_its_summaries_and_a_removed_one_leaves_non
     differ = [s for s in totals if float(new_totals[s]) != float(totals[s])]
     assert len(differ) == 1 and float(new_totals[differ[0]]) == float(totals[differ[0]]) + 100000
     assert _summaries(store, new_graph) == after  # all in the new document's graph
+    assert all(flag == differ for flag, differ in _mismatches(store).values())
     store.drop_graph(new_graph)
     assert _summaries(store) == set()
 
@@ -219,6 +263,14 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
         with pytest.raises(SummariesMissing, match=r"budgetkg load --rebuild"):
             kg.run("projects")
         assert kg.run("fund-sources")
+    # a store loaded before 0.4.0: roles and totals, no bkg:costMismatch
+    store = OxigraphStore(tmp_path / "store-0.3")
+    pipeline.load_seed(store, base=DEFAULT_BASE)
+    store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?py <{BKG}costMismatch> ?x }} }}")
+    store.close()
+    with api.open(tmp_path / "store-0.3") as kg:
+        with pytest.raises(SummariesMissing, match=r"costMismatch.*budgetkg load --rebuild"):
+            kg.run("cost-mismatches")
     app = create_app({"data_dir": tmp_path / "store", "workers": 0})
     try:
         client = app.test_client()

@@ -69,15 +69,12 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
                                  config_file=config_file)
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from None
-    from budgetkg.documents import expand_paths
+    from budgetkg.paths import expand_paths
 
     paths = expand_paths(files)
     sources = _sources(paths, source_url, retrieved)
     if out is not None:
         sys.exit(_write(paths, out, settings.base_iri, sources, publish_contacts=settings.publish_contacts))
-    from budgetkg import pipeline
-    from budgetkg.store import open_store
-
     if rebuild:
         if settings.store_url:
             raise click.UsageError("--rebuild is for the embedded store; a remote store is rebuilt on its server")
@@ -93,8 +90,11 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
     sent = _progress(desc="sending", unit="triple", file=sys.stderr, disable=None if settings.store_url else True,
                 position=1, leave=False)
     started = time.perf_counter()
+    opening = _Opening(settings, sent.update)  # while the loader's modules are imported
+    from budgetkg import pipeline
+
     try:
-        with open_store(settings, progress=sent.update) as store, sent:
+        with opening.store() as store, sent:
             ontology = pipeline.load_ontology(store, base=settings.base_iri).triples
             status, summary = load_files(store, paths, settings.base_iri, workers=workers,
                                          validate=not no_validate, strict=strict, show_warnings=show_warnings,
@@ -178,6 +178,37 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
 
     refresh_dump(store)  # the full dump follows the store (docs/linked-data.md)
     return status, summary
+
+
+class _Opening:
+    """``open_store(settings)`` in a thread, started before the loader's modules are
+    imported: creating a RocksDB database waits on some 30 fsyncs (~0.1 s of a seed load),
+    and pyoxigraph lets the interpreter run meanwhile. ``store()`` waits for it and
+    returns the store, or raises what opening raised (``StoreError``)."""
+
+    def __init__(self, settings: Any, progress: Any) -> None:
+        import threading
+
+        self._store: Store | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._open, args=(settings, progress),
+                                        name="budgetkg-open-store", daemon=True)
+        self._thread.start()
+
+    def _open(self, settings: Any, progress: Any) -> None:
+        from budgetkg.store import open_store
+
+        try:
+            self._store = open_store(settings, progress=progress)
+        except BaseException as exc:  # handed to the caller of store()
+            self._error = exc
+
+    def store(self) -> Store:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._store is not None
+        return self._store
 
 
 class _NoBar:
