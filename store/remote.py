@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 from budgetkg.loader import summaries
 
-from . import staging, virtuoso
+from . import staging, union_check, virtuoso
 from .base import N_QUADS, DataError, QueryError, QueryResults, Store, StoreError, group_by_graph, named_node
 from .sparql_lexer import scan, tokens
 from .staging import EMPTY, HOUSEKEEPING, STAGING_PREFIX
@@ -32,8 +32,14 @@ __all__ = ["EMPTY", "HOUSEKEEPING", "REFRESH_SECONDS", "STAGING_PREFIX", "Remote
 
 log = logging.getLogger(__name__)
 
-#: Seconds the graph list and version are reused before asking the store again.
+#: Seconds the graph list is reused before the housekeeping graph (one small request)
+#: is read again: a load through budgetkg re-lists the graphs at once.
 REFRESH_SECONDS = 5.0
+#: Seconds the graph list is reused at most (graphs changed by other means, e.g. a bulk
+#: load): listing costs one grouped count over the store (0.1 s at 1M triples).
+LIST_SECONDS = 60.0
+#: Queries whose triple patterns are remembered (the library's, the users' most recent).
+PATTERN_CACHE = 512
 
 
 class RemoteStore(Store):
@@ -68,7 +74,9 @@ class RemoteStore(Store):
         self.base_iri = base_iri
         self.progress = progress
         self._lock = threading.Lock()
-        self._snapshot: tuple[float, list[str], str] | None = None
+        self._snapshot: tuple[float, float, staging.GraphList] | None = None  # listed, checked
+        self._patterns: dict[str, list[str] | None] = {}
+        self._elsewhere: dict[tuple[str, tuple[str, ...], tuple[str, ...]], bool] = {}
 
     @property
     def query_url(self) -> str:
@@ -110,32 +118,93 @@ class RemoteStore(Store):
             # which servers such as Virtuoso read as "all of them".
             dataset = None if _uses_from_named(sparql) else ([], [EMPTY])
         elif default_graph_union:
-            graphs = self.graphs() or [EMPTY]
+            listing = self._listing()
+            if listing.documents and self.transport.is_virtuoso() and self._own_default_graph_will_do(sparql, listing):
+                return self.transport.query(sparql, shape.form, None)
+            graphs = listing.documents or [EMPTY]
             dataset = (graphs, graphs)
         else:
             dataset = ([EMPTY], [EMPTY])
         return self.transport.query(sparql, shape.form, dataset)
 
-    def _refresh(self) -> tuple[list[str], str]:
+    def _own_default_graph_will_do(self, sparql: str, listing: staging.GraphList) -> bool:
+        """Whether the server's own default graph (all its graphs) gives this query the
+        document graphs' answers: none of its triple patterns matches a triple of the
+        server's other graphs (store/union_check.py; docs/stores.md).
+
+        The housekeeping graph is read first (one small request): while a staging graph
+        is being written the answer is no, and a load finished since re-lists now. The
+        check's own answer is kept per query text, graph list and version."""
         with self._lock:
-            now = time.monotonic()
-            if self._snapshot is not None and now - self._snapshot[0] < REFRESH_SECONDS:
-                return self._snapshot[1], self._snapshot[2]
-        graphs, version = staging.document_graphs(self.transport, self.base_iri)
+            if sparql not in self._patterns:
+                if len(self._patterns) >= PATTERN_CACHE:
+                    self._patterns.clear()
+                    self._elsewhere.clear()
+                self._patterns[sparql] = None  # parsed below, outside the lock
+                fresh = True
+            else:
+                fresh = False
+            patterns = self._patterns[sparql]
+        if fresh:
+            patterns = union_check.triple_patterns(sparql)
+            with self._lock:
+                self._patterns[sparql] = patterns
+        if patterns is None:
+            return False
+        books = staging.bookkeeping(self.transport)
+        if books.staging:
+            return False
+        if books.token != listing.token:
+            listing = self._relist()
+            if not listing.documents:
+                return False
+        if not patterns or not listing.others:
+            return True
+        key = (listing.version, tuple(patterns), tuple(listing.others))
         with self._lock:
-            self._snapshot = (time.monotonic(), graphs, version)
-        return graphs, version
+            known = self._elsewhere.get(key)
+        if known is None:
+            ask = union_check.ask_elsewhere(patterns, [_iri(g) for g in listing.others])
+            known = bool(self.transport.query(ask, "ASK", None))
+            with self._lock:
+                self._elsewhere[key] = known
+        return not known
+
+    def _listing(self) -> staging.GraphList:
+        """The graph list: read once, then reused. Past ``REFRESH_SECONDS`` the
+        housekeeping graph is read (one small request): a load through budgetkg since
+        means re-listing now; past ``LIST_SECONDS`` the list is read again anyway."""
+        with self._lock:
+            snapshot = self._snapshot
+        if snapshot is None:
+            return self._relist()
+        listed_at, checked_at, listing = snapshot
+        now = time.monotonic()
+        if now - checked_at < REFRESH_SECONDS:
+            return listing
+        if now - listed_at >= LIST_SECONDS or staging.bookkeeping(self.transport).token != listing.token:
+            return self._relist()
+        with self._lock:
+            self._snapshot = (listed_at, now, listing)
+        return listing
+
+    def _relist(self) -> staging.GraphList:
+        listing = staging.document_graphs(self.transport, self.base_iri)
+        now = time.monotonic()
+        with self._lock:
+            self._snapshot = (now, now, listing)
+        return listing
 
     def is_empty(self) -> bool:
         return not self.graphs()
 
     def graphs(self) -> list[str]:
-        return list(self._refresh()[0])
+        return list(self._listing().documents)
 
     def version(self) -> str:
         """Changes with every load through budgetkg, and when graphs or their total
-        size change otherwise (checked at most every ``REFRESH_SECONDS``)."""
-        return self._refresh()[1]
+        size change otherwise (re-read every ``REFRESH_SECONDS``, in the background)."""
+        return self._listing().version
 
     # -- writing -----------------------------------------------------------------
 

@@ -83,6 +83,12 @@ class SparqlTransport:
             return graph_results(body, content_type)
         return solutions(body, content_type)
 
+    def is_virtuoso(self) -> bool:
+        """Whether the server is Virtuoso (asked once)."""
+        if self.virtuoso is None:
+            self._learn_server()
+        return bool(self.virtuoso)
+
     def _learn_server(self) -> None:
         """Which server this is (its ``Server`` header), before a query whose dataset it
         must be told in its own way."""

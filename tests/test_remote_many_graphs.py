@@ -71,3 +71,106 @@ def test_a_requested_dataset_of_hundreds_of_graphs(many):
                                    "named-graph-uri": graphs, "format": "json"})
     assert r.status_code == 200, r.data
     assert int(r.get_json()["results"]["bindings"][0]["n"]["value"]) == 2 * len(graphs)
+
+
+# -- what each query costs: no graph scan, no list of hundreds of graphs ---------------
+
+
+@pytest.fixture()
+def requests_sent(many, virtuoso, monkeypatch):
+    """A RemoteStore on the anonymous endpoint whose query requests are recorded."""
+    store = RemoteStore(virtuoso.sparql, base_iri=BASE)
+    sent: list[str] = []
+    send = store.transport._send_query
+
+    def recorded(client):
+        sent.append(client.queryString)
+        return send(client)
+
+    monkeypatch.setattr(store.transport, "_send_query", recorded)
+    yield store, sent
+    store.close()
+
+
+def _count(store: RemoteStore, text: str) -> int:
+    rows = list(store.query(text))  # read whole, in this thread (pyoxigraph objects stay in theirs)
+    return int(rows[0][0].value)
+
+
+def test_a_query_costs_one_small_request_besides_itself(requests_sent, monkeypatch):
+    from budgetkg.store import remote as remote_store
+
+    store, sent = requests_sent
+    assert len(store.graphs()) == GRAPHS
+    monkeypatch.setattr(remote_store, "REFRESH_SECONDS", 0.0)  # the list is always "old"
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}fiscalYear> ?y }}"
+    for i in range(3):
+        sent.clear()
+        assert _count(store, text) == GRAPHS  # the documents' triples, all of them
+        # the housekeeping graph (twice at most: list age, then the query's own check), the
+        # query, and the first time an ASK whether its patterns match the server's other graphs
+        asks = [q for q in sent if q.startswith("ASK")]
+        assert len(asks) == (1 if i == 0 else 0) and len(sent) - len(asks) <= 3, sent
+        assert sent[-1] == text  # Virtuoso's own default graph: no dataset, no pragma
+        assert all("GROUP BY ?g" not in q and "DISTINCT ?g" not in q for q in sent)  # no scan of graphs
+        assert all(len(q) < 1000 for q in sent)  # nothing that grows with the graphs
+
+
+def test_a_query_that_could_match_the_servers_own_graphs_gets_the_graph_list(requests_sent):
+    store, sent = requests_sent
+    # ?s ?p ?o matches Virtuoso's system graphs: the documents are listed instead
+    assert _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 2 * GRAPHS
+    assert "DEFINE input:default-graph-uri" in sent[-1]
+    # so does rdf:type, which its system graphs use a lot, and a GRAPH pattern
+    sent.clear()
+    assert _count(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == 2 * GRAPHS
+    assert "DEFINE input:named-graph-uri" in sent[-1]
+
+
+def test_a_graph_being_staged_is_never_read(requests_sent, virtuoso):
+    from budgetkg.store import staging
+    import pyoxigraph as ox
+
+    store, _ = requests_sent
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}fiscalYear> ?y }}"
+    assert _count(store, text) == GRAPHS  # the graph list is read before the staging starts
+    with RemoteStore(virtuoso.sparql_auth, user=virtuoso.user, password=virtuoso.password) as writer:
+        half = [ox.Triple(ox.NamedNode(f"{BASE}p/staged"), ox.NamedNode(f"{EX}fiscalYear"), ox.Literal("2003"))]
+        name = staging.stage(writer.transport, half, 100)
+        try:
+            assert _count(store, text) == GRAPHS
+        finally:
+            staging.drop_staging(writer.transport, [name])
+    assert _count(store, text) == GRAPHS
+
+
+def test_triples_in_a_graph_that_is_not_a_document_are_never_read(requests_sent, virtuoso):
+    store, sent = requests_sent
+    other = "urn:budgetkg-test:not-a-document"  # not under base_iri, not loaded by budgetkg
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}fiscalYear> ?y }}"
+    with RemoteStore(virtuoso.sparql_auth, user=virtuoso.user, password=virtuoso.password) as writer:
+        writer._update(f"INSERT DATA {{ GRAPH <{other}> {{ <{BASE}p/other> <{EX}fiscalYear> 2003 }} }}")
+        try:
+            assert _count(store, text) == GRAPHS  # Virtuoso's own default graph would say 301
+            assert "DEFINE input:default-graph-uri" in sent[-1]
+        finally:
+            writer._update(f"DROP SILENT GRAPH <{other}>")
+
+
+def test_which_queries_the_pattern_check_can_reason_about():
+    from budgetkg.store.union_check import triple_patterns
+
+    p = "PREFIX e: <http://e/> "
+    # a sequence path is its chain of plain patterns; an inverse path, the pattern reversed
+    seq = triple_patterns(p + "SELECT * WHERE { ?a e:p/e:q ?b . ?c ^e:r ?d }")
+    assert seq is not None and len(seq) == 3 and "?d <http://e/r> ?c" in seq
+    assert any(x.startswith("?a <http://e/p> ?") for x in seq)
+    # OPTIONAL, subqueries, FILTER EXISTS: every pattern counts
+    nested = triple_patterns(p + "SELECT * WHERE { ?a e:p ?b OPTIONAL { ?b e:q ?c } "
+                                 "{ SELECT ?a WHERE { ?a e:r 1 } } FILTER EXISTS { ?a e:s ?z } "
+                                 "FILTER NOT EXISTS { ?a e:t ?z ; e:u ?y } }")
+    assert nested is not None and len(nested) == 6
+    for text in ("SELECT * WHERE { GRAPH ?g { ?a e:p ?b } }", "SELECT * WHERE { ?a e:p* ?b }",
+                 "SELECT * WHERE { ?a e:p|e:q ?b }", "SELECT * WHERE { ?a e:p ?b FILTER EXISTS { ?a e:s/e:u ?z } }",
+                 "SELECT * WHERE { ?a e:p ?b FILTER NOT EXISTS { GRAPH ?g { ?a e:s ?z } } }", "DESCRIBE <http://e/a>", "SELECT * WHERE { broken"):
+        assert triple_patterns(p + text) is None, text

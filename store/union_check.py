@@ -1,0 +1,104 @@
+"""When a server's own default graph answers a query as the document graphs' union would.
+
+Virtuoso's default graph is the union of all its graphs: the document graphs, and a few
+others (its system graphs, budgetkg's housekeeping graph, a staging graph being
+written). A query may go to it with no dataset (Virtuoso's own plans, its rows: listing
+540 graphs as pragmas dropped rows and cost seconds, docs/stores.md) when no triple of
+the other graphs can take part in an answer. This module decides that from the query's
+triple patterns: every pattern is checked against the other graphs (one ``ASK``); a
+query whose patterns match nothing there has the same solutions on both default
+graphs. Queries this cannot reason about (``GRAPH``, property paths, ``DESCRIBE``,
+anything rdflib's parser does not read) get ``None`` and keep the listed dataset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Algebra nodes whose meaning reaches past the default graph's triples.
+_UNSAFE = {"Graph", "GraphGraphPattern", "ServiceGraphPattern", "DescribeQuery"}
+
+
+def triple_patterns(sparql: str) -> list[str] | None:
+    """Every triple pattern of the query as SPARQL text (blank nodes as variables), or
+    None when the query has something the check does not cover."""
+    from rdflib.paths import InvPath, Path, SequencePath
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import BNode, Literal, URIRef, Variable
+
+    try:
+        algebra = translateQuery(parseQuery(sparql)).algebra
+    except Exception:  # noqa: BLE001 - any parse failure: not checkable, the store decides
+        return None
+    patterns: set[str] = set()
+    unsafe = False
+
+    def term(t: Any) -> str:
+        if isinstance(t, BNode):
+            return Variable(f"_b{abs(hash(t))}").n3()
+        return t.n3()
+
+    fresh = iter(range(1 << 30))
+
+    def expand(s: Any, p: Any, o: Any) -> list[tuple[Any, Any, Any]]:
+        # a sequence path is a chain of plain patterns, an inverse one a plain pattern
+        # reversed (SPARQL 1.1 section 18.2.2.4); other paths stay (and are unsafe)
+        if isinstance(p, InvPath):
+            return expand(o, p.arg, s)
+        if isinstance(p, SequencePath):
+            out, left = [], s
+            for i, step in enumerate(p.args):
+                right = o if i == len(p.args) - 1 else Variable(f"_p{next(fresh)}")
+                out += expand(left, step, right)
+                left = right
+            return out
+        return [(s, p, o)]
+
+    def walk(node: Any) -> None:
+        nonlocal unsafe
+        if unsafe:
+            return
+        if isinstance(node, CompValue):
+            if node.name in _UNSAFE:
+                unsafe = True
+                return
+            if node.name == "BGP":
+                for s, p, o in node.triples:
+                    for triple in expand(s, p, o):
+                        if any(isinstance(t, Path) for t in triple):
+                            unsafe = True
+                            return
+                        patterns.add(" ".join(term(t) for t in triple))
+            if node.name == "TriplesBlock":
+                # EXISTS / NOT EXISTS keep the parser's form: flat lists of terms, in threes
+                for flat in node.get("triples") or []:
+                    if len(flat) % 3 or not all(isinstance(t, (Variable, URIRef, Literal, BNode)) for t in flat):
+                        unsafe = True  # a path or a form not read here
+                        return
+                    for i in range(0, len(flat), 3):
+                        patterns.add(" ".join(term(t) for t in flat[i:i + 3]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple, set)):
+            for value in node:
+                walk(value)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    if getattr(algebra, "name", "") == "DescribeQuery":
+        return None
+    try:
+        walk(algebra)
+    except Exception:  # noqa: BLE001 - a form this walk does not know: not checkable
+        return None
+    return None if unsafe else sorted(patterns)
+
+
+def ask_elsewhere(patterns: list[str], graphs: list[str]) -> str:
+    """An ``ASK`` that is true when any pattern matches a triple of ``graphs``."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    branches = " UNION ".join(f"{{ {p} }}" for p in patterns)
+    return f"ASK WHERE {{ VALUES ?budgetkg_graph {{ {values} }} GRAPH ?budgetkg_graph {{ {branches} }} }}"
