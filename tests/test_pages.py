@@ -346,3 +346,29 @@ def test_a_line_across_two_years(tmp_path):
         assert units and all(dept.ids["subunits"].count(f"{u} ") == 1 for u in units)
     finally:
         close_app(app)
+
+
+def test_top_concepts_count_each_concept_once_over_documents(two_year_data_dir):
+    """The landing page's concepts used by most tables: a concept's label is repeated in
+    every document's graph, which must change neither the counts nor the rows (the text
+    joins the label after counting)."""
+    import pyoxigraph as ox
+
+    from budgetkg.service.page_data import TOP_CONCEPTS
+    from budgetkg.service.querying import PREFIXES
+    from budgetkg.store import OxigraphStore
+
+    bkg, skos = "https://w3id.org/budgetkg/def/", "http://www.w3.org/2004/02/skos/core#"
+    with OxigraphStore(two_year_data_dir, read_only=True) as store:
+        quads = store._store  # noqa: SLF001 - the reference is counted from the quads themselves
+        concept = {q.subject: q.object for q in quads.quads_for_pattern(None, ox.NamedNode(bkg + "indicatorConcept"), None)}
+        tables: dict = defaultdict(set)
+        for q in quads.quads_for_pattern(None, ox.NamedNode(bkg + "hasIndicator"), None):
+            if q.object in concept:
+                tables[concept[q.object]].add(q.subject)
+        labels = {(q.subject, q.object.value) for q in quads.quads_for_pattern(None, ox.NamedNode(skos + "prefLabel"), None)
+                  if q.subject in tables}
+        expected = sorted(((-len(tables[c]), label) for c, label in labels if len(tables[c]) > 1))[:20]
+        got = [(-int(r["projects"].value), r["label"].value) for r in store.query(PREFIXES + TOP_CONCEPTS)]
+    assert len({label for _, label in labels}) > 20  # enough concepts for the limit to matter
+    assert got == expected
