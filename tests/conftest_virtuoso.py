@@ -20,6 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,6 +221,29 @@ def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
         stop_virtuoso(process)
         if os.environ.get("BUDGETKG_KEEP_VIRTUOSO") is None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def loaded_both_ways(server: Virtuoso, documents: list[str], folder: Path) -> Iterator[tuple]:
+    """``documents`` loaded by ``budgetkg load`` into ``server`` (emptied first and after)
+    and into an embedded store in ``folder``; yields (embedded store, remote store)."""
+    from click.testing import CliRunner
+
+    from budgetkg.cli import main as cli
+    from budgetkg.store import OxigraphStore
+    from budgetkg.store.remote import RemoteStore
+
+    server.clear()
+    env = {"BUDGETKG_STORE_USER": server.user, "BUDGETKG_STORE_PASSWORD": server.password}
+    result = CliRunner(env=env).invoke(cli, ["load", "--store", server.sparql_auth, *documents])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["load", "--data-dir", str(folder), *documents])
+    assert result.exit_code == 0, result.output
+    try:
+        with OxigraphStore(folder, read_only=True) as embedded:
+            yield embedded, RemoteStore(server.sparql, base_iri="https://budgetkg.example.org/id/", timeout=20)
+    finally:
+        server.clear()
 
 
 # -- fail fast when it stops answering ----------------------------------------------

@@ -102,22 +102,11 @@ def test_rows_are_those_of_the_joined_and_the_plain_text(store, year):
 @pytest.fixture(scope="module")
 def both(virtuoso, seed_path, tmp_path_factory):
     """The seed and the hand-made tables in Virtuoso 7.2.5 and in an embedded store."""
-    from click.testing import CliRunner
+    from conftest_virtuoso import loaded_both_ways
 
-    from budgetkg.cli import main as cli
-    from budgetkg.store.remote import RemoteStore
-
-    documents = [str(seed_path), *map(str, DOCS)]
-    virtuoso.clear()
-    env = {"BUDGETKG_STORE_USER": virtuoso.user, "BUDGETKG_STORE_PASSWORD": virtuoso.password}
-    result = CliRunner(env=env).invoke(cli, ["load", "--store", virtuoso.sparql_auth, *documents])
-    assert result.exit_code == 0, result.output
     folder = tmp_path_factory.mktemp("regions-virtuoso") / "data"
-    result = CliRunner().invoke(cli, ["load", "--data-dir", str(folder), *documents])
-    assert result.exit_code == 0, result.output
-    with OxigraphStore(folder, read_only=True) as embedded:
-        yield embedded, RemoteStore(virtuoso.sparql, base_iri="https://budgetkg.example.org/id/", timeout=20)
-    virtuoso.clear()
+    with loaded_both_ways(virtuoso, [str(seed_path), *map(str, DOCS)], folder) as stores:
+        yield stores
 
 
 @pytest.mark.parametrize("indicator", ["老人满意度", "服务老人人数", "培训合格率"])

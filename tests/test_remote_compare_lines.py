@@ -19,13 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 
-from budgetkg.cli import main as cli
 from budgetkg.queries.catalog import load_catalog, strip_comments
-from budgetkg.store.remote import RemoteStore
-from budgetkg.store import OxigraphStore
 
+from conftest_virtuoso import loaded_both_ways
 from second_year import FIXTURE  # tests/ is on sys.path (rootdir conftest)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -33,18 +30,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 @pytest.fixture(scope="module")
 def stores(virtuoso, seed_path, tmp_path_factory):
-    documents = [str(seed_path), str(FIXTURE)]
-    virtuoso.clear()
-    env = {"BUDGETKG_STORE_USER": virtuoso.user, "BUDGETKG_STORE_PASSWORD": virtuoso.password}
-    result = CliRunner(env=env).invoke(cli, ["load", "--store", virtuoso.sparql_auth, *documents])
-    assert result.exit_code == 0, result.output
     folder = tmp_path_factory.mktemp("compare-lines") / "data"
-    result = CliRunner().invoke(cli, ["load", "--data-dir", str(folder), *documents])
-    assert result.exit_code == 0, result.output
-    remote = RemoteStore(virtuoso.sparql, base_iri="https://budgetkg.example.org/id/", timeout=20)
-    with OxigraphStore(folder, read_only=True) as embedded:
-        yield embedded, remote
-    virtuoso.clear()
+    with loaded_both_ways(virtuoso, [str(seed_path), str(FIXTURE)], folder) as both:
+        yield both
 
 
 def _value(term) -> object:
