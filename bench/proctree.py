@@ -1,8 +1,11 @@
-"""A process tree's members and memory, read from /proc (Linux), for the bench scripts."""
+"""A process tree's members and memory, read from /proc (Linux), and its end, for the bench scripts."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+from typing import Any
 
 
 def rss(pid: int) -> int:
@@ -33,3 +36,18 @@ def tree(root: int) -> list[int]:
         out.append(pid)
         todo.extend(children.get(pid, []))
     return out
+
+
+def stop_group(proc: subprocess.Popen[Any], grace: float = 20) -> None:
+    """End a process started in its own group (``start_new_session``): SIGTERM to the
+    group, SIGKILL after ``grace`` seconds."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

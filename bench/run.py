@@ -38,7 +38,6 @@ import os
 import platform
 import pstats
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -677,20 +676,7 @@ def serve(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
             raise RuntimeError("budgetkg serve did not start")
         yield url, proc
     finally:
-        _stop(proc)
-
-
-def _stop(proc: subprocess.Popen[Any]) -> None:
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        proctree.stop_group(proc)
 
 
 _PREPARED: dict[tuple[str, str], requests.PreparedRequest] = {}
@@ -834,7 +820,7 @@ def naive(nquads: Path, texts: dict[str, str], plain: dict[str, str], raw_bodies
         assert proc.stdout is not None
         line = proc.stdout.readline().split()
         if not line or line[0] != "READY":
-            _stop(proc)
+            proctree.stop_group(proc)
             raise RuntimeError("the naive endpoint did not start")
         url = f"http://127.0.0.1:{port}/sparql"
         for _ in range(100):
@@ -875,7 +861,7 @@ def naive(nquads: Path, texts: dict[str, str], plain: dict[str, str], raw_bodies
                     log(f"naive {name}: rows differ: {check}")
             except requests.Timeout:
                 entry["timeout_s"] = timeout
-                _stop(proc)
+                proctree.stop_group(proc)
                 proc, url, _ = start()
                 out["reloads"] += 1
             except (RuntimeError, requests.RequestException) as exc:
@@ -891,7 +877,7 @@ def naive(nquads: Path, texts: dict[str, str], plain: dict[str, str], raw_bodies
                 rps[name] = requests_per_second(url, plain.get(name, texts[name]), rps_seconds)
         out["requests_per_s_2_clients"] = rps
     finally:
-        _stop(proc)
+        proctree.stop_group(proc)
     return out
 
 

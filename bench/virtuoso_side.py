@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+
+import proctree  # bench/proctree.py (bench/ is on sys.path: the scripts run from it)
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -239,19 +240,7 @@ def serve_store(server: cv.Virtuoso, data_dir: Path, env: dict[str, str], log_fi
                 time.sleep(0.5)
         yield url, proc, time.perf_counter() - start
     finally:
-        _stop(proc)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(30)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        proctree.stop_group(proc, grace=30)
 
 
 def remote_queries(url: str, texts: dict[str, str], expected: dict[str, Any], *, budget: float,
