@@ -21,7 +21,8 @@ from test_bench_rows import rows
 from test_summaries import as_json
 
 PLAIN = Path(__file__).resolve().parents[1] / "bench" / "naive_queries"
-REWRITTEN = ("keyword-search", "carryover-chains", "satisfaction-targets", "timeliness-by-month", "projects")
+REWRITTEN = ("keyword-search", "carryover-chains", "satisfaction-targets", "timeliness-by-month", "projects",
+             "years")
 
 
 def plain_text(name: str):
@@ -60,6 +61,7 @@ CORPUS_BINDINGS = {
     "satisfaction-targets": [{"year": "2021"}, {"year": "2022"}, {"year": "2023"}],
     "timeliness-by-month": [{"year": "2021"}, {"year": "2022"}, {"year": "2023"}],
     "projects": [{"year": "2021"}, {"year": "2022"}, {"year": "2023"}],
+    "years": [{}],
 }
 
 
@@ -239,3 +241,34 @@ def test_projects_edge_cases():
         check = same_rows(store, "projects", values, [2022, 2023])
         assert check["same"], (values, check)
         assert check["rows"] > 0, values
+
+
+#: T1 is stated in two graphs and derived from two documents, T2 from none; the row i1
+#: is derived from a document of the other year (not a table: not counted).
+YEARS_GRAPHS = """
+:g1 {
+  :T1 a bkg:ProjectYear ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:projectLine :L1 ; bkg:isCarryover false ;
+      bkg:department :D1 ; bkg:hasIndicator :i1 ; <http://www.w3.org/ns/prov#wasDerivedFrom> :doc1 .
+  :T1-total bkg:projectYear :T1 ; bkg:fundSource fund:total ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:amount 10 .
+  :T2 a bkg:ProjectYear ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:projectLine :L2 ; bkg:isCarryover false .
+  :i1 <http://www.w3.org/ns/prov#wasDerivedFrom> :doc3 .
+}
+:g2 {
+  :T1 a bkg:ProjectYear ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:projectLine :L1 ;
+      <http://www.w3.org/ns/prov#wasDerivedFrom> :doc2 .
+}
+:g3 {
+  :T4 a bkg:ProjectYear ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:projectLine :L1 ; bkg:isCarryover false ;
+      bkg:hasIndicator :i3 ; <http://www.w3.org/ns/prov#wasDerivedFrom> :doc3 .
+  :T4-total bkg:projectYear :T4 ; bkg:fundSource fund:total ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:amount 5 .
+}
+"""
+
+
+def test_years_edge_cases():
+    store = hand_made(YEARS_GRAPHS)
+    check = same_rows(store, "years", {}, [2022, 2023])
+    assert check["same"], check
+    got = as_json(store.query(load_catalog()["years"].bind({}, [2022, 2023])))
+    documents = {b["fiscalYear"]["value"]: b["documents"]["value"] for b in got["results"]["bindings"]}
+    assert documents == {"2022": "1", "2023": "2"}
