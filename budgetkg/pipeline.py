@@ -14,13 +14,11 @@ by a few documents whatever the size of the corpus.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from importlib import resources
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from budgetkg.documents import (
     TABLE_SUFFIXES,
@@ -38,6 +36,9 @@ from budgetkg.loader.provenance import SourceInfo
 from budgetkg.loader.rdf_files import rdf_file
 from budgetkg.store import N_TRIPLES, Store
 from budgetkg.store.journal import Adding, Entry, LoadJournal
+
+if TYPE_CHECKING:
+    from budgetkg.ontology_graph import OntologyLoad
 
 __all__ = [
     "TABLE_SUFFIXES", "DocumentResult", "LoadSummary", "default_workers", "expand_paths", "load_corpus",
@@ -96,42 +97,23 @@ class LoadSummary:
 
 
 def load_ontology(store: Store, *, base: str) -> DocumentResult:
-    """(Re)load the ontology and concept schemes into their named graph.
+    """(Re)load the ontology and concept schemes into their named graph
+    (``budgetkg.ontology_graph.load``).
 
     The graph is ``rdf.ontology_graph()``: the package's Turtle files
-    (``model.ONTOLOGY_FILES``), here parsed by the store's engine (a few ms; rdflib's
-    parser took a quarter of a seed load). Whether they changed is told by their bytes,
-    so an unchanged ontology costs a hash (tests/test_pipeline.py checks both give the
-    same graph)."""
-    import pyoxigraph as ox
+    (``budgetkg.ontology.ONTOLOGY_FILES``), here parsed by the store's engine (a few ms;
+    rdflib's parser took a quarter of a seed load). Whether they changed is told by
+    their bytes, so an unchanged ontology costs a hash (tests/test_pipeline.py checks
+    both give the same graph)."""
+    from budgetkg.ontology_graph import load
 
-    from budgetkg.loader.model import ONTOLOGY_FILES, ontology_graph_name
+    return ontology_result(load(store, base=base))
 
-    started = time.perf_counter()
-    name = str(ontology_graph_name(base))
-    pkg = resources.files("budgetkg.ontology")
-    files = [(f, (pkg / f).read_bytes()) for f in ONTOLOGY_FILES]
-    digest = hashlib.sha256(b"ontology turtle files 1\0")
-    for f, data in files:
-        digest.update(f.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
-    sha = digest.hexdigest()
-    journal = LoadJournal.of(store)
-    if journal.graph_hashes.get(name) == sha and store.has_graph(name):
-        # Unchanged: leave the store (and its version, hence caches and dumps) alone.
-        count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}",
-                            default_graph_union=False)
-        return DocumentResult("ontology", sha, name, triples=int(next(iter(count))["n"].value), action="unchanged",
-                              seconds={"store": time.perf_counter() - started})
-    try:
-        # (rdflib's base for each file was file:///NAME: the same relative IRIs)
-        triples = [q.triple for f, data in files
-                   for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=f"file:///{f}")]
-    except SyntaxError as exc:
-        raise ValueError(f"the package's ontology does not parse: {exc}") from None
-    count = store.replace_graph(name, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), N_TRIPLES)
-    journal.record_graph(name, sha)
-    return DocumentResult("ontology", sha, name, triples=count, action="loaded",
-                          seconds={"store": time.perf_counter() - started})
+
+def ontology_result(done: OntologyLoad) -> DocumentResult:
+    """What ``budgetkg.ontology_graph.load`` did, as a ``DocumentResult``."""
+    return DocumentResult("ontology", done.sha256, done.graph, triples=done.triples, action=done.action,  # type: ignore[arg-type]
+                          seconds={"store": done.seconds})
 
 
 def load_rdf_file(store: Store, path: Path) -> DocumentResult:

@@ -12,11 +12,11 @@ from importlib import resources
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from budgetkg.ontology import ONTOLOGY_FILES, SHAPES_FILE
+
 from .iris import DEFAULT_BASE, ontology_graph_iri
 from .namespaces import bind_prefixes
 
-ONTOLOGY_FILES: tuple[str, ...] = ("budgetkg.ttl", "concepts.ttl", "frameworks.ttl")
-SHAPES_FILE = "shapes.ttl"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
