@@ -325,7 +325,8 @@ class _Writing:
     """``store_document`` of one result with its write to the store started early:
     ``process_document`` calls ``start`` once the N-Triples are made, before validation,
     and the graph is loaded in a thread meanwhile (pyoxigraph lets the interpreter run;
-    the write waits on the disk; the dump's member, if ``member``, is made there too).
+    the write waits on the disk; the dump's member, if ``member``, is made in a second
+    thread beside it).
     ``result`` then records the document with its findings: the journal's steps and
     files are those of ``store_document`` (``LoadJournal.add``)."""
 
@@ -342,31 +343,49 @@ class _Writing:
         self._res, self._t = res, time.perf_counter()
         self._thread = threading.Thread(target=self._add, name="budgetkg-write", daemon=True)
         self._thread.start()
+        if self.member:
+            # The dump's member beside the write, not after it: the write mostly waits on
+            # the disk, the member is CPU (pyoxigraph and zlib let the interpreter run).
+            self._member_thread = threading.Thread(target=self._member, name="budgetkg-member", daemon=True)
+            self._member_thread.start()
         self.started = True
 
     def _add(self) -> None:
         try:
             self._adding = _add(self.store, self.journal, self.path, self._res)
-            res = self._res
-            if self.member and self._adding.action != "unchanged":
-                from budgetkg.store.dumps import member_of
-
-                assert res.ntriples is not None and res.graph is not None
-                res.member = member_of(res.ntriples, res.graph)
         except BaseException as exc:  # raised in the loader's thread by result()
             self._error = exc
 
+    def _member(self) -> None:
+        from budgetkg.store.dumps import member_of
+
+        res = self._res
+        try:
+            assert res.ntriples is not None and res.graph is not None
+            self._made = member_of(res.ntriples, res.graph)
+        except BaseException as exc:  # raised in the loader's thread by result()
+            self._member_error = exc
+
+    _member_thread: Any = None
+    _made: tuple[bytes, int] | None = None
+    _member_error: BaseException | None = None
+
     def wait(self) -> None:
         """Let a started write end (what it raised is dropped: the caller is raising)."""
-        if self._thread is not None:
-            self._thread.join()
+        for thread in (self._thread, self._member_thread):
+            if thread is not None:
+                thread.join()
 
     def result(self) -> DocumentResult:
         """The result (validated by then), written and recorded; raises what the write raised."""
-        self._thread.join()
+        self.wait()
         if self._error is not None:
             raise self._error
+        if self._member_error is not None:
+            raise self._member_error
         assert self._adding is not None
+        if self._adding.action != "unchanged":  # (else the dump keeps the member it has)
+            self._res.member = self._made
         return _complete(self.store, self.journal, self._res, self._adding, self._t)
 
 

@@ -106,3 +106,37 @@ def test_a_failed_validation_waits_for_the_write(tmp_path, seed_path, monkeypatc
         assert not [t for t in threading.enumerate() if t.name == "budgetkg-write"]
         assert "undid" in (LoadJournal(tmp_path / "data").recover(store) or "")
         assert store.graphs() == []
+
+
+def test_the_dump_member_is_made_while_the_store_is_written(tmp_path, seed_path, monkeypatch):
+    """The write waits on the disk, the dump's member is CPU: made beside it, not after.
+    (The write waits, in vain if the member came after it, for the member to begin.) The
+    member kept is the one the sequential path makes."""
+    from budgetkg.store import dumps
+
+    begun = threading.Event()
+    real_member, real_bulk = dumps.member_of, OxigraphStore.add_graph_bulk
+    made = []
+
+    def member(ntriples, graph):
+        begun.set()
+        made.append(real_member(ntriples, graph))
+        return made[-1]
+
+    def bulk(self, graph_iri, data, media_type="application/n-triples"):
+        seen.append(begun.wait(5))
+        return real_bulk(self, graph_iri, data, media_type)
+
+    monkeypatch.setattr(dumps, "member_of", member)
+    monkeypatch.setattr(OxigraphStore, "add_graph_bulk", bulk)
+    seen: list[bool] = []
+    with OxigraphStore(tmp_path / "data") as store:
+        summary = pipeline.load_corpus(store, [seed_path], base=BASE, workers=0)
+    assert summary.loaded == 1 and seen == [True] and len(made) == 1
+    sequential = tmp_path / "sequential"
+    monkeypatch.setattr(dumps, "member_of", real_member)
+    monkeypatch.setattr(OxigraphStore, "add_graph_bulk", real_bulk)
+    with OxigraphStore(sequential) as store:  # --strict: validated, then written with the worker's member
+        pipeline.load_corpus(store, [seed_path], base=BASE, workers=0, strict=True)
+    members = lambda d: sorted(p.read_bytes() for p in (d / "dumps" / "members").glob("*.nq.gz"))  # noqa: E731
+    assert members(tmp_path / "data") == members(sequential) == [made[0][0]]
