@@ -310,7 +310,8 @@ def _fill(message: Literal, values: dict[str, object], focus: object) -> Literal
 
 
 @lru_cache(maxsize=1)
-def _ontology_ntriples() -> bytes:
+def ontology_ntriples() -> bytes:
+    """The ontology graph as N-Triples (for the SPARQL checks' store), made once."""
     from .memgraph import ntriples
     from .model import cached_ontology_graph
 
@@ -322,5 +323,5 @@ def check_store(data_ntriples: bytes) -> ox.Store:
     store = ox.Store()
     # lenient: no IRI re-validation; both were written by an RDF serializer
     store.load(data_ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    store.load(_ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    store.load(ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     return store
