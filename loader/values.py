@@ -346,9 +346,49 @@ def _reads_whole(unit: str) -> bool:
     return True
 
 
-_PLAIN_UNITS = frozenset(
-    u for u in ["%", "‰", *(mag + g + unit for mag in ("", "百万", "千万", "万", "亿", "千", "百")
-                            for g in ("", "个") for unit in _BASE_UNITS)] if _reads_whole(u))
+def plain_units_key() -> str:
+    """What ``_PLAIN_UNITS`` is computed from: this module's source (the units, ``_QTY``,
+    ``_reads_whole``) and the Unicode data NFKC folds by."""
+    from hashlib import sha256
+    from pathlib import Path
+
+    return sha256(Path(__file__).read_bytes() + b"\0" + unicodedata.unidata_version.encode()).hexdigest()
+
+
+def compute_plain_units() -> frozenset[str]:
+    return frozenset(
+        u for u in ["%", "‰", *(mag + g + unit for mag in ("", "百万", "千万", "万", "亿", "千", "百")
+                                for g in ("", "个") for unit in _BASE_UNITS)] if _reads_whole(u))
+
+
+def _plain_units() -> frozenset[str]:
+    """``compute_plain_units()`` (~3,000 matches of ``_QTY``: ~20 ms of every process that
+    reads a table), as ``plain_units.py`` holds it when made from this very source."""
+    try:
+        from . import plain_units
+
+        if plain_units.KEY == plain_units_key():
+            return plain_units.UNITS
+    except (ImportError, AttributeError, OSError):  # none, or no source to hash: computed
+        pass
+    return compute_plain_units()
+
+
+def write_plain_units() -> None:
+    """Make ``plain_units.py`` again (after a change to this module):
+    ``python -P -c 'from budgetkg.loader.values import write_plain_units; write_plain_units()'``."""
+    from pathlib import Path
+
+    from . import plain_units
+
+    path = Path(plain_units.__file__)
+    text = path.read_text(encoding="utf-8")
+    units = "".join(f"    {u!r},\n" for u in sorted(compute_plain_units()))
+    path.write_text(f"{text[: text.index('KEY = ')]}KEY = {plain_units_key()!r}\n"
+                    f"UNITS: frozenset[str] = frozenset({{\n{units}}})\n", encoding="utf-8")
+
+
+_PLAIN_UNITS = _plain_units()
 # The number, then the rest of the cell, which must be "" or a unit of the set (no unit
 # has a digit or a dot, so the number here is the one _QTY reads). Digits are bounded:
 # absurd runs go to the general path, which reports them.
