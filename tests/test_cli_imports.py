@@ -47,6 +47,7 @@ def test_load_imports_no_service_pdf_or_office_library(tmp_path, seed_path, vali
     # the other commands' modules are imported only when they run
     assert not {f"budgetkg.commands.{c}" for c in ("serve", "query", "generate", "publish", "parse")} & mods
     assert "tqdm" not in mods  # stderr is no terminal here: no progress bar to draw
+    assert "tomllib" not in mods  # no config file given: none to parse
     # one file: processed in this process, no pool of workers started
     assert "concurrent.futures.process" not in mods
     # validation is the set-based engine's (loader/shacl_core.py): pySHACL only for shapes
