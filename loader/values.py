@@ -154,7 +154,8 @@ _BASE_UNITS = (
     "处 块 篇 卷 盒 包 种 类 支 只 棵 株 头 匹 组 队 床 届 轮 门 节 课 元 个 字 首 集 幅 枚 根 层 岗 笔 单 "
     "宗 例 分 秒 倍 吨 亩 米 克 册次 期次"
 ).split()
-_UNIT_ALT = "|".join(sorted(set(_BASE_UNITS), key=len, reverse=True))
+# (longest first; then in a fixed order, so the pattern is the same text in every process)
+_UNIT_ALT = "|".join(sorted(set(_BASE_UNITS), key=lambda u: (-len(u), u)))
 _MAG = "(?:百万|千万|万|亿|千|百)"
 # Words that follow a number but are not its unit: comparators and conjunctions.
 _NOT_UNIT = "以上|以下|以内|之内|左右|上下|余|多|或|及|和|与|内|前|后|达|的|至|到"
