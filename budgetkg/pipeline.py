@@ -337,18 +337,23 @@ class _Writing:
         self._adding: Adding | None = None
         self._error: BaseException | None = None
 
-    def start(self, res: DocumentResult) -> None:
+    def start(self, res: DocumentResult) -> Callable[[], Any] | None:
+        """Start writing; returns what gives validation its SPARQL checks' store, if the
+        member's in-memory store is to be it (``sparql_store``)."""
         import threading
 
         self._res, self._t = res, time.perf_counter()
         self._thread = threading.Thread(target=self._add, name="budgetkg-write", daemon=True)
         self._thread.start()
-        if self.member:
-            # The dump's member beside the write, not after it: the write mostly waits on
-            # the disk, the member is CPU (pyoxigraph and zlib let the interpreter run).
-            self._member_thread = threading.Thread(target=self._member, name="budgetkg-member", daemon=True)
-            self._member_thread.start()
         self.started = True
+        if not self.member:
+            return None
+        # The dump's member beside the write, not after it: the write mostly waits on
+        # the disk, the member is CPU (pyoxigraph and zlib let the interpreter run).
+        self._scratch_ready = threading.Event()
+        self._member_thread = threading.Thread(target=self._member, name="budgetkg-member", daemon=True)
+        self._member_thread.start()
+        return self.sparql_store
 
     def _add(self) -> None:
         try:
@@ -357,16 +362,36 @@ class _Writing:
             self._error = exc
 
     def _member(self) -> None:
-        from budgetkg.store.dumps import member_of
+        from budgetkg.store.dumps import canonical, compress
 
         res = self._res
         try:
             assert res.ntriples is not None and res.graph is not None
-            self._made = member_of(res.ntriples, res.graph)
+            self._scratch, nquads = canonical(res.ntriples, res.graph)
+            self._scratch_ready.set()
+            self._made = compress(nquads)
         except BaseException as exc:  # raised in the loader's thread by result()
             self._member_error = exc
+        finally:
+            self._scratch_ready.set()
+
+    def sparql_store(self) -> Any:
+        """The member's in-memory store (the document in its graph) made the SPARQL
+        checks' store (``shacl.checks_view``): the data is not parsed a third time.
+        Called by validation once its Core checks are done; waits for the store."""
+        import pyoxigraph as ox
+
+        from budgetkg.loader.shacl import checks_view
+
+        self._scratch_ready.wait()
+        if self._scratch is None:
+            assert self._member_error is not None
+            raise self._member_error
+        assert self._res.graph is not None
+        return checks_view(self._scratch, ox.NamedNode(self._res.graph))
 
     _member_thread: Any = None
+    _scratch: Any = None
     _made: tuple[bytes, int] | None = None
     _member_error: BaseException | None = None
 

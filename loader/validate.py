@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 from typing import Literal as TypingLiteral
 
@@ -129,7 +130,7 @@ def _short_message(f: Finding) -> str:
 
 def validate_graph(
     data: Graph, *, lang: str = "en", ntriples: bytes | None = None, copy: bool = True,
-    shapes: Graph | None = None,
+    shapes: Graph | None = None, sparql_store: Callable[[], Any] | None = None,
 ) -> ValidationResult:
     """Validate ``data`` (one document's graph, or any budgetkg graph) against the shapes.
 
@@ -138,25 +139,29 @@ def validate_graph(
     serializing it again for the SPARQL checks). ``copy=False`` mixes the ontology into
     ``data`` itself instead of a copy: faster, for callers that throw the graph away.
     ``shapes``: other shapes than ``ontology/shapes.ttl`` (tests; planned on each call).
-    How the checks are split (set-based Core here, SHACL-SPARQL on pyoxigraph, the rest
+    ``sparql_store``: gives the store the SPARQL checks query (``shacl.checks_view``),
+    called once the Core checks are done, when the caller has the data in one already;
+    otherwise it is made here (``shacl.check_store``). How the checks are split (set-based Core here, SHACL-SPARQL on pyoxigraph, the rest
     pySHACL): ``shacl.py``.
     """
     with gc_paused():  # many small sets and tuples, no cycles: see gc_pause.py
         if shapes is None:
-            return _validate(data, lang, ntriples, copy, cached_plan(), cached_shapes_graph())
-        return _validate(data, lang, ntriples, copy, make_plan(shapes), shapes)
+            return _validate(data, lang, ntriples, copy, cached_plan(), cached_shapes_graph(), sparql_store)
+        return _validate(data, lang, ntriples, copy, make_plan(shapes), shapes, sparql_store)
 
 
 def _validate(data: Graph, lang: str, ntriples: bytes | None, copy: bool, plan: Plan,
-              shapes: Graph) -> ValidationResult:
+              shapes: Graph, sparql_store: Callable[[], Any] | None = None) -> ValidationResult:
     ontology = cached_ontology_graph()
     checking = None
-    if plan.checks:
+    if plan.checks and sparql_store is not None:
+        checking = sparql_store
+    elif plan.checks:
         if ntriples is None:
             ntriples = to_ntriples(data)
         # The SPARQL checks' store is filled in a thread while the Core checks run:
         # pyoxigraph parses and indexes with the interpreter free.
-        checking = _Filling(ntriples)
+        checking = _Filling(ntriples).store
     # SHACL Core, set-based, over the data and the ontology (pySHACL validates the two
     # mixed: the level-2 check follows skos:broader of the concept schemes).
     run = Run(Triples((data, ontology)))
@@ -175,7 +180,7 @@ def _validate(data: Graph, lang: str, ntriples: bytes | None, copy: bool, plan: 
     assert report_node is not None
     core_conforms = write_results(report, report_node, found, Messages(shapes, data), data)
     if checking is not None:
-        sparql_conforms = run_checks(checking.store(), plan.checks, report)
+        sparql_conforms = run_checks(checking(), plan.checks, report)
     else:
         sparql_conforms = True
     conforms = conforms and core_conforms and sparql_conforms
