@@ -441,3 +441,22 @@ def test_recording_a_document_writes_its_own_line_not_the_whole_list(tmp_path):
         j._commit(Entry(f"/d/{i}.txt", f"{i:064x}", f"urn:g:{i}", 1, i))
     assert (tmp_path / DOCUMENTS_FILE).exists()  # folded into the list at least once
     assert LoadJournal(tmp_path).entries == j.entries and len(j.entries) == 41
+
+
+@pytest.mark.parametrize("base", [BASE, "http://example.org/kg#", "urn:x:/"])
+def test_the_light_ontology_loader_names_the_graph_as_the_iris_do(base):
+    from budgetkg.loader.iris import ontology_graph_iri
+    from budgetkg.ontology_graph import graph_name
+
+    assert graph_name(base) == str(ontology_graph_iri(base))
+
+
+@pytest.mark.parametrize("base", ["relative/", "http://example.org/no-slash", "", "urn:x:"])
+def test_the_light_ontology_loader_refuses_the_bases_the_iris_refuse(base):
+    from budgetkg.loader.iris import ontology_graph_iri
+    from budgetkg.ontology_graph import graph_name
+
+    with pytest.raises(ValueError):
+        ontology_graph_iri(base)
+    with pytest.raises(ValueError):
+        graph_name(base)
