@@ -141,8 +141,8 @@ def validate_graph(
     ``shapes``: other shapes than ``ontology/shapes.ttl`` (tests; planned on each call).
     ``sparql_store``: gives the store the SPARQL checks query (``shacl.checks_view``),
     called once the Core checks are done, when the caller has the data in one already;
-    otherwise it is made here (``shacl.check_store``). How the checks are split (set-based Core here, SHACL-SPARQL on pyoxigraph, the rest
-    pySHACL): ``shacl.py``.
+    otherwise it is made here (``shacl.check_store``). How the checks are split
+    (set-based Core here, SHACL-SPARQL on pyoxigraph, the rest pySHACL): ``shacl.py``.
     """
     with gc_paused():  # many small sets and tuples, no cycles: see gc_pause.py
         if shapes is None:
