@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from budgetkg.loader.provenance import SourceInfo, read_sidecar
 from budgetkg.loader.records import Problem
@@ -120,7 +120,7 @@ def process_document(
     source: SourceInfo | None = None,
     publish_contacts: bool = False,
     dump_member: bool = False,
-    on_serialized: Callable[[DocumentResult], None] | None = None,
+    on_serialized: Callable[[DocumentResult], Callable[[], Any] | None] | None = None,
 ) -> DocumentResult:
     """Parse, convert, serialize and (unless told not to) SHACL-validate one table file.
 
@@ -133,7 +133,8 @@ def process_document(
     from (None: its sidecar ``FILE.source.json``, if any). ``publish_contacts``: the setting
     of that name (personal contact fields into the RDF). ``on_serialized``: called with the
     result once its N-Triples (and member) are made, before validation (the loader starts
-    writing the store then; it must not touch ``validation``). Never raises for bad content
+    writing the store then; it must not touch ``validation``); what it returns, if not None,
+    gives validation its SPARQL checks' store (``validate_graph``'s ``sparql_store``). Never raises for bad content
     (the result says what went wrong). Memory: one document's records, graph and N-Triples.
     """
     from budgetkg.loader import rdf
@@ -176,13 +177,14 @@ def process_document(
         out.rdf = graph
     t2 = clock()
     out.seconds = {"parse": t1 - t0, "convert": t2 - t1}
+    sparql_store = None
     if on_serialized is not None and out.ntriples is not None:
-        on_serialized(out)
+        sparql_store = on_serialized(out)
     if validate:
         from budgetkg.loader.validate import validate_graph
 
         # copy=False (the graph thrown away afterwards) lets the ontology go into it.
-        result = validate_graph(graph, lang=lang, ntriples=ntriples, copy=keep_graph)
+        result = validate_graph(graph, lang=lang, ntriples=ntriples, copy=keep_graph, sparql_store=sparql_store)
         if not keep_report:
             result.report = None  # large, and not needed to report or decide
         out.validation = result

@@ -14,13 +14,11 @@ by a few documents whatever the size of the corpus.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from importlib import resources
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from budgetkg.documents import (
     TABLE_SUFFIXES,
@@ -38,6 +36,9 @@ from budgetkg.loader.provenance import SourceInfo
 from budgetkg.loader.rdf_files import rdf_file
 from budgetkg.store import N_TRIPLES, Store
 from budgetkg.store.journal import Adding, Entry, LoadJournal
+
+if TYPE_CHECKING:
+    from budgetkg.ontology_graph import OntologyLoad
 
 __all__ = [
     "TABLE_SUFFIXES", "DocumentResult", "LoadSummary", "default_workers", "expand_paths", "load_corpus",
@@ -96,42 +97,23 @@ class LoadSummary:
 
 
 def load_ontology(store: Store, *, base: str) -> DocumentResult:
-    """(Re)load the ontology and concept schemes into their named graph.
+    """(Re)load the ontology and concept schemes into their named graph
+    (``budgetkg.ontology_graph.load``).
 
     The graph is ``rdf.ontology_graph()``: the package's Turtle files
-    (``model.ONTOLOGY_FILES``), here parsed by the store's engine (a few ms; rdflib's
-    parser took a quarter of a seed load). Whether they changed is told by their bytes,
-    so an unchanged ontology costs a hash (tests/test_pipeline.py checks both give the
-    same graph)."""
-    import pyoxigraph as ox
+    (``budgetkg.ontology.ONTOLOGY_FILES``), here parsed by the store's engine (a few ms;
+    rdflib's parser took a quarter of a seed load). Whether they changed is told by
+    their bytes, so an unchanged ontology costs a hash (tests/test_pipeline.py checks
+    both give the same graph)."""
+    from budgetkg.ontology_graph import load
 
-    from budgetkg.loader.model import ONTOLOGY_FILES, ontology_graph_name
+    return ontology_result(load(store, base=base))
 
-    started = time.perf_counter()
-    name = str(ontology_graph_name(base))
-    pkg = resources.files("budgetkg.ontology")
-    files = [(f, (pkg / f).read_bytes()) for f in ONTOLOGY_FILES]
-    digest = hashlib.sha256(b"ontology turtle files 1\0")
-    for f, data in files:
-        digest.update(f.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
-    sha = digest.hexdigest()
-    journal = LoadJournal.of(store)
-    if journal.graph_hashes.get(name) == sha and store.has_graph(name):
-        # Unchanged: leave the store (and its version, hence caches and dumps) alone.
-        count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}",
-                            default_graph_union=False)
-        return DocumentResult("ontology", sha, name, triples=int(next(iter(count))["n"].value), action="unchanged",
-                              seconds={"store": time.perf_counter() - started})
-    try:
-        # (rdflib's base for each file was file:///NAME: the same relative IRIs)
-        triples = [q.triple for f, data in files
-                   for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=f"file:///{f}")]
-    except SyntaxError as exc:
-        raise ValueError(f"the package's ontology does not parse: {exc}") from None
-    count = store.replace_graph(name, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), N_TRIPLES)
-    journal.record_graph(name, sha)
-    return DocumentResult("ontology", sha, name, triples=count, action="loaded",
-                          seconds={"store": time.perf_counter() - started})
+
+def ontology_result(done: OntologyLoad) -> DocumentResult:
+    """What ``budgetkg.ontology_graph.load`` did, as a ``DocumentResult``."""
+    return DocumentResult("ontology", done.sha256, done.graph, triples=done.triples, action=done.action,  # type: ignore[arg-type]
+                          seconds={"store": done.seconds})
 
 
 def load_rdf_file(store: Store, path: Path) -> DocumentResult:
@@ -343,7 +325,8 @@ class _Writing:
     """``store_document`` of one result with its write to the store started early:
     ``process_document`` calls ``start`` once the N-Triples are made, before validation,
     and the graph is loaded in a thread meanwhile (pyoxigraph lets the interpreter run;
-    the write waits on the disk; the dump's member, if ``member``, is made there too).
+    the write waits on the disk; the dump's member, if ``member``, is made in a second
+    thread beside it).
     ``result`` then records the document with its findings: the journal's steps and
     files are those of ``store_document`` (``LoadJournal.add``)."""
 
@@ -354,37 +337,80 @@ class _Writing:
         self._adding: Adding | None = None
         self._error: BaseException | None = None
 
-    def start(self, res: DocumentResult) -> None:
+    def start(self, res: DocumentResult) -> Callable[[], Any] | None:
+        """Start writing; returns what gives validation its SPARQL checks' store, if the
+        member's in-memory store is to be it (``sparql_store``)."""
         import threading
 
         self._res, self._t = res, time.perf_counter()
         self._thread = threading.Thread(target=self._add, name="budgetkg-write", daemon=True)
         self._thread.start()
         self.started = True
+        if not self.member:
+            return None
+        # The dump's member beside the write, not after it: the write mostly waits on
+        # the disk, the member is CPU (pyoxigraph and zlib let the interpreter run).
+        self._scratch_ready = threading.Event()
+        self._member_thread = threading.Thread(target=self._member, name="budgetkg-member", daemon=True)
+        self._member_thread.start()
+        return self.sparql_store
 
     def _add(self) -> None:
         try:
             self._adding = _add(self.store, self.journal, self.path, self._res)
-            res = self._res
-            if self.member and self._adding.action != "unchanged":
-                from budgetkg.store.dumps import member_of
-
-                assert res.ntriples is not None and res.graph is not None
-                res.member = member_of(res.ntriples, res.graph)
         except BaseException as exc:  # raised in the loader's thread by result()
             self._error = exc
 
+    def _member(self) -> None:
+        from budgetkg.store.dumps import canonical, compress
+
+        res = self._res
+        try:
+            assert res.ntriples is not None and res.graph is not None
+            self._scratch, nquads = canonical(res.ntriples, res.graph)
+            self._scratch_ready.set()
+            self._made = compress(nquads)
+        except BaseException as exc:  # raised in the loader's thread by result()
+            self._member_error = exc
+        finally:
+            self._scratch_ready.set()
+
+    def sparql_store(self) -> Any:
+        """The member's in-memory store (the document in its graph) made the SPARQL
+        checks' store (``shacl.checks_view``): the data is not parsed a third time.
+        Called by validation once its Core checks are done; waits for the store."""
+        import pyoxigraph as ox
+
+        from budgetkg.loader.shacl import checks_view
+
+        self._scratch_ready.wait()
+        if self._scratch is None:
+            assert self._member_error is not None
+            raise self._member_error
+        assert self._res.graph is not None
+        return checks_view(self._scratch, ox.NamedNode(self._res.graph))
+
+    _member_thread: Any = None
+    _scratch: Any = None
+    _made: tuple[bytes, int] | None = None
+    _member_error: BaseException | None = None
+
     def wait(self) -> None:
         """Let a started write end (what it raised is dropped: the caller is raising)."""
-        if self._thread is not None:
-            self._thread.join()
+        for thread in (self._thread, self._member_thread):
+            if thread is not None:
+                thread.join()
 
     def result(self) -> DocumentResult:
         """The result (validated by then), written and recorded; raises what the write raised."""
-        self._thread.join()
+        self.wait()
         if self._error is not None:
             raise self._error
+        if self._member_error is not None:
+            raise self._member_error
         assert self._adding is not None
+        if self._adding.action != "unchanged":  # (else the dump keeps the member it has)
+            self._res.member = self._made
         return _complete(self.store, self.journal, self._res, self._adding, self._t)
 
 

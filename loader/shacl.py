@@ -310,7 +310,8 @@ def _fill(message: Literal, values: dict[str, object], focus: object) -> Literal
 
 
 @lru_cache(maxsize=1)
-def _ontology_ntriples() -> bytes:
+def ontology_ntriples() -> bytes:
+    """The ontology graph as N-Triples (for the SPARQL checks' store), made once."""
     from .memgraph import ntriples
     from .model import cached_ontology_graph
 
@@ -322,5 +323,26 @@ def check_store(data_ntriples: bytes) -> ox.Store:
     store = ox.Store()
     # lenient: no IRI re-validation; both were written by an RDF serializer
     store.load(data_ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    store.load(_ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    store.load(ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     return store
+
+
+class GraphChecks:
+    """One graph of a store read as the default graph (what ``run_checks`` and
+    ``focus_nodes`` query)."""
+
+    def __init__(self, store: ox.Store, graph: ox.NamedNode) -> None:
+        self.store, self.graph = store, graph
+
+    def query(self, sparql: str, **kwargs: object) -> object:
+        return self.store.query(sparql, default_graph=self.graph, **kwargs)  # type: ignore[arg-type]
+
+
+def checks_view(scratch: ox.Store, graph: ox.NamedNode) -> GraphChecks:
+    """The SPARQL checks' store made from an in-memory store that holds the data in
+    ``graph`` (the loader's, made for the dump's member): the ontology added to that
+    graph, read as the default graph. The same triples as ``check_store``'s default
+    graph, without parsing the data again (tests/test_validate_overlap.py: the same
+    results, in the same order)."""
+    scratch.load(ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+    return GraphChecks(scratch, graph)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any
 from typing import Literal as TypingLiteral
 
 from rdflib import Graph, Literal, Node, URIRef
@@ -22,7 +24,7 @@ from .gc_pause import gc_paused
 from .memgraph import ntriples as to_ntriples
 from .model import cached_ontology_graph, cached_shapes_graph
 from .namespaces import BKG
-from .shacl import Plan, cached_plan, check_store, run_checks
+from .shacl import Plan, cached_plan, check_store, ontology_ntriples, run_checks
 from .shacl import plan as make_plan
 from .shacl_data import Run, Triples, focus_nodes
 from .shacl_report import Messages, new_report, write_results
@@ -128,7 +130,7 @@ def _short_message(f: Finding) -> str:
 
 def validate_graph(
     data: Graph, *, lang: str = "en", ntriples: bytes | None = None, copy: bool = True,
-    shapes: Graph | None = None,
+    shapes: Graph | None = None, sparql_store: Callable[[], Any] | None = None,
 ) -> ValidationResult:
     """Validate ``data`` (one document's graph, or any budgetkg graph) against the shapes.
 
@@ -137,18 +139,29 @@ def validate_graph(
     serializing it again for the SPARQL checks). ``copy=False`` mixes the ontology into
     ``data`` itself instead of a copy: faster, for callers that throw the graph away.
     ``shapes``: other shapes than ``ontology/shapes.ttl`` (tests; planned on each call).
-    How the checks are split (set-based Core here, SHACL-SPARQL on pyoxigraph, the rest
-    pySHACL): ``shacl.py``.
+    ``sparql_store``: gives the store the SPARQL checks query (``shacl.checks_view``),
+    called once the Core checks are done, when the caller has the data in one already;
+    otherwise it is made here (``shacl.check_store``). How the checks are split
+    (set-based Core here, SHACL-SPARQL on pyoxigraph, the rest pySHACL): ``shacl.py``.
     """
     with gc_paused():  # many small sets and tuples, no cycles: see gc_pause.py
         if shapes is None:
-            return _validate(data, lang, ntriples, copy, cached_plan(), cached_shapes_graph())
-        return _validate(data, lang, ntriples, copy, make_plan(shapes), shapes)
+            return _validate(data, lang, ntriples, copy, cached_plan(), cached_shapes_graph(), sparql_store)
+        return _validate(data, lang, ntriples, copy, make_plan(shapes), shapes, sparql_store)
 
 
 def _validate(data: Graph, lang: str, ntriples: bytes | None, copy: bool, plan: Plan,
-              shapes: Graph) -> ValidationResult:
+              shapes: Graph, sparql_store: Callable[[], Any] | None = None) -> ValidationResult:
     ontology = cached_ontology_graph()
+    checking = None
+    if plan.checks and sparql_store is not None:
+        checking = sparql_store
+    elif plan.checks:
+        if ntriples is None:
+            ntriples = to_ntriples(data)
+        # The SPARQL checks' store is filled in a thread while the Core checks run:
+        # pyoxigraph parses and indexes with the interpreter free.
+        checking = _Filling(ntriples).store
     # SHACL Core, set-based, over the data and the ontology (pySHACL validates the two
     # mixed: the level-2 check follows skos:broader of the concept schemes).
     run = Run(Triples((data, ontology)))
@@ -166,15 +179,39 @@ def _validate(data: Graph, lang: str, ntriples: bytes | None, copy: bool, plan: 
     report_node = report.value(None, RDF.type, SH.ValidationReport)
     assert report_node is not None
     core_conforms = write_results(report, report_node, found, Messages(shapes, data), data)
-    if plan.checks:
-        if ntriples is None:
-            ntriples = to_ntriples(data)
-        sparql_conforms = run_checks(check_store(ntriples), plan.checks, report)
+    if checking is not None:
+        sparql_conforms = run_checks(checking(), plan.checks, report)
     else:
         sparql_conforms = True
     conforms = conforms and core_conforms and sparql_conforms
     report.set((report_node, SH.conforms, Literal(conforms)))
     return ValidationResult(conforms, report, _findings(data, report, lang))
+
+
+class _Filling:
+    """``check_store(ntriples)`` in a thread; ``store()`` waits for it (raises what it raised)."""
+
+    def __init__(self, ntriples: bytes) -> None:
+        import threading
+
+        ontology_ntriples()  # (the cached part, made here: Python, not worth a thread)
+        self._result: object = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._fill, args=(ntriples,), name="budgetkg-check-store",
+                                        daemon=True)
+        self._thread.start()
+
+    def _fill(self, ntriples: bytes) -> None:
+        try:
+            self._result = check_store(ntriples)
+        except BaseException as exc:  # raised by store()
+            self._error = exc
+
+    def store(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 def _pyshacl(data: Graph, ontology: Graph, core: Graph, copy: bool) -> tuple[Graph, bool]:

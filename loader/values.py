@@ -154,7 +154,8 @@ _BASE_UNITS = (
     "处 块 篇 卷 盒 包 种 类 支 只 棵 株 头 匹 组 队 床 届 轮 门 节 课 元 个 字 首 集 幅 枚 根 层 岗 笔 单 "
     "宗 例 分 秒 倍 吨 亩 米 克 册次 期次"
 ).split()
-_UNIT_ALT = "|".join(sorted(set(_BASE_UNITS), key=len, reverse=True))
+# (longest first; then in a fixed order, so the pattern is the same text in every process)
+_UNIT_ALT = "|".join(sorted(set(_BASE_UNITS), key=lambda u: (-len(u), u)))
 _MAG = "(?:百万|千万|万|亿|千|百)"
 # Words that follow a number but are not its unit: comparators and conjunctions.
 _NOT_UNIT = "以上|以下|以内|之内|左右|上下|余|多|或|及|和|与|内|前|后|达|的|至|到"
@@ -346,9 +347,49 @@ def _reads_whole(unit: str) -> bool:
     return True
 
 
-_PLAIN_UNITS = frozenset(
-    u for u in ["%", "‰", *(mag + g + unit for mag in ("", "百万", "千万", "万", "亿", "千", "百")
-                            for g in ("", "个") for unit in _BASE_UNITS)] if _reads_whole(u))
+def plain_units_key() -> str:
+    """What ``_PLAIN_UNITS`` is computed from: this module's source (the units, ``_QTY``,
+    ``_reads_whole``) and the Unicode data NFKC folds by."""
+    from hashlib import sha256
+    from pathlib import Path
+
+    return sha256(Path(__file__).read_bytes() + b"\0" + unicodedata.unidata_version.encode()).hexdigest()
+
+
+def compute_plain_units() -> frozenset[str]:
+    return frozenset(
+        u for u in ["%", "‰", *(mag + g + unit for mag in ("", "百万", "千万", "万", "亿", "千", "百")
+                                for g in ("", "个") for unit in _BASE_UNITS)] if _reads_whole(u))
+
+
+def _plain_units() -> frozenset[str]:
+    """``compute_plain_units()`` (~3,000 matches of ``_QTY``: ~20 ms of every process that
+    reads a table), as ``plain_units.py`` holds it when made from this very source."""
+    try:
+        from . import plain_units
+
+        if plain_units.KEY == plain_units_key():
+            return plain_units.UNITS
+    except (ImportError, AttributeError, OSError):  # none, or no source to hash: computed
+        pass
+    return compute_plain_units()
+
+
+def write_plain_units() -> None:
+    """Make ``plain_units.py`` again (after a change to this module):
+    ``python -P -c 'from budgetkg.loader.values import write_plain_units; write_plain_units()'``."""
+    from pathlib import Path
+
+    from . import plain_units
+
+    path = Path(plain_units.__file__)
+    text = path.read_text(encoding="utf-8")
+    units = "".join(f"    {u!r},\n" for u in sorted(compute_plain_units()))
+    path.write_text(f"{text[: text.index('KEY = ')]}KEY = {plain_units_key()!r}\n"
+                    f"UNITS: frozenset[str] = frozenset({{\n{units}}})\n", encoding="utf-8")
+
+
+_PLAIN_UNITS = _plain_units()
 # The number, then the rest of the cell, which must be "" or a unit of the set (no unit
 # has a digit or a dot, so the number here is the one _QTY reads). Digits are bounded:
 # absurd runs go to the general path, which reports them.

@@ -165,10 +165,20 @@ def member_of(ntriples: bytes, graph: str) -> tuple[bytes, int]:
     ``"5"``): the triples go through an in-memory store of the same engine first, so the
     member says what the endpoint answers. A worker process makes it; the writer of the
     store only copies it (``add_member``)."""
+    return compress(canonical(ntriples, graph)[1])
+
+
+def canonical(ntriples: bytes, graph: str) -> tuple[ox.Store, bytes]:
+    """An in-memory store holding the triples in ``graph``, and its N-Quads: the graph as
+    the store will hold it (see ``member_of``)."""
     node = ox.NamedNode(graph)
     scratch = ox.Store()
     scratch.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
-    nquads = scratch.dump(format=ox.RdfFormat.N_QUADS)
+    return scratch, scratch.dump(format=ox.RdfFormat.N_QUADS)
+
+
+def compress(nquads: bytes) -> tuple[bytes, int]:
+    """The gzip member of ``canonical``'s N-Quads, and its number of quads."""
     # (two lexical forms of one value are one triple in the store: count its lines)
     return gzip.compress(nquads, compresslevel=LEVEL, mtime=0), nquads.count(b"\n")
 

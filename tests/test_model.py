@@ -34,6 +34,8 @@ def test_the_files_parse_as_rdflib_parses_them(names):
     assert isomorphic(ours, theirs)
     assert literals(ours) == literals(theirs)  # lexical forms, datatypes (or none), language tags
     assert set(ours.namespaces()) == set(theirs.namespaces())
+    # filled in one pass (memgraph.graph_of): found by object as by subject
+    assert all(t in set(ours.triples((None, None, t[2]))) for t in ours)
 
 
 def test_a_turtle_error_names_the_file(monkeypatch, tmp_path):

@@ -106,3 +106,66 @@ def test_a_failed_validation_waits_for_the_write(tmp_path, seed_path, monkeypatc
         assert not [t for t in threading.enumerate() if t.name == "budgetkg-write"]
         assert "undid" in (LoadJournal(tmp_path / "data").recover(store) or "")
         assert store.graphs() == []
+
+
+def test_the_dump_member_is_made_while_the_store_is_written(tmp_path, seed_path, monkeypatch):
+    """The write waits on the disk, the dump's member is CPU: made beside it, not after.
+    (The write waits, in vain if the member came after it, for the member to begin.) The
+    member kept is the one the sequential path makes."""
+    from budgetkg.store import dumps
+
+    begun = threading.Event()
+    real_canonical, real_bulk = dumps.canonical, OxigraphStore.add_graph_bulk
+
+    def canonical(ntriples, graph):
+        begun.set()
+        return real_canonical(ntriples, graph)
+
+    def bulk(self, graph_iri, data, media_type="application/n-triples"):
+        seen.append(begun.wait(5))
+        return real_bulk(self, graph_iri, data, media_type)
+
+    monkeypatch.setattr(dumps, "canonical", canonical)
+    monkeypatch.setattr(OxigraphStore, "add_graph_bulk", bulk)
+    seen: list[bool] = []
+    with OxigraphStore(tmp_path / "data") as store:
+        summary = pipeline.load_corpus(store, [seed_path], base=BASE, workers=0)
+    assert summary.loaded == 1 and seen == [True]
+    sequential = tmp_path / "sequential"
+    monkeypatch.setattr(dumps, "canonical", real_canonical)
+    monkeypatch.setattr(OxigraphStore, "add_graph_bulk", real_bulk)
+    with OxigraphStore(sequential) as store:  # --strict: validated, then written with the worker's member
+        strict = pipeline.load_corpus(store, [seed_path], base=BASE, workers=0, strict=True)
+    members = lambda d: sorted(p.read_bytes() for p in (d / "dumps" / "members").glob("*.nq.gz"))  # noqa: E731
+    assert len(members(tmp_path / "data")) == 1 and members(tmp_path / "data") == members(sequential)
+    assert (summary.violations, summary.warnings) == (strict.violations, strict.warnings)
+
+
+def test_validation_queries_the_members_store(tmp_path, seed_path, monkeypatch):
+    """The SPARQL checks run on the in-memory store made for the dump's member (the data
+    not parsed a third time), with the findings of a load that validates on its own."""
+    from budgetkg.loader import shacl
+
+    made = []
+    real_view, real_check_store = shacl.checks_view, validate_module.check_store
+
+    def view(scratch, graph):
+        made.append("view")
+        return real_view(scratch, graph)
+
+    def own(ntriples):
+        made.append("own")
+        return real_check_store(ntriples)
+
+    monkeypatch.setattr(shacl, "checks_view", view)
+    monkeypatch.setattr(validate_module, "check_store", own)
+    findings = []
+    with OxigraphStore(tmp_path / "data") as store:
+        pipeline.load_corpus(store, [seed_path], base=BASE, workers=0,
+                             on_result=lambda path, res: findings.append(res.findings))
+    assert made == ["view"]
+    with OxigraphStore(tmp_path / "strict") as store:  # validated alone, its own store
+        pipeline.load_corpus(store, [seed_path], base=BASE, workers=0, strict=True,
+                             on_result=lambda path, res: findings.append(res.findings))
+    assert made == ["view", "own"]
+    assert findings[0] == findings[1] and len(findings[0]) > 0  # the same, in the same order

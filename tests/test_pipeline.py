@@ -340,6 +340,81 @@ def test_the_ontology_graph_is_the_models_and_an_unchanged_one_is_left_alone(tmp
         assert loaded == expected and blank == len(quads(store)) - len(expected)
 
 
+def _ontology_quads(store: OxigraphStore) -> tuple[set[ox.Quad], int]:
+    """The store's quads without blank nodes (their labels differ from load to load),
+    and the number of those with one."""
+    every = quads(store)
+    named = {q for q in every if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+    return named, len(every) - len(named)
+
+
+def test_a_new_stores_ontology_goes_in_by_the_bulk_loader_as_a_replace_would_write_it(tmp_path, monkeypatch):
+    """Into a new store the ontology is bulk-loaded (no SPARQL update left in RocksDB's
+    memtables for the first document's bulk load to flush); a store that has the graph
+    gets it replaced. Both write the same graph, counted the same."""
+    bulk: list[str] = []
+    real_bulk = OxigraphStore.add_graph_bulk
+
+    def spying(self, graph_iri, data, media_type=N_TRIPLES):
+        bulk.append(graph_iri)
+        return real_bulk(self, graph_iri, data, media_type)
+
+    monkeypatch.setattr(OxigraphStore, "add_graph_bulk", spying)
+    with OxigraphStore(tmp_path / "new") as store:
+        fresh = pipeline.load_ontology(store, base=BASE)
+        name = fresh.graph
+        assert bulk == [name]
+        got = _ontology_quads(store)
+    with OxigraphStore(tmp_path / "old") as store:
+        store.replace_graph(name, "<urn:x> <urn:y> <urn:z> .\n", N_TRIPLES)  # an older ontology graph
+        replaced = pipeline.load_ontology(store, base=BASE)
+        assert bulk == [name]  # replaced, not bulk-loaded over the old triples
+        assert _ontology_quads(store) == got
+    assert fresh.triples == replaced.triples == len(got[0]) + got[1]
+    assert fresh.action == replaced.action == "loaded"
+
+
+def test_the_ontology_has_no_load_time_summaries():
+    """The bulk path writes the ontology's triples as they are; replace_graph would pass
+    them through summaries.complete first, which must leave them alone."""
+    from importlib import resources
+
+    from budgetkg.loader import summaries
+    from budgetkg.ontology import ONTOLOGY_FILES
+
+    pkg = resources.files("budgetkg.ontology")
+    triples = [q.triple for f in ONTOLOGY_FILES
+               for q in ox.parse((pkg / f).read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=f"file:///{f}")]
+    assert len(triples) > 500 and summaries.complete(triples) is triples
+
+
+def test_an_ontology_load_cut_short_is_replaced_whole_at_the_next_load(tmp_path, monkeypatch):
+    """The bulk loader is not atomic: a crash may leave part of the graph. Its hash is
+    recorded only once it is complete, so the next load replaces it (not "unchanged")."""
+    from budgetkg.store import StoreError
+
+    real_bulk = OxigraphStore.add_graph_bulk
+
+    def half_then_crash(self, graph_iri, data, media_type=N_TRIPLES):
+        lines = data.splitlines(keepends=True)
+        real_bulk(self, graph_iri, b"".join(lines[: len(lines) // 2]), media_type)
+        raise StoreError("cannot write the store: killed")
+
+    with OxigraphStore(tmp_path / "clean") as store:
+        clean = pipeline.load_ontology(store, base=BASE)
+        expected = _ontology_quads(store)
+    with OxigraphStore(tmp_path / "cut") as store:
+        monkeypatch.setattr(OxigraphStore, "add_graph_bulk", half_then_crash)
+        with pytest.raises(StoreError):
+            pipeline.load_ontology(store, base=BASE)
+        monkeypatch.setattr(OxigraphStore, "add_graph_bulk", real_bulk)
+        assert 0 < len(quads(store)) < clean.triples  # part of it
+    with OxigraphStore(tmp_path / "cut") as store:  # the next load
+        again = pipeline.load_ontology(store, base=BASE)
+        assert again.action == "loaded" and again.triples == clean.triples
+        assert _ontology_quads(store) == expected
+
+
 def test_recording_a_document_writes_its_own_line_not_the_whole_list(tmp_path):
     # documents.json + documents.log: a commit appends one line (a 10M store holds ~550
     # documents; rewriting the list for each made loading quadratic), the list is written
@@ -366,3 +441,22 @@ def test_recording_a_document_writes_its_own_line_not_the_whole_list(tmp_path):
         j._commit(Entry(f"/d/{i}.txt", f"{i:064x}", f"urn:g:{i}", 1, i))
     assert (tmp_path / DOCUMENTS_FILE).exists()  # folded into the list at least once
     assert LoadJournal(tmp_path).entries == j.entries and len(j.entries) == 41
+
+
+@pytest.mark.parametrize("base", [BASE, "http://example.org/kg#", "urn:x:/"])
+def test_the_light_ontology_loader_names_the_graph_as_the_iris_do(base):
+    from budgetkg.loader.iris import ontology_graph_iri
+    from budgetkg.ontology_graph import graph_name
+
+    assert graph_name(base) == str(ontology_graph_iri(base))
+
+
+@pytest.mark.parametrize("base", ["relative/", "http://example.org/no-slash", "", "urn:x:"])
+def test_the_light_ontology_loader_refuses_the_bases_the_iris_refuse(base):
+    from budgetkg.loader.iris import ontology_graph_iri
+    from budgetkg.ontology_graph import graph_name
+
+    with pytest.raises(ValueError):
+        ontology_graph_iri(base)
+    with pytest.raises(ValueError):
+        graph_name(base)

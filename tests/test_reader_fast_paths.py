@@ -26,6 +26,32 @@ def test_plain_units_include_the_common_ones_and_leave_out_the_tricky_ones() -> 
         assert unit not in values._PLAIN_UNITS, unit
 
 
+def test_the_kept_plain_units_are_current() -> None:
+    """loader/plain_units.py keeps what compute_plain_units() gives, keyed by the source it
+    came from; stale (values.py or its Unicode data changed), the import computes them
+    itself, slower: make it again with values.write_plain_units()."""
+    from budgetkg.loader import plain_units
+
+    assert plain_units.KEY == values.plain_units_key(), "stale: run values.write_plain_units()"
+    assert plain_units.UNITS == values.compute_plain_units()
+    assert values._PLAIN_UNITS is plain_units.UNITS  # the import used them
+
+
+def test_kept_plain_units_of_another_source_are_not_used(monkeypatch) -> None:
+    from budgetkg.loader import plain_units
+
+    monkeypatch.setattr(plain_units, "UNITS", frozenset({"月"}))  # wrong, as a stale file's may be
+    assert values._plain_units() is plain_units.UNITS  # (its key matches: used)
+    monkeypatch.setattr(plain_units, "KEY", "0" * 64)  # made from another values.py
+    assert values._plain_units() == values.compute_plain_units()
+
+
+def test_the_key_of_the_plain_units_follows_the_unicode_data(monkeypatch) -> None:
+    key = values.plain_units_key()
+    monkeypatch.setattr(unicodedata, "unidata_version", "0.0.0")  # NFKC may fold otherwise
+    assert values.plain_units_key() != key
+
+
 def test_every_plain_unit_reads_as_the_general_path_reads_it() -> None:
     units = sorted(values._PLAIN_UNITS) + [""]
     for unit in units:

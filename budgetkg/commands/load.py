@@ -95,7 +95,7 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
 
     try:
         with opening.store() as store, sent:
-            ontology = pipeline.load_ontology(store, base=settings.base_iri).triples
+            ontology = opening.ontology.triples
             status, summary = load_files(store, paths, settings.base_iri, workers=workers,
                                          validate=not no_validate, strict=strict, show_warnings=show_warnings,
                                          sources=sources, publish_contacts=settings.publish_contacts)
@@ -181,27 +181,39 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
 
 
 class _Opening:
-    """``open_store(settings)`` in a thread, started before the loader's modules are
-    imported: creating a RocksDB database waits on some 30 fsyncs (~0.1 s of a seed load),
-    and pyoxigraph lets the interpreter run meanwhile. ``store()`` waits for it and
-    returns the store, or raises what opening raised (``StoreError``)."""
+    """``open_store(settings)`` and the ontology graph loaded into it
+    (``budgetkg.ontology_graph``), in a thread started before the loader's modules are
+    imported: creating a RocksDB database and bulk-loading a graph wait on some 50 fsyncs
+    (~0.1-0.2 s of a seed load), and pyoxigraph lets the interpreter run meanwhile.
+    ``store()`` waits for it and returns the store (``ontology`` then says what was
+    loaded), or raises what opening or loading raised (``StoreError``), the store closed."""
 
     def __init__(self, settings: Any, progress: Any) -> None:
         import threading
 
         self._store: Store | None = None
         self._error: BaseException | None = None
+        self.ontology: Any = None  # budgetkg.ontology_graph.OntologyLoad
         self._thread = threading.Thread(target=self._open, args=(settings, progress),
                                         name="budgetkg-open-store", daemon=True)
         self._thread.start()
 
     def _open(self, settings: Any, progress: Any) -> None:
+        from budgetkg.ontology_graph import load
         from budgetkg.store import open_store
 
         try:
-            self._store = open_store(settings, progress=progress)
+            store = open_store(settings, progress=progress)
         except BaseException as exc:  # handed to the caller of store()
             self._error = exc
+            return
+        try:
+            self.ontology = load(store, base=settings.base_iri)
+        except BaseException as exc:
+            store.close()
+            self._error = exc
+            return
+        self._store = store
 
     def store(self) -> Store:
         self._thread.join()
