@@ -1,6 +1,6 @@
 """`python -m budgetkg …`: the same command line as the `budgetkg` script."""
 
-from budgetkg.script import run
+from budgetkg.cli import main
 
 if __name__ == "__main__":
-    run()
+    main()
