@@ -73,6 +73,9 @@ def rows(results: Any, query: str) -> collections.Counter:
     for m in _GROUP_CONCAT.finditer(query):
         sep = _SEPARATOR.search(m.group(1))
         concat[m.group(2)] = " " if sep is None else (sep.group(1) if sep.group(1) is not None else sep.group(2))
+    for var, sep in list(concat.items()):  # taken over in an outer group: (MAX(?joined) AS ?targets)
+        for m in re.finditer(rf"\b(?:MAX|MIN|SAMPLE)\s*\(\s*\?{var}\s*\)\s*AS\s*\?(\w+)", query, re.IGNORECASE):
+            concat[m.group(1)] = sep
     names = [v.value for v in results.variables]
 
     def cell(name: str, term: Any) -> object:

@@ -223,11 +223,15 @@ def sampled(query: str) -> set[str]:
 
 
 def concatenated(query: str) -> dict[str, str]:
-    """Variables bound by GROUP_CONCAT, and their separators."""
+    """Variables bound by GROUP_CONCAT, and their separators; also a variable that takes
+    such a value over in an outer group (``(MAX(?joined) AS ?targets)``: shared-indicators)."""
     out = {}
     for m in _GROUP_CONCAT.finditer(query):
         sep = _SEPARATOR.search(m.group(1))
         out[m.group(2)] = " " if sep is None else (sep.group(1) if sep.group(1) is not None else sep.group(2))
+    for var, sep in list(out.items()):
+        for m in re.finditer(rf"\b(?:MAX|MIN|SAMPLE)\s*\(\s*\?{var}\s*\)\s*AS\s*\?(\w+)", query, re.IGNORECASE):
+            out[m.group(1)] = sep
     return out
 
 
