@@ -272,3 +272,37 @@ def test_years_edge_cases():
     got = as_json(store.query(load_catalog()["years"].bind({}, [2022, 2023])))
     documents = {b["fiscalYear"]["value"]: b["documents"]["value"] for b in got["results"]["bindings"]}
     assert documents == {"2022": "1", "2023": "2"}
+
+
+def test_keyword_search_cuts_a_tie_at_its_limit_the_same_way_every_time():
+    """600 project lines of the same name, each used once: the 500 kept are those of the
+    smallest IRIs (the sort's last key), not whichever of the tie an engine sees first,
+    so that two engines (and a re-run) give the same rows."""
+    lines = "\n".join(
+        f":L{i:03d} a bkg:ProjectLine ; bkg:normalizedName \"职业培训\" .\n"
+        f":p{i:03d} bkg:projectLine :L{i:03d} ; bkg:fiscalYear \"2022\"^^xsd:gYear ."
+        for i in range(600))
+    store = hand_made(":g1 {\n" + lines + "\n}\n")
+    got = as_json(store.query(load_catalog()["keyword-search"].bind({"keyword": "培训"}, [2022])))
+    matches = [b["match"]["value"] for b in got["results"]["bindings"]]
+    assert matches == [f"https://example.org/t/L{i:03d}" for i in range(500)]
+
+
+def test_shared_indicators_cuts_a_tie_at_its_limit_the_same_way_every_time():
+    """The same for shared-indicators' LIMIT: concepts of one label, used alike, in the
+    order of their IRIs."""
+    from budgetkg.queries.catalog import parse_query as parse
+
+    text = load_catalog()["shared-indicators"].text.replace("LIMIT 10000", "LIMIT 5")
+    query = parse("shared-indicators", text)
+    rows_ = []
+    for i in range(8):
+        rows_.append(f":C{i} skos:prefLabel \"培训人次\"@zh .")
+        for j in range(3):
+            rows_.append(f":p{i}{j} bkg:projectLine :L{i}{j} ; bkg:fiscalYear \"2022\"^^xsd:gYear ; "
+                         f"bkg:hasIndicator :r{i}{j} .\n:r{i}{j} bkg:indicatorConcept :C{i} ; "
+                         f"bkg:printedValue \"≥90%\" .")
+    store = hand_made(":g1 {\n" + "\n".join(rows_) + "\n}\n")
+    got = as_json(store.query(query.bind({}, [2022])))
+    assert [b["concept"]["value"] for b in got["results"]["bindings"]] == [
+        f"https://example.org/t/C{i}" for i in range(5)]
