@@ -7,7 +7,8 @@ written). A query may go to it with no dataset (Virtuoso's own plans, its rows: 
 the other graphs can take part in an answer. This module decides that from the query's
 triple patterns: every pattern is checked against the other graphs (one ``ASK``); a
 query whose patterns match nothing there has the same solutions on both default
-graphs. Queries this cannot reason about (``GRAPH``, property paths, ``DESCRIBE``,
+graphs (a variable a `FILTER(?v = <iri>)` of its group fixes is checked with that IRI).
+Queries this cannot reason about (``GRAPH``, property paths, ``DESCRIBE``,
 anything rdflib's parser does not read) get ``None`` and keep the listed dataset.
 """
 
@@ -56,16 +57,45 @@ def triple_patterns(sparql: str) -> list[str] | None:
             return out
         return [(s, p, o)]
 
-    def walk(node: Any) -> None:
+    def fixed_iris(expr: Any) -> dict[Any, Any]:
+        # FILTER(?v = <iri>) (alone or in a conjunction): every answer has ?v = <iri>, so a
+        # pattern with ?v only takes part with that IRI there (an IRI equals only itself;
+        # a literal is compared by value, so "01"^^xsd:integer = 1: not fixed)
+        if not isinstance(expr, CompValue):
+            return {}
+        if expr.name == "ConditionalAndExpression":
+            out: dict[Any, Any] = {}
+            for part in [expr.expr, *(expr.other or [])]:
+                out.update(fixed_iris(part))
+            return out
+        if expr.name == "RelationalExpression" and expr.op == "=":
+            a, b = expr.expr, expr.other
+            if isinstance(a, Variable) and isinstance(b, URIRef):
+                return {a: b}
+            if isinstance(b, Variable) and isinstance(a, URIRef):
+                return {b: a}
+        return {}
+
+    def walk(node: Any, fixed: dict[Any, Any] | None = None) -> None:
         nonlocal unsafe
         if unsafe:
             return
+        fixed = fixed or {}
         if isinstance(node, CompValue):
             if node.name in _UNSAFE:
                 unsafe = True
                 return
+            if node.name == "Project":
+                fixed = {}  # a subquery's variables are its own
+            if node.name == "Filter":
+                fixed = {**fixed, **fixed_iris(node.expr)}
+            if node.name == "Minus":  # MINUS's right side shares no bindings with the left
+                walk(node.p1, fixed)
+                walk(node.p2, {})
+                return
             if node.name == "BGP":
                 for s, p, o in node.triples:
+                    s, p, o = (fixed.get(x, x) for x in (s, p, o))
                     for triple in expand(s, p, o):
                         if any(isinstance(t, Path) for t in triple):
                             unsafe = True
@@ -80,13 +110,13 @@ def triple_patterns(sparql: str) -> list[str] | None:
                     for i in range(0, len(flat), 3):
                         patterns.add(" ".join(term(t) for t in flat[i:i + 3]))
             for value in node.values():
-                walk(value)
+                walk(value, fixed)
         elif isinstance(node, (list, tuple, set)):
             for value in node:
-                walk(value)
+                walk(value, fixed)
         elif isinstance(node, dict):
             for value in node.values():
-                walk(value)
+                walk(value, fixed)
 
     if getattr(algebra, "name", "") == "DescribeQuery":
         return None
