@@ -11,14 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from budgetkg import pipeline
-from budgetkg.loader.iris import DEFAULT_BASE
 from budgetkg.queries.catalog import load_catalog, parse_query
 from budgetkg.store import OxigraphStore
-from budgetkg.synthetic import generate_corpus
 
 from test_bench_rows import rows
-from test_summaries import as_json
+from test_summaries import as_json, seed_and_generated
 
 PLAIN = Path(__file__).resolve().parents[1] / "bench" / "naive_queries"
 REWRITTEN = ("keyword-search", "carryover-chains", "satisfaction-targets", "timeliness-by-month", "projects",
@@ -43,15 +40,7 @@ def same_rows(store, name: str, values: dict, years: list[int]) -> dict:
 @pytest.fixture(scope="module")
 def corpus_store(tmp_path_factory):
     """The seed (2022) and a generated corpus of three years (continuity on)."""
-    folder = tmp_path_factory.mktemp("rewrites")
-    paths = generate_corpus(folder / "tables", seed=11, tables=120, years=(2021, 2022, 2023),
-                            framework_2021=2023)
-    store = OxigraphStore(None)
-    pipeline.load_ontology(store, base=DEFAULT_BASE)
-    pipeline.load_seed(store, base=DEFAULT_BASE)
-    for path in paths:
-        pipeline.load_path(store, path, base=DEFAULT_BASE)
-    return store
+    return seed_and_generated(tmp_path_factory.mktemp("rewrites"), seed=11, tables=120)
 
 
 CORPUS_BINDINGS = {

@@ -61,12 +61,10 @@ def as_json(results) -> dict:
     return {"head": {"vars": names}, "results": {"bindings": out}}
 
 
-@pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory):
-    """The seed and a generated corpus of three years (continuity on, the 2021 framework
-    printed in the last year), loaded as documents."""
-    folder = tmp_path_factory.mktemp("summaries")
-    paths = generate_corpus(folder / "tables", seed=5, tables=150, years=(2021, 2022, 2023),
+def seed_and_generated(folder, *, seed: int, tables: int) -> OxigraphStore:
+    """An in-memory store of the seed and a generated corpus of three years (continuity
+    on, the 2021 framework printed in the last year), loaded as documents."""
+    paths = generate_corpus(folder / "tables", seed=seed, tables=tables, years=(2021, 2022, 2023),
                             framework_2021=2023)
     store = OxigraphStore(None)
     pipeline.load_ontology(store, base=DEFAULT_BASE)
@@ -74,6 +72,11 @@ def corpus_store(tmp_path_factory):
     for path in paths:
         pipeline.load_path(store, path, base=DEFAULT_BASE)
     return store
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory):
+    return seed_and_generated(tmp_path_factory.mktemp("summaries"), seed=5, tables=150)
 
 
 #: Plain texts that rely on rdflib's union graph holding each triple once: Oxigraph's
