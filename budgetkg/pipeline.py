@@ -336,6 +336,11 @@ class _Writing:
         self._thread: Any = None
         self._adding: Adding | None = None
         self._error: BaseException | None = None
+        # the dump's member (``member``): its thread, in-memory store, gzip member, error
+        self._member_thread: Any = None
+        self._scratch: Any = None
+        self._made: tuple[bytes, int] | None = None
+        self._member_error: BaseException | None = None
 
     def start(self, res: DocumentResult) -> Callable[[], Any] | None:
         """Start writing; returns what gives validation its SPARQL checks' store, if the
@@ -389,11 +394,6 @@ class _Writing:
             raise self._member_error
         assert self._res.graph is not None
         return checks_view(self._scratch, ox.NamedNode(self._res.graph))
-
-    _member_thread: Any = None
-    _scratch: Any = None
-    _made: tuple[bytes, int] | None = None
-    _member_error: BaseException | None = None
 
     def wait(self) -> None:
         """Let a started write end (what it raised is dropped: the caller is raising)."""
