@@ -115,12 +115,12 @@ class Virtuoso:
         """Digest-authenticated endpoint where the test user may update."""
         return self.base + "/sparql-auth"
 
-    def isql(self, *statements: str) -> str:
+    def isql(self, *statements: str, timeout: float = 60) -> str:
         """Run SQL statements as dba (the test database's default password)."""
         script = "".join(s.rstrip().rstrip(";") + ";\n" for s in statements)
         done = subprocess.run(
             [ISQL, f"127.0.0.1:{self.sql_port}", "dba", "dba"],
-            input=script, capture_output=True, text=True, timeout=60, check=False,
+            input=script, capture_output=True, text=True, timeout=timeout, check=False,
         )
         if done.returncode != 0 or "*** Error" in done.stdout:
             raise RuntimeError(f"isql failed: {done.stdout}\n{done.stderr}")
