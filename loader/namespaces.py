@@ -78,6 +78,7 @@ class BKG(DefinedNamespace):
     totalYuan: URIRef
     costMismatch: URIRef
     indicatorCount: URIRef
+    tableYear: URIRef
     # amounts
     projectYear: URIRef
     fundSource: URIRef

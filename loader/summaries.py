@@ -19,7 +19,11 @@ Per table (``bkg:ProjectYear``) of the graph:
   tables from one index range instead of comparing every table's two values;
 - ``bkg:indicatorCount`` (0.4.0), on each table: how many indicator rows it has
   (``bkg:hasIndicator``), so that years adds one number per table instead of joining
-  every row to its table's year (the count of rows, not a distinct count: it adds up).
+  every row to its table's year (the count of rows, not a distinct count: it adds up);
+- ``bkg:tableYear`` (0.5.0), on each table: its ``bkg:fiscalYear``, stated on tables
+  only. Amounts (four or five per table) and documents have a fiscal year too, so the
+  year's tables read through ``bkg:fiscalYear`` are an index range of five times as many
+  subjects, each looked up or hash-joined to find the tables among them.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import BKG, FUND
+from .namespaces import BKG, FUND, RDF
 from .ox_terms import to_ox
 
 __all__ = ["ROLES", "SUMMARY_PROPERTIES", "complete", "derive"]
@@ -38,7 +42,7 @@ __all__ = ["ROLES", "SUMMARY_PROPERTIES", "complete", "derive"]
 ROLES = ("main", "carry-over", "other")
 
 #: The properties ``derive`` writes: a graph is summarized when it has them.
-SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch, BKG.indicatorCount)
+SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch, BKG.indicatorCount, BKG.tableYear)
 
 
 def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
@@ -66,7 +70,18 @@ def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
                 out.append((py, BKG.totalYuan, yuan))
     out.extend(_cost_mismatches(g))
     out.extend(_indicator_counts(g))
+    out.extend(_table_years(g))
     return out
+
+
+def _table_years(g: Graph) -> list[tuple[Node, Node, Node]]:
+    """``bkg:tableYear`` per table: each of its ``bkg:fiscalYear`` values in this graph. A
+    table is a typed ``bkg:ProjectYear`` or a subject with ``bkg:isCarryover``: where the
+    queries read every subject's year and picked the tables by a table property, a table
+    stated in two graphs had its year twice, and so has its table year."""
+    tables = set(g.subjects(RDF.type, BKG.ProjectYear)) | set(g.subjects(BKG.isCarryover, None))
+    return [(py, BKG.tableYear, y) for py in tables
+            for y in g.objects(py, BKG.fiscalYear) if isinstance(y, Literal)]
 
 
 def _indicator_counts(g: Graph) -> list[tuple[Node, Node, Node]]:
@@ -107,9 +122,15 @@ def _differ(a: Literal, b: Literal) -> bool:
 #: What ``derive`` reads: the triples a graph's summaries are computed from.
 _INPUTS = frozenset(str(p) for p in (BKG.fiscalYear, BKG.projectLine, BKG.isCarryover,
                                      BKG.fundSource, BKG.projectYear, BKG.amount,
-                                     BKG.costIndicatorTotal, BKG.hasIndicator))
+                                     BKG.costIndicatorTotal, BKG.hasIndicator, RDF.type))
 _SUMMARIES = frozenset(str(p) for p in SUMMARY_PROPERTIES)
 _TRIGGERS = frozenset((str(BKG.isCarryover), str(BKG.fundSource)))
+_TYPE, _TABLE = str(RDF.type), str(BKG.ProjectYear)
+
+
+def _has_tables(triples: list[ox.Triple]) -> bool:
+    return any(t.predicate.value in _TRIGGERS
+               or (t.predicate.value == _TYPE and t.object.value == _TABLE) for t in triples)
 
 
 def complete(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -118,12 +139,12 @@ def complete(triples: list[ox.Triple]) -> list[ox.Triple]:
     Summaries the file states are dropped and derived again from its own triples, so an
     edited or older file (written before the summaries existed) never carries stale or
     missing ones into the store. A graph without tables is returned as it is."""
-    if not any(t.predicate.value in _TRIGGERS for t in triples):
+    if not _has_tables(triples):
         return triples
     kept = [t for t in triples if t.predicate.value not in _SUMMARIES]
     g = Graph()
     for t in kept:
-        if t.predicate.value in _INPUTS:
+        if t.predicate.value in _INPUTS and (t.predicate.value != _TYPE or t.object.value == _TABLE):
             g.add((_to_rdflib(t.subject), URIRef(t.predicate.value), _to_rdflib(t.object)))
     seen = set(kept)
     for s, p, o in derive(g):

@@ -50,7 +50,7 @@ __all__ = [
     "parse_query",
 ]
 
-_SUMMARY_TERMS = re.compile(r"bkg:(?:tableRole|totalYuan|costMismatch|indicatorCount)\b")
+_SUMMARY_TERMS = re.compile(r"bkg:(?:tableRole|totalYuan|costMismatch|indicatorCount|tableYear)\b")
 
 #: Parameter types (the header's TYPE field) and the datatype of their values.
 TYPES: dict[str, str | None] = {
@@ -84,8 +84,9 @@ MAX_STRING = 500  # longest string value accepted
 #: engine gives the same default. (The subquery lets Oxigraph find the few first tables
 #: first instead of everything derived from each document.)
 #: Tables without their load-time summaries (docs/summaries.md): a store loaded before
-#: vocabulary 0.3.0 (no role), or before 0.4.0 (no bkg:indicatorCount; a table with a
-#: cost sum but no bkg:costMismatch). Scans anti-joined by hash, not a lookup per table. Its one row's
+#: vocabulary 0.3.0 (no role), before 0.4.0 (no bkg:indicatorCount; a table with a
+#: cost sum but no bkg:costMismatch) or before 0.5.0 (no bkg:tableYear). Scans
+#: anti-joined by hash, not a lookup per table. Its one row's
 #: ``missing`` > 0 means the queries that read summaries would answer wrongly.
 SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHERE {
   {
@@ -94,6 +95,9 @@ SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHER
   } UNION {
     { SELECT DISTINCT ?py WHERE { ?py bkg:isCarryover ?c } }
     MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:indicatorCount ?n } }
+  } UNION {
+    { SELECT DISTINCT ?py WHERE { ?py bkg:isCarryover ?c } }
+    MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:tableYear ?y } }
   } UNION {
     { SELECT DISTINCT ?py WHERE { ?py bkg:costIndicatorTotal ?c } }
     MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:costMismatch ?m } }
@@ -106,7 +110,7 @@ class SummariesMissing(Exception):
 
 #: What to tell a user whose store lacks them.
 SUMMARIES_MISSING = ("this store holds {n} table(s) without their load-time summaries "
-                     "(bkg:tableRole, bkg:totalYuan, bkg:costMismatch, bkg:indicatorCount: loaded before vocabulary 0.4.0), which query "
+                     "(bkg:tableRole, bkg:totalYuan, bkg:costMismatch, bkg:indicatorCount, bkg:tableYear: loaded before vocabulary 0.5.0), which query "
                      "{name} reads; rebuild it: budgetkg load --rebuild FILES (docs/summaries.md)")
 
 YEARS_QUERY = sparql_prefixes("bkg", "prov") + """SELECT ?year ?document ?first WHERE {

@@ -33,6 +33,8 @@ def _graph(year: int) -> str:
     table = f"<{ID}project/1/line/{year}>"
     lines = [
         f'{table} <{BKG}fiscalYear> "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> ;',
+        # the load-time summary the query reads the year's tables by (docs/summaries.md)
+        f'  <{BKG}tableYear> "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> ;',
         f"  <{BKG}projectLine> <{ID}project/1/line> ;",
         f'  <{BKG}isCarryover> false ; <{BKG}printedName> "测试项目" .',
         f'<{BKG}indicator-level/11> <http://www.w3.org/2004/02/skos/core#notation> "11" ;',

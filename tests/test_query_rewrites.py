@@ -92,8 +92,8 @@ KEYWORD_GRAPHS = """
   :L1 a bkg:ProjectLine ; bkg:normalizedName "职业培训项目" .
   :L2 a bkg:ProjectLine ; bkg:normalizedName "其他项目" .
   :N1 bkg:normalizedName "培训不是项目" .
-  :p1 bkg:projectLine :L1 ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:hasIndicator :r1 , :r2 , :r3 , :r5 .
-  :p2 bkg:projectLine :L2 ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:hasIndicator :r4 .
+  :p1 bkg:projectLine :L1 ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:isCarryover false ; bkg:hasIndicator :r1 , :r2 , :r3 , :r5 .
+  :p2 bkg:projectLine :L2 ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:isCarryover false ; bkg:hasIndicator :r4 .
   :r1 bkg:printedName "培训人次" ; bkg:indicatorConcept :C1 .
   :r2 bkg:printedName "培训合格率" ; bkg:indicatorConcept :C1 .
   :r3 bkg:printedName 42 ; bkg:indicatorConcept :C1 .
@@ -104,7 +104,7 @@ KEYWORD_GRAPHS = """
 }
 :g2 {
   :L1 a bkg:ProjectLine ; bkg:normalizedName "职业培训项目" .
-  :p3 bkg:projectLine :L1 ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:hasIndicator :r1 , :r2 .
+  :p3 bkg:projectLine :L1 ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:isCarryover false ; bkg:hasIndicator :r1 , :r2 .
   :r1 bkg:printedName "培训人次" ; bkg:indicatorConcept :C1 .
   :r2 bkg:printedName "合格率" ; bkg:indicatorConcept :C1 .
   :C1 skos:prefLabel "培训人次"@zh .
@@ -172,8 +172,8 @@ def test_carryover_chains_edge_cases():
 LEVEL_GRAPHS = """
 :g0 { :kindN skos:notation "numeric" . }
 :g1 {
-  :P1 bkg:fiscalYear "2023"^^xsd:gYear ; bkg:projectLine :L1 ; bkg:hasIndicator :s1 , :s2 , :t1 , :t2 .
-  :P2 bkg:fiscalYear "2022"^^xsd:gYear ; bkg:projectLine :L2 ; bkg:hasIndicator :s3 , :t3 .
+  :P1 bkg:fiscalYear "2023"^^xsd:gYear ; bkg:isCarryover false ; bkg:projectLine :L1 ; bkg:hasIndicator :s1 , :s2 , :t1 , :t2 .
+  :P2 bkg:fiscalYear "2022"^^xsd:gYear ; bkg:isCarryover false ; bkg:projectLine :L2 ; bkg:hasIndicator :s3 , :t3 .
   :s1 bkg:level1 level:3 ; bkg:printedValue "≥90%" ; bkg:target :s1t .
   :s1t bkg:targetKind :kindN ; bkg:comparatorText "≥" ; bkg:value 90 ; bkg:unitText "%" .
   :s2 bkg:level1 level:3 ; bkg:printedValue "满意" ; bkg:target :s2t , :s2u .
@@ -187,8 +187,8 @@ LEVEL_GRAPHS = """
   :t3t bkg:dateEnd "2022-12-31"^^xsd:date .
 }
 :g2 {
-  :P1 bkg:fiscalYear "2023"^^xsd:gYear ; bkg:projectLine :L1 ; bkg:hasIndicator :s1 .
-  :P3 bkg:fiscalYear "2023"^^xsd:gYear ; bkg:projectLine :L1 ; bkg:hasIndicator :s1 , :t1 .
+  :P1 bkg:fiscalYear "2023"^^xsd:gYear ; bkg:isCarryover false ; bkg:projectLine :L1 ; bkg:hasIndicator :s1 .
+  :P3 bkg:fiscalYear "2023"^^xsd:gYear ; bkg:isCarryover false ; bkg:projectLine :L1 ; bkg:hasIndicator :s1 , :t1 .
 }
 """
 
@@ -219,7 +219,7 @@ PROJECT_GRAPHS = """
 }
 :g2 {
   :D1 org:identifier "301" .
-  :T1 a bkg:ProjectYear ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:hasIndicator :i1 .
+  :T1 a bkg:ProjectYear ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:isCarryover false ; bkg:hasIndicator :i1 .
 }
 """
 
@@ -269,7 +269,7 @@ def test_keyword_search_cuts_a_tie_at_its_limit_the_same_way_every_time():
     so that two engines (and a re-run) give the same rows."""
     lines = "\n".join(
         f":L{i:03d} a bkg:ProjectLine ; bkg:normalizedName \"职业培训\" .\n"
-        f":p{i:03d} bkg:projectLine :L{i:03d} ; bkg:fiscalYear \"2022\"^^xsd:gYear ."
+        f":p{i:03d} bkg:projectLine :L{i:03d} ; bkg:fiscalYear \"2022\"^^xsd:gYear ; bkg:isCarryover false ."
         for i in range(600))
     store = hand_made(":g1 {\n" + lines + "\n}\n")
     got = as_json(store.query(load_catalog()["keyword-search"].bind({"keyword": "培训"}, [2022])))
@@ -288,7 +288,7 @@ def test_shared_indicators_cuts_a_tie_at_its_limit_the_same_way_every_time():
     for i in range(8):
         rows_.append(f":C{i} skos:prefLabel \"培训人次\"@zh .")
         for j in range(3):
-            rows_.append(f":p{i}{j} bkg:projectLine :L{i}{j} ; bkg:fiscalYear \"2022\"^^xsd:gYear ; "
+            rows_.append(f":p{i}{j} bkg:projectLine :L{i}{j} ; bkg:fiscalYear \"2022\"^^xsd:gYear ; bkg:isCarryover false ; "
                          f"bkg:hasIndicator :r{i}{j} .\n:r{i}{j} bkg:indicatorConcept :C{i} ; "
                          f"bkg:printedValue \"≥90%\" .")
     store = hand_made(":g1 {\n" + "\n".join(rows_) + "\n}\n")

@@ -58,7 +58,10 @@ def _shared_trig(values: int) -> str:
             lines.append(f'<{ID}concept/{c}> <{SKOS}prefLabel> "{label}"@zh .')
         for p in range(doc * 3, doc * 3 + 3):
             py = f"{ID}project/{p}/2023"
-            lines.append(f'<{py}> <{BKG}fiscalYear> "2023"^^<{XSD}gYear> ; <{BKG}projectLine> <{ID}project/{p}> .')
+            # a table as the loader writes it (isCarryover: so that its load-time
+            # summaries, the table year among them, are derived when it is loaded)
+            lines.append(f'<{py}> <{BKG}fiscalYear> "2023"^^<{XSD}gYear> ; <{BKG}projectLine> <{ID}project/{p}> ; '
+                         f'<{BKG}isCarryover> false .')
             for i in range(values // 3 if doc == 0 else 0):
                 n = p * 1000 + i
                 lines.append(f'<{py}> <{BKG}hasIndicator> <{py}/indicator/{n}> . '

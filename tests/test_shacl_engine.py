@@ -61,6 +61,7 @@ def break_each_component(seed: Graph) -> Graph:
     _replace(g, ind(3), BKG.level1, URIRef(LEVEL + "9"))  # In
     level1 = g.value(ind(4), BKG.level1)
     _replace(g, ind(4), BKG.level1, LEVEL["2" if str(level1).endswith("/1") else "1"])  # Equals
+    _replace(g, py(3), BKG.tableYear, Literal("1999", datatype=XSD.gYear))  # Equals (a stale summary)
     _replace(g, _nth(g, BKG.Department, 0), ORG.identifier, Literal("a-b"))  # Pattern
     _replace(g, _nth(g, BKG.ProjectLine, 0), BKG.normalizedName, Literal(""))  # MinLength
     _replace(g, _nth(g, BKG.FundAmount, 1), QUDT.unit, URIRef("http://qudt.org/vocab/currency/USD"))  # HasValue
@@ -112,6 +113,15 @@ def test_each_component_finds_its_break(broken, component):
     iri = SH[component + "ConstraintComponent"]
     assert any(r[4] == iri for r in results(fast.report)), f"no {component} result"
     assert any(r[4] == iri for r in plain)
+
+
+def test_a_table_year_that_is_not_the_tables_fiscal_year_is_a_violation(broken, seed_doc):
+    """bkg:tableYear (a load-time summary) must equal the table's bkg:fiscalYear."""
+    fast, _, plain = broken
+    [py] = [sorted(document_graph(seed_doc)[1].subjects(RDF.type, BKG.ProjectYear), key=str)[3]]
+    for found in (results(fast.report), plain):
+        hits = [r for r in found if r[0] == py and r[2] == BKG.tableYear]
+        assert hits and all(r[4] == SH.EqualsConstraintComponent for r in hits), hits
 
 
 def test_findings_locate_the_core_results(broken):

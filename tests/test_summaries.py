@@ -23,14 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAIN = ROOT / "bench" / "naive_queries"
 BKG = "https://w3id.org/budgetkg/def/"
 
-SUMMARY = r"bkg:(tableRole|totalYuan|costMismatch|indicatorCount)\b"
+SUMMARY = r"bkg:(tableRole|totalYuan|costMismatch|indicatorCount|tableYear)\b"
 #: The library queries that read a summary (bkg:tableRole, bkg:totalYuan, bkg:costMismatch,
-#: bkg:indicatorCount).
+#: bkg:indicatorCount, bkg:tableYear).
 USERS = sorted(name for name, q in load_catalog().items() if re.search(SUMMARY, q.text))
 
 
 def test_the_queries_that_read_summaries_have_a_plain_text():
-    assert {"compare-lines", "projects", "cost-mismatches"} <= set(USERS)
+    assert {"compare-lines", "projects", "cost-mismatches", "shared-indicators", "years"} <= set(USERS)
     for name in USERS:
         text = (PLAIN / f"{name}.rq").read_text(encoding="utf-8")
         assert not re.search(SUMMARY, text), name
@@ -93,7 +93,8 @@ _ROLE = re.compile(r"\{ SELECT \?(\w+) \?role WHERE \{ \?\1 bkg:tableRole \?role
 def unsummarized(text: str) -> str:
     """The library text with each summary computed from the facts it summarizes, as the
     text was before the summaries: a table's total from its fund amount node, its role
-    from its IRI, line and carry-over flag."""
+    from its IRI, line and carry-over flag, its year from every subject's year (the
+    tables among them picked by the table properties the text joins)."""
     text = _TOTAL.sub(lambda m: (f"?{m[1]}_t bkg:projectYear ?{m[1]} ; "
                                  f"bkg:fundSource <{BKG}fund-source/total> ; bkg:amount ?{m[2]}"), text)
 
@@ -108,6 +109,7 @@ def unsummarized(text: str) -> str:
     text = _MISMATCH.sub("", text)  # the tables it picks are the ones the text's FILTER keeps
     text = _COUNT.sub("{ SELECT ?py ?indicator WHERE { ?py bkg:hasIndicator ?indicator } }", text)
     text = text.replace("(SUM(?rows) AS ?indicators)", "(COUNT(?indicator) AS ?indicators)")
+    text = text.replace("bkg:tableYear", "bkg:fiscalYear")
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     assert not re.search(SUMMARY, code)
     return text
@@ -148,7 +150,7 @@ def _summaries(store, graph: str | None = None) -> set[tuple[str, str, str]]:
     where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
     return {(s.value, p.value, o.value) for s, p, o in store.query(
         f"SELECT ?s ?p ?o WHERE {{ {where} FILTER(?p IN (<{BKG}tableRole>, <{BKG}totalYuan>, "
-        f"<{BKG}costMismatch>, <{BKG}indicatorCount>)) }}")}
+        f"<{BKG}costMismatch>, <{BKG}indicatorCount>, <{BKG}tableYear>)) }}")}
 
 
 def test_each_table_has_its_role_and_total_in_its_documents_graph(corpus_store):
@@ -186,6 +188,20 @@ def test_each_table_with_a_cost_sum_says_whether_it_differs_from_its_total(corpu
     assert flags == set(got)  # on those tables only, in their documents' graphs
     assert not list(corpus_store.query(
         f"SELECT * WHERE {{ ?py <{BKG}costMismatch> ?m }}", default_graph_union=False))
+
+
+def test_each_table_states_its_year_as_a_table_year(corpus_store):
+    """bkg:tableYear: the table's own fiscal year, on every table and nothing else, in
+    its document's graph (so that a year's tables are one index range)."""
+    table_years = {(py.value, y.value) for py, y in corpus_store.query(
+        f"SELECT ?py ?y WHERE {{ ?py <{BKG}tableYear> ?y }}")}
+    years = {(py.value, y.value) for py, y in corpus_store.query(
+        f"SELECT ?py ?y WHERE {{ ?py a <{BKG}ProjectYear> ; <{BKG}fiscalYear> ?y }}")}
+    assert table_years == years and len({y for _, y in years}) >= 3
+    # amounts and documents have a fiscal year too, and no table year
+    assert len(list(corpus_store.query(f"SELECT * WHERE {{ ?s <{BKG}fiscalYear> ?y }}"))) > 3 * len(years)
+    assert not list(corpus_store.query(
+        f"SELECT * WHERE {{ ?py <{BKG}tableYear> ?y }}", default_graph_union=False))
 
 
 def test_each_table_counts_its_indicator_rows(corpus_store):
