@@ -95,6 +95,12 @@ def canonical_term(term: dict[str, Any]) -> None:
             canonical_term(part)
 
 
+#: SQL states of a query stopped at its time limit: S1T00 (timeout expired) or, when the
+#: limit's cancel reaches the statement while it runs, HY008 (SR203 "Async statement
+#: killed by SQLCancel"). Which one comes depends on where the query is when time is up.
+TIMED_OUT = frozenset({"S1T00", "HY008"})
+
+
 def query_error(status: int, text: str) -> Exception:
     """Map the store's error answer to the service's errors (never its 500)."""
     line = first_line(text)
@@ -105,7 +111,7 @@ def query_error(status: int, text: str) -> Exception:
     if status in {401, 403}:
         return StoreError(f"the store refused our credentials (HTTP {status}); check store_user, "
                           "store_password and store_auth")
-    if state == "S1T00":
+    if state in TIMED_OUT:
         return QueryTimeout("the store stopped the query at its time limit")
     return StoreError(f"the store failed (HTTP {status}): {line}")
 

@@ -427,6 +427,19 @@ def test_remote_query_timeout_is_enforced_by_the_store_too(virtuoso, remote):
         store.query(slow)
 
 
+@pytest.mark.parametrize("answer", [
+    "Virtuoso S1T00 Error SR171: Transaction timed out",
+    # the time limit's cancel reaching a running statement (seen in a CI run of the test above)
+    "Virtuoso HY008 Error SR203: Async statement killed by SQLCancel.",
+])
+def test_virtuosos_ways_of_stopping_a_query_at_its_time_limit_are_timeouts(answer):
+    from budgetkg.store.virtuoso import query_error
+
+    error = query_error(500, answer + "\n\nSPARQL query:\nSELECT * WHERE { ?s ?p ?o }")
+    assert isinstance(error, QueryTimeout), error
+    assert not isinstance(query_error(500, "Virtuoso 08C01 Error CL: Cluster: No connection"), QueryTimeout)
+
+
 def test_dataset_iris_are_checked(virtuoso, remote):
     store = RemoteStore(virtuoso.sparql)
     with pytest.raises(QueryError, match="IRI"):
