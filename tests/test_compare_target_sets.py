@@ -33,7 +33,7 @@ def _graph(year: int) -> str:
     table = f"<{ID}project/1/line/{year}>"
     lines = [
         f'{table} <{BKG}fiscalYear> "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> ;',
-        # the load-time summary the query reads the year's tables by (docs/summaries.md)
+        # a load-time summary the loader writes on every table (docs/summaries.md)
         f'  <{BKG}tableYear> "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> ;',
         f"  <{BKG}projectLine> <{ID}project/1/line> ;",
         f'  <{BKG}isCarryover> false ; <{BKG}printedName> "测试项目" .',
