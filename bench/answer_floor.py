@@ -29,7 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from budgetkg.queries.catalog import YEARS_QUERY, StoreFacts, load_catalog
+from budgetkg.queries.catalog import load_catalog
 from budgetkg.store import OxigraphStore
 
 HERE = Path(__file__).resolve().parent
@@ -37,6 +37,7 @@ if str(HERE) not in sys.path:  # bench/rows.py (python -P keeps the script's fol
     sys.path.insert(0, str(HERE))
 
 from rows import compare  # noqa: E402
+from time_texts import store_facts  # noqa: E402
 
 BASE = "https://example.org/answer/"
 
@@ -116,9 +117,7 @@ def main() -> None:
     args = ap.parse_intermixed_args()
     store = OxigraphStore(args.store, read_only=True)
     catalog = load_catalog()
-    facts_rows = store.query(YEARS_QUERY)
-    cols = [v.value for v in facts_rows.variables]
-    facts = StoreFacts.from_rows([{c: (None if r[c] is None else r[c].value) for c in cols} for r in facts_rows])
+    facts = store_facts(store)
     print(f"{'query':26} {'rows':>7} {'values':>9} {'JSON KB':>9} {'library ms':>11} {'floor ms':>9}  same rows",
           flush=True)
     for name in args.names or sorted(catalog):

@@ -18,6 +18,13 @@ from budgetkg.queries.catalog import YEARS_QUERY, StoreFacts, load_catalog, pars
 from budgetkg.store import OxigraphStore
 
 
+def store_facts(store: OxigraphStore) -> StoreFacts:
+    """What the store decides for the library's defaults (latest year, the year before...)."""
+    rows = store.query(YEARS_QUERY)
+    names = [v.value for v in rows.variables]
+    return StoreFacts.from_rows([{n: (None if row[n] is None else row[n].value) for n in names} for row in rows])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("store")
@@ -27,9 +34,7 @@ def main() -> None:
     args = ap.parse_args()
     store = OxigraphStore(args.store, read_only=True)
     catalog = load_catalog()
-    facts_rows = store.query(YEARS_QUERY)
-    names = [v.value for v in facts_rows.variables]
-    facts = StoreFacts.from_rows([{n: (None if row[n] is None else row[n].value) for n in names} for row in facts_rows])
+    facts = store_facts(store)
     texts = {}
     for t in args.texts:
         if t.endswith(".rq"):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetkg.queries.catalog import YEARS_QUERY, StoreFacts, load_catalog
+from budgetkg.queries.catalog import load_catalog
 from budgetkg.store import OxigraphStore
 
 BENCH = Path(__file__).parents[1] / "bench"
@@ -26,9 +26,7 @@ def answer_floor():
 
 def test_every_library_answer_is_read_back_whole_and_in_order(answer_floor, two_year_data_dir):
     with OxigraphStore(two_year_data_dir, read_only=True) as store:
-        facts_rows = store.query(YEARS_QUERY)
-        cols = [v.value for v in facts_rows.variables]
-        facts = StoreFacts.from_rows([{c: (None if r[c] is None else r[c].value) for c in cols} for r in facts_rows])
+        facts = answer_floor.store_facts(store)
         measured = {name: answer_floor.floor(store, q.bind({}, facts), runs=1) for name, q in load_catalog().items()}
     assert len(measured) >= 18
     for name, f in measured.items():
