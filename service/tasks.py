@@ -6,7 +6,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from .formats import FORMATS_BY_NAME, NotInXml, family_of, serialize_results
-from budgetkg.store import QueryError, QuerySyntaxError, QueryTimeout, Store, StoreError
+from budgetkg.store import QueryError, QueryOverLimit, QuerySyntaxError, QueryTimeout, Store, StoreError
 
 
 #: The status of a query stopped at one of the service's limits (time, memory). The query,
@@ -71,6 +71,8 @@ def execute(store: Store, task: QueryTask) -> Outcome:
         return Outcome(400, title="Malformed query", detail=str(exc))
     except QueryTimeout as exc:
         return Outcome(OVER_LIMIT, title="Query timeout", detail=f"{exc}. {NARROW_DOWN}")
+    except QueryOverLimit as exc:  # a valid query, too big for the store: as a time limit
+        return Outcome(OVER_LIMIT, title="Query over the store's limits", detail=f"{exc}. {NARROW_DOWN}")
     except MemoryError:
         return over_memory()
     except StoreError as exc:

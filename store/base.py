@@ -66,6 +66,12 @@ class QueryTimeout(StoreError):
     """The store itself stopped the query at its time limit (remote stores)."""
 
 
+class QueryOverLimit(StoreError):
+    """The store refused a valid query for one of its own size limits (remote stores:
+    Virtuoso's temporary rows of ~4 KB, for one): as a time limit, the query is not
+    wrong, it asks for more than this store does (the service answers 422)."""
+
+
 class Store(ABC):
     """A dataset of named graphs that can be replaced whole and queried with SPARQL."""
 

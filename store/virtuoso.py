@@ -12,7 +12,7 @@ import http.client
 import re
 from typing import Any
 
-from .base import QueryError, QueryTimeout, StoreError
+from .base import QueryError, QueryOverLimit, QueryTimeout, StoreError
 from .sparql_lexer import tokens
 
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -101,10 +101,20 @@ def canonical_term(term: dict[str, Any]) -> None:
 TIMED_OUT = frozenset({"S1T00", "HY008"})
 
 
+#: Virtuoso's own size limits on a valid query (docs/stores.md): SR319 "Max row length is
+#: exceeded" (a temporary row over ~4 KB: a long string in a grouping key, DISTINCT, or
+#: in the rows an ORDER BY without a small LIMIT sorts, e.g. compare-targets' ~80,000
+#: rows at 30M triples) and SR478 "Value of ANY type column too long" (one value over
+#: ~8 KB). Their SQL state (22026) is a data exception's, as for 1/0.
+OVER_LIMIT_ERRORS = re.compile(r"\bError (?:SR319|SR478)\b")
+
+
 def query_error(status: int, text: str) -> Exception:
     """Map the store's error answer to the service's errors (never its 500)."""
     line = first_line(text)
     state = error_state(text)
+    if OVER_LIMIT_ERRORS.search(line):
+        return QueryOverLimit(f"the query is over a limit of the store: {line}")
     if status in {400, 414} or (state is not None and state[:2] in {"22", "37", "42"}):
         # 22: data exception (1/0), 37: syntax, 42: security/access: the query's fault.
         return QueryError(f"the store refused the query: {line}")

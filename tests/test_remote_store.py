@@ -440,6 +440,33 @@ def test_virtuosos_ways_of_stopping_a_query_at_its_time_limit_are_timeouts(answe
     assert not isinstance(query_error(500, "Virtuoso 08C01 Error CL: Cluster: No connection"), QueryTimeout)
 
 
+@pytest.mark.parametrize("answer", [
+    # compare-targets at 30M triples: its ~80,000 rows sorted without a LIMIT (bench run
+    # of 2026-12-07), and a long string in a grouping key (docs/stores.md)
+    "Virtuoso 22026 Error SR319: Max row length is exceeded when trying to store a string of 134 chars "
+    "into a temp col",
+    "Virtuoso 22026 Error SR478: Value of ANY type column too long",
+])
+def test_virtuosos_size_limits_are_limits_not_malformed_queries(answer):
+    from budgetkg.service.tasks import OVER_LIMIT, QueryTask, execute
+    from budgetkg.store.base import QueryOverLimit
+    from budgetkg.store.virtuoso import query_error
+
+    error = query_error(500, answer + "\n\nSPARQL query:\nSELECT * WHERE { ?s ?p ?o } ORDER BY ?o")
+    assert isinstance(error, QueryOverLimit) and not isinstance(error, QueryError), error
+    assert answer.split(": ", 1)[1] in str(error)
+
+    class Refusing:  # what RemoteStore.query raises with that answer
+        def query(self, *args, **kwargs):
+            raise error
+
+    outcome = execute(Refusing(), QueryTask("SELECT * { ?s ?p ?o }", None, None, "json", None, 10))
+    assert (outcome.status, outcome.title) == (OVER_LIMIT, "Query over the store's limits")
+    assert "SR" in outcome.detail and "Narrow the query down" in outcome.detail
+    # the same SQL state for a query's own data exception stays the query's fault (400)
+    assert type(query_error(500, "Virtuoso 22012 Error SR087: Division by zero")) is QueryError
+
+
 def test_dataset_iris_are_checked(virtuoso, remote):
     store = RemoteStore(virtuoso.sparql)
     with pytest.raises(QueryError, match="IRI"):
