@@ -103,7 +103,7 @@ TIMED_OUT = frozenset({"S1T00", "HY008"})
 
 #: Virtuoso's own size limits on a valid query (docs/stores.md): SR319 "Max row length is
 #: exceeded" (a temporary row over ~4 KB: a long string in a grouping key, DISTINCT, or
-#: in the rows an ORDER BY without a small LIMIT sorts, e.g. compare-targets' ~80,000
+#: in the rows an ORDER BY without a small LIMIT sorts, e.g. compare-targets' 76,405
 #: rows at 30M triples) and SR478 "Value of ANY type column too long" (one value over
 #: ~8 KB). Their SQL state (22026) is a data exception's, as for 1/0.
 OVER_LIMIT_ERRORS = re.compile(r"\bError (?:SR319|SR478)\b")
