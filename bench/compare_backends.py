@@ -57,10 +57,12 @@ def value(term: Any) -> object:
 
 
 # As tests/test_remote_store.py: SAMPLE may pick any value of its group, and SPARQL
-# leaves the order of GROUP_CONCAT's parts open (the engines differ).
-_GROUP_CONCAT = re.compile(r"GROUP_CONCAT\s*\(((?:[^()]|\([^()]*\))*)\)\s*AS\s*\?(\w+)", re.IGNORECASE)
+# leaves the order of GROUP_CONCAT's parts open (the engines differ). A joined value is
+# often reworked before it is projected (REPLACE, BIND, MAX in an outer group), so every
+# string holding one of the query's separators is compared with its parts sorted.
 _SEPARATOR = re.compile(r"SEPARATOR\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 _SAMPLE = re.compile(r"SAMPLE\s*\(\s*(?:DISTINCT\s+)?\?\w+\s*\)\s*AS\s*\?(\w+)", re.IGNORECASE)
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def rows(results: Any, query: str) -> collections.Counter:
@@ -69,20 +71,18 @@ def rows(results: Any, query: str) -> collections.Counter:
     if isinstance(results, ox.QueryTriples):
         return collections.Counter(tuple(value(x) for x in (t.subject, t.predicate, t.object)) for t in results)
     samples = set(_SAMPLE.findall(query))
-    concat = {}
-    for m in _GROUP_CONCAT.finditer(query):
-        sep = _SEPARATOR.search(m.group(1))
-        concat[m.group(2)] = " " if sep is None else (sep.group(1) if sep.group(1) is not None else sep.group(2))
-    for var, sep in list(concat.items()):  # taken over in an outer group: (MAX(?joined) AS ?targets)
-        for m in re.finditer(rf"\b(?:MAX|MIN|SAMPLE)\s*\(\s*\?{var}\s*\)\s*AS\s*\?(\w+)", query, re.IGNORECASE):
-            concat[m.group(1)] = sep
+    separators = [m.group(1) if m.group(1) is not None else m.group(2) for m in _SEPARATOR.finditer(query)]
     names = [v.value for v in results.variables]
 
     def cell(name: str, term: Any) -> object:
         if name in samples:
             return "(a sample of the group)"
-        if name in concat and isinstance(term, ox.Literal) and concat[name]:
-            return concat[name].join(sorted(term.value.split(concat[name])))
+        if isinstance(term, ox.Literal) and not term.language and term.datatype.value == XSD_STRING:
+            text = term.value
+            for sep in filter(None, separators):
+                if sep in text:
+                    text = sep.join(sorted(text.split(sep)))
+            return text
         return value(term)
 
     return collections.Counter(tuple(cell(n, s[n]) for n in names) for s in results)
