@@ -18,9 +18,11 @@ from budgetkg.queries.catalog import YEARS_QUERY, StoreFacts, load_catalog, pars
 from budgetkg.store import OxigraphStore
 
 
-def store_facts(store: OxigraphStore) -> StoreFacts:
-    """What the store decides for the library's defaults (latest year, the year before...)."""
-    rows = store.query(YEARS_QUERY)
+def store_facts(store: OxigraphStore, text: str = YEARS_QUERY) -> StoreFacts:
+    """What the store decides for the library's defaults (latest year, the year before...);
+    ``text`` is a query's ``facts_query`` when it needs more (the top indicator or word),
+    as the service runs it."""
+    rows = store.query(text)
     names = [v.value for v in rows.variables]
     return StoreFacts.from_rows([{n: (None if row[n] is None else row[n].value) for n in names} for row in rows])
 
@@ -34,7 +36,6 @@ def main() -> None:
     args = ap.parse_args()
     store = OxigraphStore(args.store, read_only=True)
     catalog = load_catalog()
-    facts = store_facts(store)
     texts = {}
     for t in args.texts:
         if t.endswith(".rq"):
@@ -42,7 +43,7 @@ def main() -> None:
             q = parse_query(stem, Path(t).read_text(encoding="utf-8"))
         else:
             q = catalog[t]
-        texts[t] = q.text if args.all_years else q.bind({}, facts)
+        texts[t] = q.text if args.all_years else q.bind({}, store_facts(store, q.facts_query))
     cpu = {t: [] for t in texts}
     rows = {}
     for _ in range(args.runs):
