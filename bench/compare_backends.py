@@ -32,6 +32,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # bench/rows.py (python -P keeps the script's folder off the path)
+    sys.path.insert(0, str(HERE))
+
+import rows as rows_module  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://budgetkg.example.org/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -59,8 +65,8 @@ def value(term: Any) -> object:
 # As tests/test_remote_store.py: SAMPLE may pick any value of its group, and SPARQL
 # leaves the order of GROUP_CONCAT's parts open (the engines differ). A joined value is
 # often reworked before it is projected (REPLACE, BIND, MAX in an outer group), so every
-# string holding one of the query's separators is compared with its parts sorted.
-_SEPARATOR = re.compile(r"SEPARATOR\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
+# string holding one of the query's separators (found as bench/rows.py finds them) is
+# compared with its parts sorted.
 _SAMPLE = re.compile(r"SAMPLE\s*\(\s*(?:DISTINCT\s+)?\?\w+\s*\)\s*AS\s*\?(\w+)", re.IGNORECASE)
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -71,7 +77,7 @@ def rows(results: Any, query: str) -> collections.Counter:
     if isinstance(results, ox.QueryTriples):
         return collections.Counter(tuple(value(x) for x in (t.subject, t.predicate, t.object)) for t in results)
     samples = set(_SAMPLE.findall(query))
-    separators = [m.group(1) if m.group(1) is not None else m.group(2) for m in _SEPARATOR.finditer(query)]
+    separators = rows_module.separators(query)
     names = [v.value for v in results.variables]
 
     def cell(name: str, term: Any) -> object:

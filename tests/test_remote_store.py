@@ -46,6 +46,7 @@ from budgetkg.service.formats import _term_json
 from budgetkg.store.remote import STAGING_PREFIX, RemoteStore
 from budgetkg.settings import SETTINGS, SettingsError, load_settings
 from budgetkg.store import QueryError, QueryTimeout, StoreError
+from test_bench_rows import rows as bench_rows  # bench/rows.py: the bench's comparison
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 FIXTURE = Path(__file__).parent / "fixtures" / "small.trig"
@@ -210,9 +211,6 @@ def normalize(term: dict) -> tuple:
     return ("literal", value, datatype, lang.lower() if lang else None)
 
 
-_SEPARATOR = re.compile(r"SEPARATOR\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
-
-
 _SAMPLE = re.compile(r"SAMPLE\s*\(\s*(?:DISTINCT\s+)?\?\w+\s*\)\s*AS\s*\?(\w+)", re.IGNORECASE)
 
 
@@ -222,12 +220,12 @@ def sampled(query: str) -> set[str]:
 
 
 def concatenated(query: str) -> list[str]:
-    """The separators of the query's GROUP_CONCATs. Any string of the answer holding one
-    is compared with its parts sorted: a joined value is often reworked before it is
-    projected (``REPLACE(GROUP_CONCAT(…))`` in compare-targets, a ``BIND`` of it in
-    indicator-across-regions, ``MAX`` of it in an outer group in shared-indicators), so
-    following it by variable name misses some (bench/rows.py does the same)."""
-    return [m.group(1) if m.group(1) is not None else m.group(2) for m in _SEPARATOR.finditer(query)]
+    """The separators of the query's GROUP_CONCATs (found by bench/rows.py). Any string
+    of the answer holding one is compared with its parts sorted: a joined value is often
+    reworked before it is projected (``REPLACE(GROUP_CONCAT(…))`` in compare-targets, a
+    ``BIND`` of it in indicator-across-regions, ``MAX`` of it in an outer group in
+    shared-indicators), so following it by variable name misses some."""
+    return bench_rows.separators(query)
 
 
 def booleans_as_booleans(remote: dict, embedded: dict) -> dict:
