@@ -79,6 +79,19 @@ class BKG(DefinedNamespace):
     costMismatch: URIRef
     indicatorCount: URIRef
     tableYear: URIRef
+    TargetGroup: URIRef
+    groupYear: URIRef
+    groupCategory: URIRef
+    groupKind: URIRef
+    groupComparator: URIRef
+    groupValue: URIRef
+    groupUnit: URIRef
+    groupTargetYear: URIRef
+    groupMonth: URIRef
+    groupRow: URIRef
+    groupLine: URIRef
+    groupExample: URIRef
+    targetGroupCount: URIRef
     # amounts
     projectYear: URIRef
     fundSource: URIRef

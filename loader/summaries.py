@@ -24,17 +24,31 @@ Per table (``bkg:ProjectYear``) of the graph:
   only. Amounts (four or five per table) and documents have a fiscal year too, so the
   year's tables read through ``bkg:fiscalYear`` are an index range of five times as many
   subjects, each looked up or hash-joined to find the tables among them.
+
+Per document (vocabulary 0.6.0), for the two categories whose targets the library profiles
+year by year (satisfaction-targets: level 1 = 3 满意度; timeliness-by-month: level 2 = 13
+时效), **target groups**: one node per fiscal year and normalized target (kind, comparator,
+number, unit; or the year and month the target date ends in) listing the document's rows
+with that target (``bkg:groupRow``), their project lines (``bkg:groupLine``) and one
+printed value (``bkg:groupExample``). A year's satisfaction targets are then a few hundred
+nodes read whole instead of every level-3 row looked up for its table, year, line, value
+and target parts; counts stay distinct counts (of the rows and lines listed), so they add
+up across documents exactly. The document states how many groups it has
+(``bkg:targetGroupCount``, 0 when none; every document of the graph): a store loaded
+before 0.6.0 lacks it.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import BKG, FUND, RDF
+from .iris import short_hash
+from .namespaces import BKG, FUND, LEVEL, PROV, RDF
 from .ox_terms import to_ox
 
 __all__ = ["ROLES", "SUMMARY_PROPERTIES", "complete", "derive"]
@@ -42,7 +56,13 @@ __all__ = ["ROLES", "SUMMARY_PROPERTIES", "complete", "derive"]
 ROLES = ("main", "carry-over", "other")
 
 #: The properties ``derive`` writes: a graph is summarized when it has them.
-SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch, BKG.indicatorCount, BKG.tableYear)
+SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch, BKG.indicatorCount, BKG.tableYear,
+                      BKG.groupYear, BKG.groupCategory, BKG.groupKind, BKG.groupComparator, BKG.groupValue,
+                      BKG.groupUnit, BKG.groupTargetYear, BKG.groupMonth, BKG.groupRow, BKG.groupLine,
+                      BKG.groupExample, BKG.targetGroupCount)
+
+#: The categories that have target groups: (category, the row property that selects it).
+SATISFACTION, TIMELINESS = LEVEL["3"], LEVEL["13"]
 
 
 def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
@@ -71,7 +91,117 @@ def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
     out.extend(_cost_mismatches(g))
     out.extend(_indicator_counts(g))
     out.extend(_table_years(g))
+    out.extend(_target_groups(g))
     return out
+
+
+def _tables(g: Graph) -> set[Node]:
+    """A graph's tables: typed ``bkg:ProjectYear`` or subjects with ``bkg:isCarryover``."""
+    return set(g.subjects(RDF.type, BKG.ProjectYear)) | set(g.subjects(BKG.isCarryover, None))
+
+
+def _target_groups(g: Graph) -> list[tuple[Node, Node, Node]]:
+    """The target groups of the graph's documents (see the module's docstring).
+
+    A row is in the groups its summary-free query would count it in: a row of a table
+    with a year (``bkg:tableYear``) and a project line, with a printed value and a
+    target, of level 1 = 3 (key: the target's kind, comparator text, number and unit)
+    or level 2 = 13 (key: the year and month of the target's end date, read from its
+    lexical form as the query reads it). A property stated twice gives a key per value,
+    as a join would; a missing one leaves that part of the key empty (OPTIONAL)."""
+    groups: dict[tuple, tuple[set, set, set]] = {}
+    tables = _tables(g)
+    # the two categories' rows from the level indexes (a tenth of a document's rows),
+    # each with its table
+    candidates: dict[Node, list[tuple[Node, Any]]] = {}
+    for category, level, keys in ((SATISFACTION, BKG.level1, _satisfaction_keys),
+                                  (TIMELINESS, BKG.level2, _timeliness_keys)):
+        for row in g.subjects(level, category):
+            candidates.setdefault(row, []).append((category, keys))
+    seen: dict[Node, tuple[list, list, Node] | None] = {}  # table -> (years, lines, home)
+    for row, categories in candidates.items():
+        printed = [v for v in g.objects(row, BKG.printedValue) if isinstance(v, Literal)]
+        targets = list(g.objects(row, BKG.target))
+        if not printed or not targets:
+            continue
+        for py in g.subjects(BKG.hasIndicator, row):
+            if py not in seen:
+                seen[py] = _table_facts(g, py) if py in tables else None
+            facts = seen[py]
+            if facts is None:
+                continue
+            years, lines, home = facts
+            for category, keys in categories:
+                for key in (k for t in targets for k in keys(g, t)):
+                    for year in years:
+                        rows, members, examples = groups.setdefault((home, category, year, key),
+                                                                    (set(), set(), set()))
+                        rows.add(row)
+                        members.update(lines)
+                        examples.update(printed)
+    out: list[tuple[Node, Node, Node]] = []
+    # every document of the graph counts its groups, 0 included (what tells a store
+    # loaded before 0.6.0: SUMMARIES_QUERY reads the documents, not their tables)
+    counts: dict[Node, int] = dict.fromkeys(g.subjects(RDF.type, BKG.SourceDocument), 0)
+    counts.update((d, 0) for py in tables for d in g.objects(py, PROV.wasDerivedFrom) if isinstance(d, URIRef))
+    for (home, category, year, key), (rows, members, examples) in groups.items():
+        node = URIRef(f"{home}/target-group/{category.rsplit('/', 1)[-1]}-"
+                      f"{short_hash(repr((str(year), [None if k is None else str(k) for k in key])))}")
+        if home in counts:
+            counts[home] += 1
+        out.append((node, BKG.groupYear, year))
+        out.append((node, BKG.groupCategory, category))
+        names = _SATISFACTION_KEY if category == SATISFACTION else _TIMELINESS_KEY
+        out.extend((node, p, v) for p, v in zip(names, key) if v is not None)
+        out.extend((node, BKG.groupRow, r) for r in rows)
+        out.extend((node, BKG.groupLine, ln) for ln in members)
+        out.append((node, BKG.groupExample, min(examples, key=str)))
+    out.extend((d, BKG.targetGroupCount, Literal(n)) for d, n in counts.items())
+    return out
+
+
+def _table_facts(g: Graph, py: Node) -> tuple[list, list, Node] | None:
+    """A table's years and lines, and the document its groups are minted under (None: no
+    year or no line, so the query counts none of its rows)."""
+    years = [y for y in g.objects(py, BKG.fiscalYear) if isinstance(y, Literal)]
+    lines = [ln for ln in g.objects(py, BKG.projectLine) if isinstance(ln, URIRef)]
+    if not years or not lines:
+        return None
+    home = min((d for d in g.objects(py, PROV.wasDerivedFrom) if isinstance(d, URIRef)), default=py, key=str)
+    return years, lines, home
+
+
+_SATISFACTION_KEY = (BKG.groupKind, BKG.groupComparator, BKG.groupValue, BKG.groupUnit)
+_TIMELINESS_KEY = (BKG.groupTargetYear, BKG.groupMonth)
+
+
+def _values_or_none(g: Graph, s: Node, p: Node) -> list[Node | None]:
+    return list(g.objects(s, p)) or [None]
+
+
+def _satisfaction_keys(g: Graph, target: Node) -> list[tuple]:
+    """(kind, comparator text, number, unit): each combination of the target's values.
+    The kind is the kind's IRI; the query reads its notation from the ontology."""
+    return [(k, c, v, u)
+            for k in _values_or_none(g, target, BKG.targetKind)
+            for c in _values_or_none(g, target, BKG.comparatorText)
+            for v in _values_or_none(g, target, BKG.value)
+            for u in _values_or_none(g, target, BKG.unitText)]
+
+
+def _timeliness_keys(g: Graph, target: Node) -> list[tuple]:
+    """(year, month) of each end date, as ``xsd:integer(SUBSTR(STR(?dateEnd), 1, 4))``
+    and ``(…, 6, 2)`` read them (a part that is no integer: unbound); (None, None) when
+    the target has no end date."""
+    ends = list(g.objects(target, BKG.dateEnd))
+    if not ends:
+        return [(None, None)]
+    return [(_integer(str(d)[0:4]), _integer(str(d)[5:7])) for d in ends]
+
+
+def _integer(text: str) -> Literal | None:
+    """``xsd:integer(text)`` of a date's digits (None where the cast raises an error)."""
+    return Literal(int(text)) if text.isascii() and text.isdigit() else None
 
 
 def _table_years(g: Graph) -> list[tuple[Node, Node, Node]]:
@@ -79,8 +209,7 @@ def _table_years(g: Graph) -> list[tuple[Node, Node, Node]]:
     table is a typed ``bkg:ProjectYear`` or a subject with ``bkg:isCarryover``: where the
     queries read every subject's year and picked the tables by a table property, a table
     stated in two graphs had its year twice, and so has its table year."""
-    tables = set(g.subjects(RDF.type, BKG.ProjectYear)) | set(g.subjects(BKG.isCarryover, None))
-    return [(py, BKG.tableYear, y) for py in tables
+    return [(py, BKG.tableYear, y) for py in _tables(g)
             for y in g.objects(py, BKG.fiscalYear) if isinstance(y, Literal)]
 
 
@@ -122,15 +251,20 @@ def _differ(a: Literal, b: Literal) -> bool:
 #: What ``derive`` reads: the triples a graph's summaries are computed from.
 _INPUTS = frozenset(str(p) for p in (BKG.fiscalYear, BKG.projectLine, BKG.isCarryover,
                                      BKG.fundSource, BKG.projectYear, BKG.amount,
-                                     BKG.costIndicatorTotal, BKG.hasIndicator, RDF.type))
+                                     BKG.costIndicatorTotal, BKG.hasIndicator, RDF.type,
+                                     PROV.wasDerivedFrom, BKG.level1, BKG.level2, BKG.printedValue,
+                                     BKG.target, BKG.targetKind, BKG.comparatorText, BKG.value,
+                                     BKG.unitText, BKG.dateEnd))
 _SUMMARIES = frozenset(str(p) for p in SUMMARY_PROPERTIES)
 _TRIGGERS = frozenset((str(BKG.isCarryover), str(BKG.fundSource)))
-_TYPE, _TABLE = str(RDF.type), str(BKG.ProjectYear)
+_TYPE = str(RDF.type)
+_TYPES = frozenset((str(BKG.ProjectYear), str(BKG.SourceDocument)))  # the types derive reads
 
 
 def _has_tables(triples: list[ox.Triple]) -> bool:
+    """Tables, or a document (which counts its target groups, 0 when it has none)."""
     return any(t.predicate.value in _TRIGGERS
-               or (t.predicate.value == _TYPE and t.object.value == _TABLE) for t in triples)
+               or (t.predicate.value == _TYPE and t.object.value in _TYPES) for t in triples)
 
 
 def complete(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -144,7 +278,7 @@ def complete(triples: list[ox.Triple]) -> list[ox.Triple]:
     kept = [t for t in triples if t.predicate.value not in _SUMMARIES]
     g = Graph()
     for t in kept:
-        if t.predicate.value in _INPUTS and (t.predicate.value != _TYPE or t.object.value == _TABLE):
+        if t.predicate.value in _INPUTS and (t.predicate.value != _TYPE or t.object.value in _TYPES):
             g.add((_to_rdflib(t.subject), URIRef(t.predicate.value), _to_rdflib(t.object)))
     seen = set(kept)
     for s, p, o in derive(g):

@@ -50,7 +50,7 @@ __all__ = [
     "parse_query",
 ]
 
-_SUMMARY_TERMS = re.compile(r"bkg:(?:tableRole|totalYuan|costMismatch|indicatorCount|tableYear)\b")
+_SUMMARY_TERMS = re.compile(r"bkg:(?:tableRole|totalYuan|costMismatch|indicatorCount|tableYear|group[A-Z]\w*)\b")
 
 #: Parameter types (the header's TYPE field) and the datatype of their values.
 TYPES: dict[str, str | None] = {
@@ -85,7 +85,8 @@ MAX_STRING = 500  # longest string value accepted
 #: first instead of everything derived from each document.)
 #: Tables without their load-time summaries (docs/summaries.md): a store loaded before
 #: vocabulary 0.3.0 (no role), before 0.4.0 (no bkg:indicatorCount; a table with a
-#: cost sum but no bkg:costMismatch) or before 0.5.0 (no bkg:tableYear). Scans
+#: cost sum but no bkg:costMismatch), before 0.5.0 (no bkg:tableYear) or before 0.6.0
+#: (a document without bkg:targetGroupCount: no target groups). Scans
 #: anti-joined by hash, not a lookup per table. Its one row's
 #: ``missing`` > 0 means the queries that read summaries would answer wrongly.
 SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHERE {
@@ -101,6 +102,10 @@ SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHER
   } UNION {
     { SELECT DISTINCT ?py WHERE { ?py bkg:costIndicatorTotal ?c } }
     MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:costMismatch ?m } }
+  } UNION {
+    # (?py: the documents, named so for the count)
+    { SELECT DISTINCT ?py WHERE { ?py a bkg:SourceDocument } }
+    MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:targetGroupCount ?n } }
   }
 }"""
 
@@ -109,8 +114,9 @@ class SummariesMissing(Exception):
 
 
 #: What to tell a user whose store lacks them.
-SUMMARIES_MISSING = ("this store holds {n} table(s) without their load-time summaries "
-                     "(bkg:tableRole, bkg:totalYuan, bkg:costMismatch, bkg:indicatorCount, bkg:tableYear: loaded before vocabulary 0.5.0), which query "
+SUMMARIES_MISSING = ("this store holds {n} table(s) or document(s) without their load-time summaries "
+                     "(bkg:tableRole, bkg:totalYuan, bkg:costMismatch, bkg:indicatorCount, bkg:tableYear, target "
+                     "groups: loaded before vocabulary 0.6.0), which query "
                      "{name} reads; rebuild it: budgetkg load --rebuild FILES (docs/summaries.md)")
 
 YEARS_QUERY = sparql_prefixes("bkg", "prov") + """SELECT ?year ?document ?first WHERE {

@@ -92,3 +92,12 @@ def shifted_years_data_dir(tmp_path_factory) -> Path:
             path.write_text(text.replace(f"({old}年度)", f"({new}年度)"), encoding="utf-8")
             pipeline.load_path(store, path, base=DEFAULT_BASE)
     return folder
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory):
+    """The seed and a generated corpus of three years (tests/test_summaries.py,
+    tests/test_target_groups.py): read only."""
+    from generated_store import seed_and_generated
+
+    return seed_and_generated(tmp_path_factory.mktemp("summaries"), seed=5, tables=150)

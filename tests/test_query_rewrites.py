@@ -15,7 +15,8 @@ from budgetkg.queries.catalog import load_catalog, parse_query
 from budgetkg.store import OxigraphStore
 
 from test_bench_rows import rows
-from test_summaries import as_json, seed_and_generated
+from generated_store import seed_and_generated
+from test_summaries import as_json
 
 PLAIN = Path(__file__).resolve().parents[1] / "bench" / "naive_queries"
 REWRITTEN = ("keyword-search", "carryover-chains", "satisfaction-targets", "timeliness-by-month", "projects",

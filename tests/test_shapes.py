@@ -120,6 +120,15 @@ CASES = [
     ("document-bad-sha",
      'DELETE { ?d bkg:sha256 ?s } INSERT { ?d bkg:sha256 "xyz" } WHERE { ?d a bkg:SourceDocument ; bkg:sha256 ?s }',
      "SourceDocumentShape", "violation"),
+    # target groups (load-time summaries, vocabulary 0.6.0)
+    ("target-group-month-13",
+     "DELETE { ?n bkg:groupMonth ?m } INSERT { ?n bkg:groupMonth 13 } WHERE { ?n bkg:groupMonth ?m }",
+     "TargetGroupShape", "violation"),
+    ("target-group-without-rows",
+     "DELETE { ?n bkg:groupRow ?r } WHERE { ?n bkg:groupRow ?r }", "TargetGroupShape", "violation"),
+    ("target-group-of-another-category",
+     "DELETE { ?n bkg:groupCategory ?c } INSERT { ?n bkg:groupCategory level:1 } WHERE { ?n bkg:groupCategory ?c }",
+     "TargetGroupShape", "violation"),
     ("dataset-without-structure",
      "DELETE { ?d qb:structure ?s } WHERE { ?d a bkg:Dataset ; qb:structure ?s }", "DatasetShape", "violation"),
     # the family tables' nodes (loader/family_rdf.py), each put into the Ningxia graph broken

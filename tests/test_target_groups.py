@@ -1,0 +1,205 @@
+"""Target groups (vocabulary 0.6.0, loader/summaries.py): per document, the satisfaction
+and timeliness rows grouped by normalized target, read by satisfaction-targets and
+timeliness-by-month instead of the rows (docs/summaries.md).
+
+Rows of those queries are checked against their plain texts in tests/test_summaries.py;
+here, what the groups hold: on a hand-made graph with each case the derivation must get
+right, and on the seed and a generated corpus against the facts, document by document."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, XSD
+
+from budgetkg.loader.namespaces import BKG, KIND, LEVEL
+from budgetkg.loader.summaries import derive
+
+DOC = URIRef("https://example.org/id/document/abc")
+LINE = URIRef("https://example.org/id/project/1/aaa")
+OTHER_LINE = URIRef("https://example.org/id/project/1/bbb")
+
+
+def _table(g: Graph, name: str, line: URIRef | None, year: str = "2023") -> URIRef:
+    py = URIRef(f"https://example.org/id/project/1/{name}/{year}")
+    g.add((py, RDF.type, BKG.ProjectYear))
+    g.add((py, BKG.isCarryover, Literal(False)))
+    g.add((py, BKG.fiscalYear, Literal(year, datatype=XSD.gYear)))
+    g.add((py, PROV.wasDerivedFrom, DOC))
+    if line is not None:
+        g.add((py, BKG.projectLine, line))
+    return py
+
+
+def _row(g: Graph, py: URIRef, n: int, level1: str, level2: str, printed: str | None = "≥90%",
+         target: bool = True, **parts: object) -> URIRef:
+    row = URIRef(f"{py}/indicator/{n}")
+    g.add((py, BKG.hasIndicator, row))
+    g.add((row, BKG.level1, LEVEL[level1]))
+    g.add((row, BKG.level2, LEVEL[level2]))
+    if printed is not None:
+        g.add((row, BKG.printedValue, Literal(printed)))
+    if target:
+        t = URIRef(f"{row}/target")
+        g.add((row, BKG.target, t))
+        for prop, values in parts.items():
+            for v in values if isinstance(values, list) else [values]:
+                g.add((t, URIRef(f"{BKG}{prop}"), v))
+    return row
+
+
+def _groups(triples) -> dict[URIRef, dict[str, set]]:
+    out: dict[URIRef, dict[str, set]] = {}
+    for s, p, o in triples:
+        if str(p).startswith(f"{BKG}group"):
+            out.setdefault(s, {}).setdefault(str(p).rsplit("/", 1)[-1], set()).add(o)
+    return out
+
+
+def test_rows_with_the_same_target_share_a_group_per_document_and_year():
+    g = Graph()
+    a, b = _table(g, "a", LINE), _table(g, "b", OTHER_LINE)
+    pct = dict(targetKind=KIND.quantitative, comparatorText=Literal("≥"),
+               value=Literal(Decimal("90"), datatype=XSD.decimal), unitText=Literal("%"))
+    r1 = _row(g, a, 1, "3", "12", **pct)
+    r2 = _row(g, b, 1, "3", "12", printed="≥ 90%", **pct)
+    r3 = _row(g, b, 2, "3", "12", targetKind=KIND.qualitative)  # no number: a group of its own
+    _row(g, a, 2, "1", "4", **pct)  # an output row: in no group
+    out = derive(g)
+    groups = _groups(out)
+    assert len(groups) == 2
+    [shared] = [v for v in groups.values() if v["groupRow"] == {r1, r2}]
+    assert shared["groupLine"] == {LINE, OTHER_LINE}
+    assert shared["groupCategory"] == {LEVEL["3"]} and shared["groupYear"] == {Literal("2023", datatype=XSD.gYear)}
+    assert shared["groupValue"] == {Literal(Decimal("90"), datatype=XSD.decimal)}
+    assert len(shared["groupExample"]) == 1 and shared["groupExample"] <= {Literal("≥90%"), Literal("≥ 90%")}
+    [alone] = [v for v in groups.values() if v["groupRow"] == {r3}]
+    assert "groupValue" not in alone and alone["groupKind"] == {KIND.qualitative}
+    # minted under the document, which counts them
+    assert all(str(node).startswith(f"{DOC}/target-group/3-") for node in groups)
+    assert (DOC, BKG.targetGroupCount, Literal(2)) in out
+
+
+def test_a_row_the_query_would_not_count_is_in_no_group():
+    g = Graph()
+    lineless = _table(g, "c", None)
+    a = _table(g, "a", LINE)
+    _row(g, lineless, 1, "3", "12", targetKind=KIND.qualitative)  # table without a line
+    _row(g, a, 1, "3", "12", target=False)  # no target
+    _row(g, a, 2, "3", "12", printed=None, targetKind=KIND.qualitative)  # no printed value
+    # a subject with rows, a year and a line but neither table type nor carry-over flag:
+    # no bkg:tableYear, so no table for the query (docs/summaries.md, "What a table is")
+    untyped = _table(g, "d", LINE)
+    g.remove((untyped, RDF.type, None))
+    g.remove((untyped, BKG.isCarryover, None))
+    _row(g, untyped, 1, "3", "12", targetKind=KIND.qualitative)
+    out = derive(g)
+    assert _groups(out) == {}
+    assert (DOC, BKG.targetGroupCount, Literal(0)) in out  # 0: summarized, none to hold
+
+
+def test_timeliness_groups_by_the_year_and_month_the_date_ends_in():
+    g = Graph()
+    a = _table(g, "a", LINE)
+    d = lambda s: Literal(s, datatype=XSD.date)  # noqa: E731
+    r1 = _row(g, a, 1, "1", "13", dateEnd=d("2023-12-20"))
+    r2 = _row(g, a, 2, "1", "13", dateEnd=d("2023-12-31"))
+    r3 = _row(g, a, 3, "1", "13", dateEnd=d("2023-06-30"))
+    r4 = _row(g, a, 4, "1", "13", value=Literal(Decimal("100"), datatype=XSD.decimal))  # no date
+    # a target with two end dates counts in both months, as the query's join does
+    r5 = _row(g, a, 5, "1", "13", dateEnd=[d("2023-12-01"), d("2024-01-15")])
+    groups = {(next(iter(v.get("groupTargetYear", {None}))), next(iter(v.get("groupMonth", {None})))):
+              v["groupRow"] for v in _groups(derive(g)).values()}
+    y, m = Literal(2023), Literal(12)
+    assert groups == {(y, m): {r1, r2, r5}, (y, Literal(6)): {r3}, (None, None): {r4},
+                      (Literal(2024), Literal(1)): {r5}}
+
+
+def test_a_row_of_both_categories_is_in_both_and_each_combination_of_values_counts():
+    g = Graph()
+    a = _table(g, "a", LINE)
+    # level 1 = 3 and level 2 = 13 at once (a hand-edited file): a group of each category
+    r = _row(g, a, 1, "3", "13", comparatorText=[Literal("≥"), Literal(">")],
+             dateEnd=Literal("2023-12-31", datatype=XSD.date))
+    groups = _groups(derive(g))
+    assert sorted(str(next(iter(v["groupCategory"]))).rsplit("/", 1)[-1] for v in groups.values()) == ["13", "3", "3"]
+    assert {c for v in groups.values() for c in v.get("groupComparator", ())} == {Literal("≥"), Literal(">")}
+    assert all(v["groupRow"] == {r} for v in groups.values())
+
+
+# --- on real documents: the groups hold the facts, document by document -----------------
+
+_FACTS = {
+    "3": """?row bkg:level1 level:3 .
+            OPTIONAL { ?t bkg:targetKind ?k1 } OPTIONAL { ?t bkg:comparatorText ?k2 }
+            OPTIONAL { ?t bkg:value ?k3 } OPTIONAL { ?t bkg:unitText ?k4 }""",
+    "13": """?row bkg:level2 level:13 .
+            OPTIONAL { ?t bkg:dateEnd ?d
+                       BIND(xsd:integer(SUBSTR(STR(?d), 1, 4)) AS ?k1) BIND(xsd:integer(SUBSTR(STR(?d), 6, 2)) AS ?k2) }""",
+}
+_KEYS = {"3": ("groupKind", "groupComparator", "groupValue", "groupUnit"), "13": ("groupTargetYear", "groupMonth")}
+_PREFIXES = """PREFIX bkg: <https://w3id.org/budgetkg/def/>
+PREFIX level: <https://w3id.org/budgetkg/def/indicator-level/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+def _value(term) -> object:
+    if term is None:
+        return None
+    if type(term).__name__ == "Literal" and term.datatype.value.endswith(("#decimal", "#integer")):
+        return Decimal(term.value)
+    return term.value
+
+
+@pytest.mark.parametrize("category", ["3", "13"])
+def test_each_documents_groups_hold_its_rows_and_lines_by_target(corpus_store, category):
+    """Per graph: (year, key, row) and (year, key, line) from the groups equal those the
+    facts give (the row's table year and line, its target's parts), and each example is
+    a printed value of one of the group's rows."""
+    keys = " ".join(f"?k{i + 1}" for i in range(len(_KEYS[category])))
+    facts = set()
+    lines = set()
+    for g, year, row, line, *key in corpus_store.query(_PREFIXES + f"""
+        SELECT DISTINCT ?g ?year ?row ?line {keys} WHERE {{ GRAPH ?g {{
+          ?py bkg:tableYear ?year ; bkg:projectLine ?line ; bkg:hasIndicator ?row .
+          ?row bkg:printedValue ?pv ; bkg:target ?t . {_FACTS[category]} }} }}"""):
+        k = tuple(_value(x) for x in key)
+        facts.add((g.value, year.value, k, row.value))
+        lines.add((g.value, year.value, k, line.value))
+    assert len(facts) > 50
+    optional = " ".join(f"OPTIONAL {{ ?n bkg:{p} ?k{i + 1} }}" for i, p in enumerate(_KEYS[category]))
+    grouped, grouped_lines, examples = set(), set(), {}
+    for g, n, year, row, line, example, *key in corpus_store.query(_PREFIXES + f"""
+        SELECT ?g ?n ?year ?row ?line ?example {keys} WHERE {{ GRAPH ?g {{
+          ?n bkg:groupCategory level:{category} ; bkg:groupYear ?year ; bkg:groupRow ?row ;
+             bkg:groupLine ?line ; bkg:groupExample ?example . {optional} }} }}"""):
+        k = tuple(_value(x) for x in key)
+        grouped.add((g.value, year.value, k, row.value))
+        grouped_lines.add((g.value, year.value, k, line.value))
+        examples.setdefault(n.value, set()).add(example.value)
+    assert grouped == facts
+    assert grouped_lines == lines
+    printed = {}
+    for n, pv in corpus_store.query(_PREFIXES + f"""SELECT ?n ?pv WHERE {{
+          ?n bkg:groupCategory level:{category} ; bkg:groupRow ?row . ?row bkg:printedValue ?pv }}"""):
+        printed.setdefault(n.value, set()).add(pv.value)
+    assert all(len(ex) == 1 and ex <= printed[n] for n, ex in examples.items())
+    # fewer groups than rows: what makes the queries read less
+    assert len(examples) < len({f[3] for f in facts})
+
+
+def test_every_document_counts_its_groups(corpus_store):
+    counted = {d.value: int(n.value) for d, n in corpus_store.query(
+        "SELECT ?d ?n WHERE { ?d <https://w3id.org/budgetkg/def/targetGroupCount> ?n }")}
+    groups = {}
+    for (node,) in corpus_store.query(
+            "SELECT DISTINCT ?n WHERE { ?n <https://w3id.org/budgetkg/def/groupCategory> ?c }"):
+        doc = node.value.split("/target-group/")[0]
+        groups[doc] = groups.get(doc, 0) + 1
+    documents = {d.value for (d,) in corpus_store.query(
+        "SELECT DISTINCT ?d WHERE { ?d a <https://w3id.org/budgetkg/def/SourceDocument> }")}
+    assert set(counted) == documents and len(documents) > 3
+    assert {d: n for d, n in counted.items() if n} == groups
