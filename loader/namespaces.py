@@ -91,7 +91,11 @@ class BKG(DefinedNamespace):
     groupRow: URIRef
     groupLine: URIRef
     groupExample: URIRef
-    targetGroupCount: URIRef
+    LevelGroup: URIRef
+    groupLevel2: URIRef
+    groupRowCount: URIRef
+    groupTable: URIRef
+    groupCount: URIRef
     # amounts
     projectYear: URIRef
     fundSource: URIRef

@@ -34,8 +34,11 @@ printed value (``bkg:groupExample``). A year's satisfaction targets are then a f
 nodes read whole instead of every level-3 row looked up for its table, year, line, value
 and target parts; counts stay distinct counts (of the rows and lines listed), so they add
 up across documents exactly. The document states how many groups it has
-(``bkg:targetGroupCount``, 0 when none; every document of the graph): a store loaded
-before 0.6.0 lacks it.
+(``bkg:groupCount``, 0 when none; every document of the graph): a store loaded
+before 0.6.0 lacks it. And **level-2 groups**: per document, year and level-2 category,
+the number of rows (``bkg:groupRowCount``) and the tables that have them
+(``bkg:groupTable``), read by indicators-by-level2 instead of every row of the store
+joined to its table's year and its level 2.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ ROLES = ("main", "carry-over", "other")
 SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch, BKG.indicatorCount, BKG.tableYear,
                       BKG.groupYear, BKG.groupCategory, BKG.groupKind, BKG.groupComparator, BKG.groupValue,
                       BKG.groupUnit, BKG.groupTargetYear, BKG.groupMonth, BKG.groupRow, BKG.groupLine,
-                      BKG.groupExample, BKG.targetGroupCount)
+                      BKG.groupExample, BKG.groupLevel2, BKG.groupRowCount, BKG.groupTable, BKG.groupCount)
 
 #: The categories that have target groups: (category, the row property that selects it).
 SATISFACTION, TIMELINESS = LEVEL["3"], LEVEL["13"]
@@ -156,8 +159,55 @@ def _target_groups(g: Graph) -> list[tuple[Node, Node, Node]]:
         out.extend((node, BKG.groupRow, r) for r in rows)
         out.extend((node, BKG.groupLine, ln) for ln in members)
         out.append((node, BKG.groupExample, min(examples, key=str)))
-    out.extend((d, BKG.targetGroupCount, Literal(n)) for d, n in counts.items())
+    for node, home in _level_groups(g, tables, out):
+        if home in counts:
+            counts[home] += 1
+    out.extend((d, BKG.groupCount, Literal(n)) for d, n in counts.items())
     return out
+
+
+def _level_groups(g: Graph, tables: set[Node], out: list) -> list[tuple[Node, Node]]:
+    """Level-2 groups (indicators-by-level2), appended to ``out``; returns (node, document).
+
+    Per document, fiscal year and level-2 category: the number of the year's indicator
+    rows in that category (``bkg:groupRowCount``: one per ``bkg:hasIndicator`` triple of
+    a table with that year and a row with that level 2, as the query's join counts them)
+    and the tables that have them (``bkg:groupTable``: listed, so that the count of
+    tables is a distinct count across documents)."""
+    rows: dict[tuple, int] = {}
+    members: dict[tuple, set] = {}
+    # two passes over the predicates' indexes, not a lookup per row
+    levels: dict[Node, list[Node]] = {}
+    for row, level2 in g.subject_objects(BKG.level2):
+        levels.setdefault(row, []).append(level2)
+    facts: dict[Node, tuple[list, Node] | None] = {}
+    for py, row in g.subject_objects(BKG.hasIndicator):
+        if py not in facts:
+            years = [y for y in g.objects(py, BKG.fiscalYear) if isinstance(y, Literal)] if py in tables else []
+            facts[py] = (years, _home(g, py)) if years else None
+        known = facts[py]
+        if known is None:
+            continue
+        years, home = known
+        for level2 in levels.get(row, ()):
+            for year in years:
+                key = (home, year, level2)
+                rows[key] = rows.get(key, 0) + 1
+                members.setdefault(key, set()).add(py)
+    made = []
+    for (home, year, level2), n in rows.items():
+        node = URIRef(f"{home}/level-group/{year}-{short_hash(str(level2))}")
+        out.append((node, BKG.groupYear, year))
+        out.append((node, BKG.groupLevel2, level2))
+        out.append((node, BKG.groupRowCount, Literal(n)))
+        out.extend((node, BKG.groupTable, py) for py in members[(home, year, level2)])
+        made.append((node, home))
+    return made
+
+
+def _home(g: Graph, py: Node) -> Node:
+    """The document a table's groups are minted under (the table itself without one)."""
+    return min((d for d in g.objects(py, PROV.wasDerivedFrom) if isinstance(d, URIRef)), default=py, key=str)
 
 
 def _table_facts(g: Graph, py: Node) -> tuple[list, list, Node] | None:
@@ -167,8 +217,7 @@ def _table_facts(g: Graph, py: Node) -> tuple[list, list, Node] | None:
     lines = [ln for ln in g.objects(py, BKG.projectLine) if isinstance(ln, URIRef)]
     if not years or not lines:
         return None
-    home = min((d for d in g.objects(py, PROV.wasDerivedFrom) if isinstance(d, URIRef)), default=py, key=str)
-    return years, lines, home
+    return years, lines, _home(g, py)
 
 
 _SATISFACTION_KEY = (BKG.groupKind, BKG.groupComparator, BKG.groupValue, BKG.groupUnit)

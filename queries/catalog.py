@@ -86,7 +86,7 @@ MAX_STRING = 500  # longest string value accepted
 #: Tables without their load-time summaries (docs/summaries.md): a store loaded before
 #: vocabulary 0.3.0 (no role), before 0.4.0 (no bkg:indicatorCount; a table with a
 #: cost sum but no bkg:costMismatch), before 0.5.0 (no bkg:tableYear) or before 0.6.0
-#: (a document without bkg:targetGroupCount: no target groups). Scans
+#: (a document without bkg:groupCount: no target groups). Scans
 #: anti-joined by hash, not a lookup per table. Its one row's
 #: ``missing`` > 0 means the queries that read summaries would answer wrongly.
 SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHERE {
@@ -105,7 +105,7 @@ SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHER
   } UNION {
     # (?py: the documents, named so for the count)
     { SELECT DISTINCT ?py WHERE { ?py a bkg:SourceDocument } }
-    MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:targetGroupCount ?n } }
+    MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:groupCount ?n } }
   }
 }"""
 

@@ -129,6 +129,9 @@ CASES = [
     ("target-group-of-another-category",
      "DELETE { ?n bkg:groupCategory ?c } INSERT { ?n bkg:groupCategory level:1 } WHERE { ?n bkg:groupCategory ?c }",
      "TargetGroupShape", "violation"),
+    ("level-group-without-rows",
+     "DELETE { ?n bkg:groupRowCount ?c } INSERT { ?n bkg:groupRowCount 0 } WHERE { ?n bkg:groupRowCount ?c }",
+     "LevelGroupShape", "violation"),
     ("dataset-without-structure",
      "DELETE { ?d qb:structure ?s } WHERE { ?d a bkg:Dataset ; qb:structure ?s }", "DatasetShape", "violation"),
     # the family tables' nodes (loader/family_rdf.py), each put into the Ningxia graph broken

@@ -272,7 +272,7 @@ def _groups(store) -> set[tuple[str, str, str]]:
     """The target groups' triples and the documents' counts of them (0.6.0)."""
     return {(s.value, p.value, o.value) for s, p, o in store.query(
         f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), \"{BKG}group\") "
-        f"|| ?p = <{BKG}targetGroupCount>) }}")}
+        f"|| ?p = <{BKG}groupCount>) }}")}
 
 
 def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
@@ -303,7 +303,7 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
     # a store loaded before 0.6.0: no target groups, which the documents do not count
     store = OxigraphStore(tmp_path / "store-0.5")
     pipeline.load_seed(store, base=DEFAULT_BASE)
-    store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?d <{BKG}targetGroupCount> ?n }} }}")
+    store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?d <{BKG}groupCount> ?n }} }}")
     store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?n <{BKG}groupCategory> ?c ; ?p ?o }} }}")
     store.close()
     with api.open(tmp_path / "store-0.5") as kg:

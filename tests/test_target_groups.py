@@ -1,6 +1,8 @@
-"""Target groups (vocabulary 0.6.0, loader/summaries.py): per document, the satisfaction
-and timeliness rows grouped by normalized target, read by satisfaction-targets and
-timeliness-by-month instead of the rows (docs/summaries.md).
+"""Target groups and level-2 groups (vocabulary 0.6.0, loader/summaries.py): per
+document, the satisfaction and timeliness rows grouped by normalized target, read by
+satisfaction-targets and timeliness-by-month, and the rows counted per year and level-2
+category with their tables, read by indicators-by-level2, instead of the rows
+(docs/summaries.md).
 
 Rows of those queries are checked against their plain texts in tests/test_summaries.py;
 here, what the groups hold: on a hand-made graph with each case the derivation must get
@@ -50,10 +52,11 @@ def _row(g: Graph, py: URIRef, n: int, level1: str, level2: str, printed: str | 
     return row
 
 
-def _groups(triples) -> dict[URIRef, dict[str, set]]:
+def _groups(triples, level: bool = False) -> dict[URIRef, dict[str, set]]:
+    """The target groups (``level``: the level-2 groups) among ``triples``."""
     out: dict[URIRef, dict[str, set]] = {}
     for s, p, o in triples:
-        if str(p).startswith(f"{BKG}group"):
+        if str(p).startswith(f"{BKG}group") and p != BKG.groupCount and ("/level-group/" in str(s)) == level:
             out.setdefault(s, {}).setdefault(str(p).rsplit("/", 1)[-1], set()).add(o)
     return out
 
@@ -79,7 +82,8 @@ def test_rows_with_the_same_target_share_a_group_per_document_and_year():
     assert "groupValue" not in alone and alone["groupKind"] == {KIND.qualitative}
     # minted under the document, which counts them
     assert all(str(node).startswith(f"{DOC}/target-group/3-") for node in groups)
-    assert (DOC, BKG.targetGroupCount, Literal(2)) in out
+    # and two level-2 groups (12 and 4), all counted by the document
+    assert (DOC, BKG.groupCount, Literal(4)) in out
 
 
 def test_a_row_the_query_would_not_count_is_in_no_group():
@@ -97,7 +101,12 @@ def test_a_row_the_query_would_not_count_is_in_no_group():
     _row(g, untyped, 1, "3", "12", targetKind=KIND.qualitative)
     out = derive(g)
     assert _groups(out) == {}
-    assert (DOC, BKG.targetGroupCount, Literal(0)) in out  # 0: summarized, none to hold
+    # the level-2 groups count rows without a line, a target or a printed value too
+    # (indicators-by-level2 joins only the table's year and the row's level 2), not
+    # the untyped subject's
+    [level] = _groups(out, level=True).values()
+    assert level["groupRowCount"] == {Literal(3)} and level["groupTable"] == {lineless, a}
+    assert (DOC, BKG.groupCount, Literal(1)) in out
 
 
 def test_timeliness_groups_by_the_year_and_month_the_date_ends_in():
@@ -127,6 +136,25 @@ def test_a_row_of_both_categories_is_in_both_and_each_combination_of_values_coun
     assert sorted(str(next(iter(v["groupCategory"]))).rsplit("/", 1)[-1] for v in groups.values()) == ["13", "3", "3"]
     assert {c for v in groups.values() for c in v.get("groupComparator", ())} == {Literal("≥"), Literal(">")}
     assert all(v["groupRow"] == {r} for v in groups.values())
+
+
+def test_level_groups_count_rows_per_year_and_category_and_list_their_tables():
+    g = Graph()
+    a, b = _table(g, "a", LINE), _table(g, "b", OTHER_LINE)
+    old = _table(g, "a", LINE, year="2022")
+    for n in (1, 2, 3):
+        _row(g, a, n, "1", "4")
+    _row(g, b, 1, "1", "4")
+    _row(g, b, 2, "3", "12")
+    _row(g, old, 1, "1", "4")
+    groups = {(str(next(iter(v["groupYear"]))),
+               str(next(iter(v["groupLevel2"]))).rsplit("/", 1)[-1]): v
+              for v in _groups(derive(g), level=True).values()}
+    assert set(groups) == {("2023", "4"), ("2023", "12"), ("2022", "4")}
+    assert groups[("2023", "4")]["groupRowCount"] == {Literal(4)}
+    assert groups[("2023", "4")]["groupTable"] == {a, b}
+    assert groups[("2023", "12")]["groupTable"] == {b}
+    assert groups[("2022", "4")]["groupRowCount"] == {Literal(1)}
 
 
 # --- on real documents: the groups hold the facts, document by document -----------------
@@ -193,13 +221,33 @@ def test_each_documents_groups_hold_its_rows_and_lines_by_target(corpus_store, c
 
 def test_every_document_counts_its_groups(corpus_store):
     counted = {d.value: int(n.value) for d, n in corpus_store.query(
-        "SELECT ?d ?n WHERE { ?d <https://w3id.org/budgetkg/def/targetGroupCount> ?n }")}
+        "SELECT ?d ?n WHERE { ?d <https://w3id.org/budgetkg/def/groupCount> ?n }")}
     groups = {}
     for (node,) in corpus_store.query(
-            "SELECT DISTINCT ?n WHERE { ?n <https://w3id.org/budgetkg/def/groupCategory> ?c }"):
-        doc = node.value.split("/target-group/")[0]
+            "SELECT DISTINCT ?n WHERE { { ?n <https://w3id.org/budgetkg/def/groupCategory> ?c } UNION "
+            "{ ?n <https://w3id.org/budgetkg/def/groupLevel2> ?c } }"):
+        doc = node.value.split("/target-group/")[0].split("/level-group/")[0]
         groups[doc] = groups.get(doc, 0) + 1
     documents = {d.value for (d,) in corpus_store.query(
         "SELECT DISTINCT ?d WHERE { ?d a <https://w3id.org/budgetkg/def/SourceDocument> }")}
     assert set(counted) == documents and len(documents) > 3
     assert {d: n for d, n in counted.items() if n} == groups
+
+
+def test_each_documents_level_groups_count_its_rows_and_list_its_tables(corpus_store):
+    """Per graph, year and level 2: the row count and the tables equal the facts'."""
+    facts = {}
+    for g, year, level2, n, tables in corpus_store.query(_PREFIXES + """
+        SELECT ?g ?year ?l2 (COUNT(?row) AS ?n) (GROUP_CONCAT(DISTINCT STR(?py); separator=" ") AS ?tables)
+        WHERE { GRAPH ?g { ?py bkg:tableYear ?year ; bkg:hasIndicator ?row . ?row bkg:level2 ?l2 } }
+        GROUP BY ?g ?year ?l2"""):
+        facts[(g.value, year.value, level2.value)] = (int(n.value), set(tables.value.split()))
+    got = {}
+    for g, year, level2, n, tables in corpus_store.query(_PREFIXES + """
+        SELECT ?g ?year ?l2 ?n (GROUP_CONCAT(STR(?py); separator=" ") AS ?tables)
+        WHERE { GRAPH ?g { ?x bkg:groupYear ?year ; bkg:groupLevel2 ?l2 ; bkg:groupRowCount ?n ; bkg:groupTable ?py } }
+        GROUP BY ?g ?x ?year ?l2 ?n"""):
+        key = (g.value, year.value, level2.value)
+        assert key not in got, key  # one group per document, year and category
+        got[key] = (int(n.value), set(tables.value.split()))
+    assert len(facts) > 20 and got == facts
