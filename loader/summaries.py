@@ -64,7 +64,7 @@ SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch, BKG.indica
                       BKG.groupUnit, BKG.groupTargetYear, BKG.groupMonth, BKG.groupRow, BKG.groupLine,
                       BKG.groupExample, BKG.groupLevel2, BKG.groupRowCount, BKG.groupTable, BKG.groupCount)
 
-#: The categories that have target groups: (category, the row property that selects it).
+#: The two categories that have target groups (level 1 = 3, level 2 = 13).
 SATISFACTION, TIMELINESS = LEVEL["3"], LEVEL["13"]
 
 
@@ -94,7 +94,7 @@ def derive(g: Graph) -> list[tuple[Node, Node, Node]]:
     out.extend(_cost_mismatches(g))
     out.extend(_indicator_counts(g))
     out.extend(_table_years(g))
-    out.extend(_target_groups(g))
+    out.extend(_groups(g))
     return out
 
 
@@ -103,7 +103,26 @@ def _tables(g: Graph) -> set[Node]:
     return set(g.subjects(RDF.type, BKG.ProjectYear)) | set(g.subjects(BKG.isCarryover, None))
 
 
-def _target_groups(g: Graph) -> list[tuple[Node, Node, Node]]:
+def _groups(g: Graph) -> list[tuple[Node, Node, Node]]:
+    """The target groups and level-2 groups of the graph, and each document's count of
+    them (``bkg:groupCount``; every document of the graph, 0 included: what tells a store
+    loaded before 0.6.0, as SUMMARIES_QUERY reads the documents, not their tables)."""
+    tables = _tables(g)
+    counts: dict[Node, int] = dict.fromkeys(g.subjects(RDF.type, BKG.SourceDocument), 0)
+    counts.update((d, 0) for py in tables for d in g.objects(py, PROV.wasDerivedFrom) if isinstance(d, URIRef))
+    out: list[tuple[Node, Node, Node]] = []
+    for home, triples in _target_groups(g, tables) + _level_groups(g, tables):
+        out.extend(triples)
+        if home in counts:
+            counts[home] += 1
+    out.extend((d, BKG.groupCount, Literal(n)) for d, n in counts.items())
+    return out
+
+
+_Group = tuple[Node, list[tuple[Node, Node, Node]]]  # (the document it is minted under, its triples)
+
+
+def _target_groups(g: Graph, tables: set[Node]) -> list[_Group]:
     """The target groups of the graph's documents (see the module's docstring).
 
     A row is in the groups its summary-free query would count it in: a row of a table
@@ -113,7 +132,6 @@ def _target_groups(g: Graph) -> list[tuple[Node, Node, Node]]:
     lexical form as the query reads it). A property stated twice gives a key per value,
     as a join would; a missing one leaves that part of the key empty (OPTIONAL)."""
     groups: dict[tuple, tuple[set, set, set]] = {}
-    tables = _tables(g)
     # the two categories' rows from the level indexes (a tenth of a document's rows),
     # each with its table
     candidates: dict[Node, list[tuple[Node, Any]]] = {}
@@ -142,32 +160,21 @@ def _target_groups(g: Graph) -> list[tuple[Node, Node, Node]]:
                         rows.add(row)
                         members.update(lines)
                         examples.update(printed)
-    out: list[tuple[Node, Node, Node]] = []
-    # every document of the graph counts its groups, 0 included (what tells a store
-    # loaded before 0.6.0: SUMMARIES_QUERY reads the documents, not their tables)
-    counts: dict[Node, int] = dict.fromkeys(g.subjects(RDF.type, BKG.SourceDocument), 0)
-    counts.update((d, 0) for py in tables for d in g.objects(py, PROV.wasDerivedFrom) if isinstance(d, URIRef))
+    made: list[_Group] = []
     for (home, category, year, key), (rows, members, examples) in groups.items():
         node = URIRef(f"{home}/target-group/{category.rsplit('/', 1)[-1]}-"
                       f"{short_hash(repr((str(year), [None if k is None else str(k) for k in key])))}")
-        if home in counts:
-            counts[home] += 1
-        out.append((node, BKG.groupYear, year))
-        out.append((node, BKG.groupCategory, category))
         names = _SATISFACTION_KEY if category == SATISFACTION else _TIMELINESS_KEY
-        out.extend((node, p, v) for p, v in zip(names, key) if v is not None)
-        out.extend((node, BKG.groupRow, r) for r in rows)
-        out.extend((node, BKG.groupLine, ln) for ln in members)
-        out.append((node, BKG.groupExample, min(examples, key=str)))
-    for node, home in _level_groups(g, tables, out):
-        if home in counts:
-            counts[home] += 1
-    out.extend((d, BKG.groupCount, Literal(n)) for d, n in counts.items())
-    return out
+        made.append((home, [(node, BKG.groupYear, year), (node, BKG.groupCategory, category),
+                            *((node, p, v) for p, v in zip(names, key) if v is not None),
+                            *((node, BKG.groupRow, r) for r in rows),
+                            *((node, BKG.groupLine, ln) for ln in members),
+                            (node, BKG.groupExample, min(examples, key=str))]))
+    return made
 
 
-def _level_groups(g: Graph, tables: set[Node], out: list) -> list[tuple[Node, Node]]:
-    """Level-2 groups (indicators-by-level2), appended to ``out``; returns (node, document).
+def _level_groups(g: Graph, tables: set[Node]) -> list[_Group]:
+    """Level-2 groups (indicators-by-level2).
 
     Per document, fiscal year and level-2 category: the number of the year's indicator
     rows in that category (``bkg:groupRowCount``: one per ``bkg:hasIndicator`` triple of
@@ -194,14 +201,12 @@ def _level_groups(g: Graph, tables: set[Node], out: list) -> list[tuple[Node, No
                 key = (home, year, level2)
                 rows[key] = rows.get(key, 0) + 1
                 members.setdefault(key, set()).add(py)
-    made = []
+    made: list[_Group] = []
     for (home, year, level2), n in rows.items():
         node = URIRef(f"{home}/level-group/{year}-{short_hash(str(level2))}")
-        out.append((node, BKG.groupYear, year))
-        out.append((node, BKG.groupLevel2, level2))
-        out.append((node, BKG.groupRowCount, Literal(n)))
-        out.extend((node, BKG.groupTable, py) for py in members[(home, year, level2)])
-        made.append((node, home))
+        made.append((home, [(node, BKG.groupYear, year), (node, BKG.groupLevel2, level2),
+                            (node, BKG.groupRowCount, Literal(n)),
+                            *((node, BKG.groupTable, py) for py in members[(home, year, level2)])]))
     return made
 
 
@@ -311,7 +316,7 @@ _TYPES = frozenset((str(BKG.ProjectYear), str(BKG.SourceDocument)))  # the types
 
 
 def _has_tables(triples: list[ox.Triple]) -> bool:
-    """Tables, or a document (which counts its target groups, 0 when it has none)."""
+    """Tables, or a document (which counts its groups, 0 when it has none)."""
     return any(t.predicate.value in _TRIGGERS
                or (t.predicate.value == _TYPE and t.object.value in _TYPES) for t in triples)
 

@@ -86,7 +86,7 @@ MAX_STRING = 500  # longest string value accepted
 #: Tables without their load-time summaries (docs/summaries.md): a store loaded before
 #: vocabulary 0.3.0 (no role), before 0.4.0 (no bkg:indicatorCount; a table with a
 #: cost sum but no bkg:costMismatch), before 0.5.0 (no bkg:tableYear) or before 0.6.0
-#: (a document without bkg:groupCount: no target groups). Scans
+#: (a document without bkg:groupCount: no target or level-2 groups). Scans
 #: anti-joined by hash, not a lookup per table. Its one row's
 #: ``missing`` > 0 means the queries that read summaries would answer wrongly.
 SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHERE {
@@ -116,7 +116,7 @@ class SummariesMissing(Exception):
 #: What to tell a user whose store lacks them.
 SUMMARIES_MISSING = ("this store holds {n} table(s) or document(s) without their load-time summaries "
                      "(bkg:tableRole, bkg:totalYuan, bkg:costMismatch, bkg:indicatorCount, bkg:tableYear, target "
-                     "groups: loaded before vocabulary 0.6.0), which query "
+                     "and level-2 groups: loaded before vocabulary 0.6.0), which query "
                      "{name} reads; rebuild it: budgetkg load --rebuild FILES (docs/summaries.md)")
 
 YEARS_QUERY = sparql_prefixes("bkg", "prov") + """SELECT ?year ?document ?first WHERE {

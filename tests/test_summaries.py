@@ -307,8 +307,8 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
     store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?n <{BKG}groupCategory> ?c ; ?p ?o }} }}")
     store.close()
     with api.open(tmp_path / "store-0.5") as kg:
-        for name in ("satisfaction-targets", "timeliness-by-month"):
-            with pytest.raises(SummariesMissing, match=r"target groups.*budgetkg load --rebuild"):
+        for name in ("satisfaction-targets", "timeliness-by-month", "indicators-by-level2"):
+            with pytest.raises(SummariesMissing, match=r"target and level-2 groups.*budgetkg load --rebuild"):
                 kg.run(name)
         assert kg.run("fund-sources")
     app = create_app({"data_dir": tmp_path / "store", "workers": 0})
