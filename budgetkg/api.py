@@ -94,7 +94,7 @@ class Connection:
         """The text of canned query ``name`` with ``params`` bound, as it would run."""
         query = self.catalog[name]
         if query.reads_summaries:
-            # a store loaded before vocabulary 0.3.0 (0.4.0: bkg:costMismatch; 0.5.0: bkg:tableYear; 0.6.0: target and level-2 groups) lacks them: its rows would be wrong
+            # a store loaded by older code (before vocabulary 0.3.0 ... 0.7.0: docs/summaries.md) lacks some: its rows would be wrong
             rows = self.sparql(SUMMARIES_QUERY)
             missing = int(str(rows[0]["missing"])) if rows else 0
             if missing:

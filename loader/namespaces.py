@@ -29,6 +29,13 @@ from rdflib.namespace import (
 DEF = "https://w3id.org/budgetkg/def/"
 
 
+#: The vocabulary version (ontology/budgetkg.ttl's owl:versionInfo) whose load-time
+#: summaries the loader writes (loader/summaries.py); every document states it
+#: (``bkg:summaryVersion``), and the library refuses a store whose documents state
+#: another (queries/catalog.py, SUMMARIES_QUERY).
+SUMMARY_VERSION = "0.7.0"
+
+
 class BKG(DefinedNamespace):
     """The budgetkg ontology (``ontology/budgetkg.ttl``)."""
 
@@ -96,6 +103,10 @@ class BKG(DefinedNamespace):
     groupRowCount: URIRef
     groupTable: URIRef
     groupCount: URIRef
+    FundGroup: URIRef
+    groupFundSource: URIRef
+    groupSum: URIRef
+    summaryVersion: URIRef
     # amounts
     projectYear: URIRef
     fundSource: URIRef

@@ -39,6 +39,13 @@ before 0.6.0 lacks it. And **level-2 groups**: per document, year and level-2 ca
 the number of rows (``bkg:groupRowCount``) and the tables that have them
 (``bkg:groupTable``), read by indicators-by-level2 instead of every row of the store
 joined to its table's year and its level 2.
+
+Per document (vocabulary 0.7.0), **fund groups**: per fiscal year and fund source, the sum
+of the fund amounts (``bkg:groupSum``, as SPARQL's ``SUM`` adds them) and the tables
+they belong to (``bkg:groupTable``, listed), read by fund-sources instead of the four
+properties of every fund amount of the store. And on each document the version of the
+vocabulary whose summaries it carries (``bkg:summaryVersion``): what tells a store
+loaded by older code, whose documents lack the newer summaries.
 """
 
 from __future__ import annotations
@@ -51,10 +58,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .iris import short_hash
-from .namespaces import BKG, FUND, LEVEL, PROV, RDF
+from .namespaces import BKG, FUND, LEVEL, PROV, RDF, SUMMARY_VERSION, XSD
 from .ox_terms import to_ox
 
-__all__ = ["ROLES", "SUMMARY_PROPERTIES", "complete", "derive"]
+__all__ = ["ROLES", "SUMMARY_PROPERTIES", "SUMMARY_VERSION", "complete", "derive"]
 
 ROLES = ("main", "carry-over", "other")
 
@@ -62,7 +69,8 @@ ROLES = ("main", "carry-over", "other")
 SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch, BKG.indicatorCount, BKG.tableYear,
                       BKG.groupYear, BKG.groupCategory, BKG.groupKind, BKG.groupComparator, BKG.groupValue,
                       BKG.groupUnit, BKG.groupTargetYear, BKG.groupMonth, BKG.groupRow, BKG.groupLine,
-                      BKG.groupExample, BKG.groupLevel2, BKG.groupRowCount, BKG.groupTable, BKG.groupCount)
+                      BKG.groupExample, BKG.groupLevel2, BKG.groupRowCount, BKG.groupTable, BKG.groupCount,
+                      BKG.groupFundSource, BKG.groupSum, BKG.summaryVersion)
 
 #: The two categories that have target groups (level 1 = 3, level 2 = 13).
 SATISFACTION, TIMELINESS = LEVEL["3"], LEVEL["13"]
@@ -104,18 +112,21 @@ def _tables(g: Graph) -> set[Node]:
 
 
 def _groups(g: Graph) -> list[tuple[Node, Node, Node]]:
-    """The target groups and level-2 groups of the graph, and each document's count of
-    them (``bkg:groupCount``; every document of the graph, 0 included: what tells a store
-    loaded before 0.6.0, as SUMMARIES_QUERY reads the documents, not their tables)."""
+    """The target, level-2 and fund groups of the graph, and on each document its count
+    of them (``bkg:groupCount``, 0 included) and the summaries' version
+    (``bkg:summaryVersion``: what tells a store loaded by older code, as SUMMARIES_QUERY
+    reads the documents, not their tables)."""
     tables = _tables(g)
     counts: dict[Node, int] = dict.fromkeys(g.subjects(RDF.type, BKG.SourceDocument), 0)
     counts.update((d, 0) for py in tables for d in g.objects(py, PROV.wasDerivedFrom) if isinstance(d, URIRef))
     out: list[tuple[Node, Node, Node]] = []
-    for home, triples in _target_groups(g, tables) + _level_groups(g, tables):
+    for home, triples in _target_groups(g, tables) + _level_groups(g, tables) + _fund_groups(g):
         out.extend(triples)
         if home in counts:
             counts[home] += 1
-    out.extend((d, BKG.groupCount, Literal(n)) for d, n in counts.items())
+    version = Literal(SUMMARY_VERSION)
+    for d, n in counts.items():
+        out.extend(((d, BKG.groupCount, Literal(n)), (d, BKG.summaryVersion, version)))
     return out
 
 
@@ -208,6 +219,71 @@ def _level_groups(g: Graph, tables: set[Node]) -> list[_Group]:
                             (node, BKG.groupRowCount, Literal(n)),
                             *((node, BKG.groupTable, py) for py in members[(home, year, level2)])]))
     return made
+
+
+def _fund_groups(g: Graph) -> list[_Group]:
+    """Fund groups (fund-sources).
+
+    Per document, fiscal year and fund source: the sum of the fund amounts
+    (``bkg:groupSum``) and their tables (``bkg:groupTable``, listed: the count of tables
+    stays a distinct count across documents). An amount is counted as the query's join
+    of its four properties counts it: once per combination of its year, source, table
+    and amount (one of each, as the loader writes them); its document is its table's."""
+    sums: dict[tuple, list[Node]] = {}
+    members: dict[tuple, set] = {}
+    homes: dict[Node, Node] = {}
+    for node in set(g.subjects(BKG.fundSource, None)):
+        sources = list(g.objects(node, BKG.fundSource))
+        years = list(g.objects(node, BKG.fiscalYear))
+        amounts = list(g.objects(node, BKG.amount))
+        for py in g.objects(node, BKG.projectYear):
+            if py not in homes:
+                homes[py] = _home(g, py)
+            for year in years:
+                for source in sources:
+                    key = (homes[py], year, source)
+                    sums.setdefault(key, []).extend(amounts)
+                    if amounts:
+                        members.setdefault(key, set()).add(py)
+    made: list[_Group] = []
+    for (home, year, source), amounts in sums.items():
+        if not amounts:
+            continue
+        node = URIRef(f"{home}/fund-group/{year}-{short_hash(str(source))}")
+        made.append((home, [(node, BKG.groupYear, year), (node, BKG.groupFundSource, source),
+                            (node, BKG.groupSum, _sparql_sum(amounts)),
+                            *((node, BKG.groupTable, py) for py in members[(home, year, source)])]))
+    return made
+
+
+#: How SPARQL 1.1 promotes numbers in arithmetic: integer < decimal < float < double.
+_NUMERIC = {**dict.fromkeys((XSD.integer, XSD.nonPositiveInteger, XSD.negativeInteger, XSD.long, XSD.int,
+                             XSD.short, XSD.byte, XSD.nonNegativeInteger, XSD.unsignedLong, XSD.unsignedInt,
+                             XSD.unsignedShort, XSD.unsignedByte, XSD.positiveInteger), 0),
+            XSD.decimal: 1, XSD.float: 2, XSD.double: 3}
+
+
+def _sparql_sum(values: list[Node]) -> Node:
+    """``SUM`` of the values as SPARQL computes it: integers give an integer, with a
+    decimal a decimal (exact), with a float or double that type. A value that is not a
+    number is returned as it is, so that a query summing the groups fails on it (no
+    value) exactly where its sum over the rows did."""
+    rank, exact, approximate = 0, Decimal(0), 0.0
+    for v in values:
+        kind = _NUMERIC.get(v.datatype) if isinstance(v, Literal) else None
+        number = v.toPython() if kind is not None else None
+        if kind is None or isinstance(number, Literal) or isinstance(number, bool):
+            return v
+        rank = max(rank, kind)
+        if isinstance(number, float):
+            approximate += number
+        else:
+            exact += Decimal(number)
+    if rank == 0:
+        return Literal(int(exact))
+    if rank == 1:
+        return Literal(exact, datatype=XSD.decimal)
+    return Literal(float(exact) + approximate, datatype=XSD.float if rank == 2 else XSD.double)
 
 
 def _home(g: Graph, py: Node) -> Node:

@@ -30,7 +30,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from budgetkg.loader.namespaces import sparql_prefixes
+from budgetkg.loader.namespaces import SUMMARY_VERSION, sparql_prefixes
 
 __all__ = [
     "CannedQuery",
@@ -85,9 +85,10 @@ MAX_STRING = 500  # longest string value accepted
 #: first instead of everything derived from each document.)
 #: Tables without their load-time summaries (docs/summaries.md): a store loaded before
 #: vocabulary 0.3.0 (no role), before 0.4.0 (no bkg:indicatorCount; a table with a
-#: cost sum but no bkg:costMismatch), before 0.5.0 (no bkg:tableYear) or before 0.6.0
-#: (a document without bkg:groupCount: no target or level-2 groups). Scans
-#: anti-joined by hash, not a lookup per table. Its one row's
+#: cost sum but no bkg:costMismatch), before 0.5.0 (no bkg:tableYear) or by older code
+#: since (a document that does not state this code's bkg:summaryVersion: no target and
+#: level-2 groups before 0.6.0, no fund groups before 0.7.0). Scans anti-joined by hash,
+#: not a lookup per table. Its one row's
 #: ``missing`` > 0 means the queries that read summaries would answer wrongly.
 SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHERE {
   {
@@ -105,7 +106,7 @@ SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHER
   } UNION {
     # (?py: the documents, named so for the count)
     { SELECT DISTINCT ?py WHERE { ?py a bkg:SourceDocument } }
-    MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:groupCount ?n } }
+    MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:summaryVersion """ + f'"{SUMMARY_VERSION}"' + """ } }
   }
 }"""
 
@@ -115,8 +116,8 @@ class SummariesMissing(Exception):
 
 #: What to tell a user whose store lacks them.
 SUMMARIES_MISSING = ("this store holds {n} table(s) or document(s) without their load-time summaries "
-                     "(bkg:tableRole, bkg:totalYuan, bkg:costMismatch, bkg:indicatorCount, bkg:tableYear, target "
-                     "and level-2 groups: loaded before vocabulary 0.6.0), which query "
+                     "(bkg:tableRole, bkg:totalYuan, bkg:costMismatch, bkg:indicatorCount, bkg:tableYear, target, "
+                     "level-2 and fund groups: loaded before vocabulary " + SUMMARY_VERSION + "), which query "
                      "{name} reads; rebuild it: budgetkg load --rebuild FILES (docs/summaries.md)")
 
 YEARS_QUERY = sparql_prefixes("bkg", "prov") + """SELECT ?year ?document ?first WHERE {

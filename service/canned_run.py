@@ -94,7 +94,7 @@ def _version(state: ServiceState) -> str:
 
 def _check_summaries(query: CannedQuery) -> None:
     """Refuse a query that reads load-time summaries on a store that lacks some (loaded
-    before vocabulary 0.6.0): its rows would be wrong. Checked once per store version."""
+    by older code: SUMMARIES_QUERY): its rows would be wrong. Checked once per store version."""
     state = get_state()
     cache = _cache()
     version = _version(state)

@@ -7,6 +7,7 @@ values that are not strings; several tables carrying over from one)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -251,6 +252,7 @@ YEARS_GRAPHS = """
   :T4 a bkg:ProjectYear ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:projectLine :L1 ; bkg:isCarryover false ;
       bkg:hasIndicator :i3 ; <http://www.w3.org/ns/prov#wasDerivedFrom> :doc3 .
   :T4-total bkg:projectYear :T4 ; bkg:fundSource fund:total ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:amount 5 .
+  :X-total bkg:fundSource fund:total ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:amount 100 .
 }
 """
 
@@ -262,6 +264,9 @@ def test_years_edge_cases():
     got = as_json(store.query(load_catalog()["years"].bind({}, [2022, 2023])))
     documents = {b["fiscalYear"]["value"]: b["documents"]["value"] for b in got["results"]["bindings"]}
     assert documents == {"2022": "1", "2023": "2"}
+    # the project totals: a total of no table (X-total) is none of them
+    totals = {b["fiscalYear"]["value"]: Decimal(b["totalWanYuan"]["value"]) for b in got["results"]["bindings"]}
+    assert totals == {"2022": Decimal("0.0005"), "2023": Decimal("0.001")}
 
 
 def test_keyword_search_cuts_a_tie_at_its_limit_the_same_way_every_time():
@@ -296,3 +301,49 @@ def test_shared_indicators_cuts_a_tie_at_its_limit_the_same_way_every_time():
     got = as_json(store.query(query.bind({}, [2022])))
     assert [b["concept"]["value"] for b in got["results"]["bindings"]] == [
         f"https://example.org/t/C{i}" for i in range(5)]
+
+
+#: Fund amounts of two documents (fund-sources reads their fund groups, vocabulary 0.7.0):
+#: table P1 of g1 and P2 of g2 both have totals and own-level amounts in 2023 (P1's total
+#: an integer, P2's a decimal); A3 has two amounts (both counted) and A4 none (no row);
+#: in 2022 a carry-over amount that is no number makes its source's sum fail, in the
+#: groups as over the rows; a 2022 total belongs to a table of 2022. A6, a total of no
+#: table, is no project total: in no sum and not in the year's total (the percentages).
+FUND_GRAPHS = """
+:g1 {
+  :P1 a bkg:ProjectYear ; bkg:isCarryover false ; bkg:fiscalYear "2023"^^xsd:gYear .
+  :A1 bkg:projectYear :P1 ; bkg:fundSource fund:total ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:amount 100 .
+  :A3 bkg:projectYear :P1 ; bkg:fundSource fund:own-level-total ; bkg:fiscalYear "2023"^^xsd:gYear ;
+      bkg:amount 30.5 , 9.5 .
+  :A4 bkg:projectYear :P1 ; bkg:fundSource fund:carryover ; bkg:fiscalYear "2023"^^xsd:gYear .
+  :Q1 a bkg:ProjectYear ; bkg:isCarryover false ; bkg:fiscalYear "2022"^^xsd:gYear .
+  :B1 bkg:projectYear :Q1 ; bkg:fundSource fund:total ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:amount 80.0 .
+  :B2 bkg:projectYear :Q1 ; bkg:fundSource fund:carryover ; bkg:fiscalYear "2022"^^xsd:gYear ;
+      bkg:amount "八十"^^xsd:decimal .
+}
+:g2 {
+  :P2 a bkg:ProjectYear ; bkg:isCarryover false ; bkg:fiscalYear "2023"^^xsd:gYear .
+  :A2 bkg:projectYear :P2 ; bkg:fundSource fund:total ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:amount 60.25 .
+  :A5 bkg:projectYear :P2 ; bkg:fundSource fund:own-level-total ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:amount 10 .
+  :A6 bkg:fundSource fund:total ; bkg:fiscalYear "2023"^^xsd:gYear ; bkg:amount 1000 .
+  :Q2 a bkg:ProjectYear ; bkg:isCarryover false ; bkg:fiscalYear "2022"^^xsd:gYear .
+  :B3 bkg:projectYear :Q2 ; bkg:fundSource fund:carryover ; bkg:fiscalYear "2022"^^xsd:gYear ; bkg:amount 5.0 .
+}
+"""
+
+
+def test_fund_sources_adds_the_documents_groups_as_the_rows_would_be():
+    store = hand_made(FUND_GRAPHS)
+    for year in ("2022", "2023"):
+        check = same_rows(store, "fund-sources", {"year": year}, [2022, 2023])
+        assert check["same"], (year, check)
+    got = as_json(store.query(load_catalog()["fund-sources"].bind({"year": "2023"}, [2022, 2023])))
+    by_source = {b["fundSource"]["value"].rsplit("/", 1)[1]: b for b in got["results"]["bindings"]}
+    assert set(by_source) == {"total", "own-level-total"}
+    assert Decimal(by_source["total"]["sumWanYuan"]["value"]) * 10000 == Decimal("160.25")
+    assert Decimal(by_source["own-level-total"]["sumWanYuan"]["value"]) * 10000 == Decimal("50")
+    assert by_source["own-level-total"]["projects"]["value"] == "2"
+    assert Decimal(by_source["own-level-total"]["percentOfTotal"]["value"]) == Decimal("31.2")  # 50 / 160.25
+    old = as_json(store.query(load_catalog()["fund-sources"].bind({"year": "2022"}, [2022, 2023])))
+    [carry] = [b for b in old["results"]["bindings"] if b["fundSource"]["value"].endswith("/carryover")]
+    assert "sumWanYuan" not in carry and carry["projects"]["value"] == "2"

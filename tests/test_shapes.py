@@ -132,6 +132,13 @@ CASES = [
     ("level-group-without-rows",
      "DELETE { ?n bkg:groupRowCount ?c } INSERT { ?n bkg:groupRowCount 0 } WHERE { ?n bkg:groupRowCount ?c }",
      "LevelGroupShape", "violation"),
+    # fund groups (vocabulary 0.7.0)
+    ("fund-group-sum-not-decimal",
+     'DELETE { ?n bkg:groupSum ?s } INSERT { ?n bkg:groupSum "一百" } WHERE { ?n bkg:groupSum ?s }',
+     "FundGroupShape", "violation"),
+    ("fund-group-without-tables",
+     "DELETE { ?n bkg:groupTable ?t } WHERE { ?n bkg:groupFundSource ?f ; bkg:groupTable ?t }",
+     "FundGroupShape", "violation"),
     ("dataset-without-structure",
      "DELETE { ?d qb:structure ?s } WHERE { ?d a bkg:Dataset ; qb:structure ?s }", "DatasetShape", "violation"),
     # the family tables' nodes (loader/family_rdf.py), each put into the Ningxia graph broken

@@ -291,7 +291,7 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
     with api.open(tmp_path / "store") as kg:
         with pytest.raises(SummariesMissing, match=r"budgetkg load --rebuild"):
             kg.run("projects")
-        assert kg.run("fund-sources")
+        assert kg.run("project-indicators")
     # a store loaded before 0.4.0: roles and totals, no bkg:costMismatch
     store = OxigraphStore(tmp_path / "store-0.3")
     pipeline.load_seed(store, base=DEFAULT_BASE)
@@ -300,23 +300,35 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
     with api.open(tmp_path / "store-0.3") as kg:
         with pytest.raises(SummariesMissing, match=r"costMismatch.*budgetkg load --rebuild"):
             kg.run("cost-mismatches")
-    # a store loaded before 0.6.0: no target groups, which the documents do not count
+    # a store loaded before 0.6.0: no target groups and no summary version
     store = OxigraphStore(tmp_path / "store-0.5")
     pipeline.load_seed(store, base=DEFAULT_BASE)
-    store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?d <{BKG}groupCount> ?n }} }}")
+    store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?d <{BKG}groupCount> ?n ; <{BKG}summaryVersion> ?v }} }}")
     store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?n <{BKG}groupCategory> ?c ; ?p ?o }} }}")
     store.close()
     with api.open(tmp_path / "store-0.5") as kg:
-        for name in ("satisfaction-targets", "timeliness-by-month", "indicators-by-level2"):
-            with pytest.raises(SummariesMissing, match=r"target and level-2 groups.*budgetkg load --rebuild"):
+        for name in ("satisfaction-targets", "timeliness-by-month", "indicators-by-level2", "fund-sources"):
+            with pytest.raises(SummariesMissing, match=r"target, level-2 and fund groups.*budgetkg load --rebuild"):
                 kg.run(name)
-        assert kg.run("fund-sources")
+        assert kg.run("project-indicators")
+    # a store loaded by 0.6.0: every group but the fund groups, whose absence its
+    # documents' summary version tells
+    store = OxigraphStore(tmp_path / "store-0.6")
+    pipeline.load_seed(store, base=DEFAULT_BASE)
+    store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?n <{BKG}groupFundSource> ?c ; ?p ?o }} }}")
+    store._update(f"DELETE {{ GRAPH ?g {{ ?d <{BKG}summaryVersion> ?v }} }} "
+                  f"INSERT {{ GRAPH ?g {{ ?d <{BKG}summaryVersion> \"0.6.0\" }} }} "
+                  f"WHERE {{ GRAPH ?g {{ ?d <{BKG}summaryVersion> ?v }} }}")
+    store.close()
+    with api.open(tmp_path / "store-0.6") as kg:
+        with pytest.raises(SummariesMissing, match=r"vocabulary 0\.7\.0"):
+            kg.run("fund-sources")
     app = create_app({"data_dir": tmp_path / "store", "workers": 0})
     try:
         client = app.test_client()
         r = client.get("/queries/projects", headers={"Accept": "application/sparql-results+json"})
         assert r.status_code == 409 and b"--rebuild" in r.data
-        assert client.get("/queries/fund-sources",
+        assert client.get("/queries/project-indicators",
                           headers={"Accept": "application/sparql-results+json"}).status_code == 200
     finally:
         close_app(app)

@@ -1,8 +1,9 @@
-"""Target groups and level-2 groups (vocabulary 0.6.0, loader/summaries.py): per
-document, the satisfaction and timeliness rows grouped by normalized target, read by
-satisfaction-targets and timeliness-by-month, and the rows counted per year and level-2
-category with their tables, read by indicators-by-level2, instead of the rows
-(docs/summaries.md).
+"""Target groups and level-2 groups (vocabulary 0.6.0) and fund groups (0.7.0),
+loader/summaries.py: per document, the satisfaction and timeliness rows grouped by
+normalized target, read by satisfaction-targets and timeliness-by-month; the rows counted
+per year and level-2 category with their tables, read by indicators-by-level2; the fund
+amounts summed per year and fund source with their tables, read by fund-sources, instead
+of the rows (docs/summaries.md).
 
 Rows of those queries are checked against their plain texts in tests/test_summaries.py;
 here, what the groups hold: on a hand-made graph with each case the derivation must get
@@ -16,7 +17,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
-from budgetkg.loader.namespaces import BKG, KIND, LEVEL
+from budgetkg.loader.namespaces import BKG, FUND, KIND, LEVEL, SUMMARY_VERSION
 from budgetkg.loader.summaries import derive
 
 DOC = URIRef("https://example.org/id/document/abc")
@@ -52,11 +53,12 @@ def _row(g: Graph, py: URIRef, n: int, level1: str, level2: str, printed: str | 
     return row
 
 
-def _groups(triples, level: bool = False) -> dict[URIRef, dict[str, set]]:
-    """The target groups (``level``: the level-2 groups) among ``triples``."""
+def _groups(triples, level: bool = False, kind: str | None = None) -> dict[URIRef, dict[str, set]]:
+    """The target groups (``level``: the level-2 groups; ``kind``: that kind) among ``triples``."""
+    kind = kind or ("level-group" if level else "target-group")
     out: dict[URIRef, dict[str, set]] = {}
     for s, p, o in triples:
-        if str(p).startswith(f"{BKG}group") and p != BKG.groupCount and ("/level-group/" in str(s)) == level:
+        if str(p).startswith(f"{BKG}group") and p != BKG.groupCount and f"/{kind}/" in str(s):
             out.setdefault(s, {}).setdefault(str(p).rsplit("/", 1)[-1], set()).add(o)
     return out
 
@@ -157,6 +159,70 @@ def test_level_groups_count_rows_per_year_and_category_and_list_their_tables():
     assert groups[("2022", "4")]["groupRowCount"] == {Literal(1)}
 
 
+def _amount(g: Graph, py: URIRef, source: URIRef, *amounts: Literal, year: str = "2023") -> URIRef:
+    node = URIRef(f"{py}/amount/{source.rsplit('/', 1)[-1]}")
+    g.add((node, BKG.projectYear, py))
+    g.add((node, BKG.fundSource, source))
+    g.add((node, BKG.fiscalYear, Literal(year, datatype=XSD.gYear)))
+    for a in amounts:
+        g.add((node, BKG.amount, a))
+    return node
+
+
+def _dec(text: str) -> Literal:
+    return Literal(Decimal(text), datatype=XSD.decimal)
+
+
+def _fund_groups(g: Graph) -> dict[tuple[str, str], dict[str, set]]:
+    return {(str(next(iter(v["groupYear"]))), str(next(iter(v["groupFundSource"]))).rsplit("/", 1)[-1]): v
+            for v in _groups(derive(g), kind="fund-group").values()}
+
+
+def test_fund_groups_sum_amounts_per_year_and_source_and_list_their_tables():
+    g = Graph()
+    a, b = _table(g, "a", LINE), _table(g, "b", OTHER_LINE)
+    old = _table(g, "a", LINE, year="2022")
+    _amount(g, a, FUND.total, _dec("100.50"))
+    _amount(g, b, FUND.total, Literal(20))  # an integer and a decimal add up to a decimal
+    _amount(g, a, FUND["fiscal-appropriation"], Literal(7), Literal(8))  # two amounts: both counted
+    _amount(g, b, FUND["fiscal-appropriation"], Literal(5))
+    _amount(g, old, FUND.total, _dec("3"), year="2022")
+    # no amount: no row of the query, so its table is not counted
+    _amount(g, _table(g, "c", LINE), FUND["fiscal-appropriation"])
+    groups = _fund_groups(g)
+    assert set(groups) == {("2023", "total"), ("2023", "fiscal-appropriation"), ("2022", "total")}
+    [total] = groups[("2023", "total")]["groupSum"]
+    assert total.datatype == XSD.decimal and total.toPython() == Decimal("120.5")
+    assert groups[("2023", "total")]["groupTable"] == {a, b}
+    # integers alone stay an integer, as SPARQL's SUM gives
+    assert groups[("2023", "fiscal-appropriation")]["groupSum"] == {Literal(20)}
+    assert groups[("2023", "fiscal-appropriation")]["groupTable"] == {a, b}
+    assert groups[("2022", "total")]["groupTable"] == {old}
+    assert all(str(n).startswith(f"{DOC}/fund-group/") for n in _groups(derive(g), kind="fund-group"))
+
+
+def test_a_fund_group_with_a_value_that_is_no_number_keeps_it_so_that_its_sum_fails_too():
+    g = Graph()
+    a = _table(g, "a", LINE)
+    bad = Literal("一百", datatype=XSD.decimal)
+    _amount(g, a, FUND.total, _dec("1"), bad)
+    [group] = _fund_groups(g).values()
+    assert group["groupSum"] == {bad}
+
+
+def test_every_document_states_the_version_of_its_summaries():
+    g = Graph()
+    g.add((DOC, RDF.type, BKG.SourceDocument))
+    assert (DOC, BKG.summaryVersion, Literal(SUMMARY_VERSION)) in derive(g)
+
+
+def test_the_summary_version_is_the_vocabularys():
+    from pathlib import Path
+    from rdflib.namespace import OWL
+    onto = Graph().parse(Path(__file__).resolve().parents[1] / "ontology" / "budgetkg.ttl")
+    assert str(onto.value(URIRef(str(BKG)), OWL.versionInfo)) == SUMMARY_VERSION
+
+
 # --- on real documents: the groups hold the facts, document by document -----------------
 
 _FACTS = {
@@ -225,13 +291,17 @@ def test_every_document_counts_its_groups(corpus_store):
     groups = {}
     for (node,) in corpus_store.query(
             "SELECT DISTINCT ?n WHERE { { ?n <https://w3id.org/budgetkg/def/groupCategory> ?c } UNION "
-            "{ ?n <https://w3id.org/budgetkg/def/groupLevel2> ?c } }"):
-        doc = node.value.split("/target-group/")[0].split("/level-group/")[0]
+            "{ ?n <https://w3id.org/budgetkg/def/groupLevel2> ?c } UNION "
+            "{ ?n <https://w3id.org/budgetkg/def/groupFundSource> ?c } }"):
+        doc = node.value.split("/target-group/")[0].split("/level-group/")[0].split("/fund-group/")[0]
         groups[doc] = groups.get(doc, 0) + 1
     documents = {d.value for (d,) in corpus_store.query(
         "SELECT DISTINCT ?d WHERE { ?d a <https://w3id.org/budgetkg/def/SourceDocument> }")}
     assert set(counted) == documents and len(documents) > 3
     assert {d: n for d, n in counted.items() if n} == groups
+    versions = {d.value: v.value for d, v in corpus_store.query(
+        "SELECT ?d ?v WHERE { ?d <https://w3id.org/budgetkg/def/summaryVersion> ?v }")}
+    assert versions == dict.fromkeys(documents, SUMMARY_VERSION)
 
 
 def test_each_documents_level_groups_count_its_rows_and_list_its_tables(corpus_store):
@@ -250,4 +320,23 @@ def test_each_documents_level_groups_count_its_rows_and_list_its_tables(corpus_s
         key = (g.value, year.value, level2.value)
         assert key not in got, key  # one group per document, year and category
         got[key] = (int(n.value), set(tables.value.split()))
+    assert len(facts) > 20 and got == facts
+
+
+def test_each_documents_fund_groups_sum_its_amounts_and_list_its_tables(corpus_store):
+    """Per graph, year and fund source: the sum and the tables equal the facts'."""
+    facts = {}
+    for g, year, source, total, tables in corpus_store.query(_PREFIXES + """
+        SELECT ?g ?year ?fs (SUM(?a) AS ?sum) (GROUP_CONCAT(DISTINCT STR(?py); separator=" ") AS ?tables)
+        WHERE { GRAPH ?g { ?n bkg:fiscalYear ?year ; bkg:fundSource ?fs ; bkg:projectYear ?py ; bkg:amount ?a } }
+        GROUP BY ?g ?year ?fs"""):
+        facts[(g.value, year.value, source.value)] = (Decimal(total.value), set(tables.value.split()))
+    got = {}
+    for g, year, source, total, tables in corpus_store.query(_PREFIXES + """
+        SELECT ?g ?year ?fs ?sum (GROUP_CONCAT(STR(?py); separator=" ") AS ?tables)
+        WHERE { GRAPH ?g { ?x bkg:groupYear ?year ; bkg:groupFundSource ?fs ; bkg:groupSum ?sum ; bkg:groupTable ?py } }
+        GROUP BY ?g ?x ?year ?fs ?sum"""):
+        key = (g.value, year.value, source.value)
+        assert key not in got, key  # one group per document, year and source
+        got[key] = (Decimal(total.value), set(tables.value.split()))
     assert len(facts) > 20 and got == facts
