@@ -64,6 +64,7 @@ class LoadSummary:
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)  # summed over workers
     recovered: str | None = None
+    compacted: float | None = None  # seconds the store took to merge its files, if it did
 
     def add(self, res: DocumentResult) -> None:
         if res.action in ("loaded", "replaced"):
@@ -91,9 +92,10 @@ class LoadSummary:
                  else "SHACL: not validated")
         rate = self.triples / self.seconds if self.seconds else 0.0
         stages = ", ".join(f"{k} {v:.1f}" for k, v in self.stage_seconds.items())
+        compacted = "" if self.compacted is None else f"; store compacted in {self.compacted:.1f} s"
         return (f"{self.documents} documents ({', '.join(parts)}): {self.tables} tables, {self.triples} triples; "
                 f"{shacl}; reader problems: {self.problems}; {self.seconds:.1f} s "
-                f"({rate:,.0f} triples/s; worker CPU s: {stages})")
+                f"({rate:,.0f} triples/s; worker CPU s: {stages}){compacted}")
 
 
 def load_ontology(store: Store, *, base: str) -> DocumentResult:
@@ -236,6 +238,7 @@ def load_corpus(
     on_result: Callable[[Path, DocumentResult], None] | None = None,
     sources: Mapping[Path, SourceInfo] | None = None,
     publish_contacts: bool = False,
+    on_compact: Callable[[], None] | None = None,
 ) -> LoadSummary:
     """Load table files (and RDF files) into ``store``, one document at a time.
 
@@ -246,7 +249,9 @@ def load_corpus(
     it is refused and the path keeps what it had. ``on_result`` sees every file as it
     is done (progress bars, messages), its ``action`` set. Raises ``StoreError`` if the
     store fails. ``sources``: where files were downloaded from (``--source-url``); a
-    file not in it uses its sidecar ``FILE.source.json`` if it has one.
+    file not in it uses its sidecar ``FILE.source.json`` if it has one. At the end the
+    store merges the files its bulk writes left, once enough have piled up
+    (``Store.compaction_due``); ``on_compact`` is told first (it can take a while).
     """
     from budgetkg.loader import iris
     from budgetkg.loader.provenance import SourceInfoError, read_sidecar
@@ -317,6 +322,10 @@ def load_corpus(
                 store_result(path, res)
     else:
         _run_pool(todo, base, validate, min(n, len(todo)), store_result, infos, publish_contacts, member)
+    if todo and store.compaction_due():
+        if on_compact is not None:
+            on_compact()
+        summary.compacted = store.compact()
     summary.seconds = time.perf_counter() - started
     return summary
 

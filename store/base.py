@@ -150,6 +150,16 @@ class Store(ABC):
                               default_graph_union=False):
             yield ox.Quad(row["s"], row["p"], row["o"], node)
 
+    def compaction_due(self) -> bool:
+        """Whether enough bulk writes have piled up for ``compact`` to pay (the embedded
+        store, ``OxigraphStore``); an engine that manages its own files (the remote
+        store) never needs it."""
+        return False
+
+    def compact(self) -> float:
+        """Merge the files bulk writes left behind; the seconds it took."""
+        return 0.0
+
     @abstractmethod
     def version(self) -> str:
         """A token that changes whenever the data changes (for HTTP caching)."""

@@ -166,10 +166,15 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
         bar.set_postfix_str(f"{tables} tables, {triples:,} triples, {rate:,.0f} triples/s", refresh=False)
         bar.update(1)
 
+    def on_compact() -> None:
+        say = bar.write if not bar.disable else (lambda m: click.echo(m, err=True))
+        say("compacting the store (merging the files of the documents written; "
+            "about 1.5 s per million triples)")
+
     try:
         summary = pipeline.load_corpus(store, paths, base=base, workers=workers, validate=validate,
                                        strict=strict, on_result=on_result, sources=sources,
-                                       publish_contacts=publish_contacts)
+                                       publish_contacts=publish_contacts, on_compact=on_compact)
     finally:
         bar.close()
     if summary.recovered:
