@@ -272,7 +272,7 @@ def _sparql_sum(values: list[Node]) -> Node:
     for v in values:
         kind = _NUMERIC.get(v.datatype) if isinstance(v, Literal) else None
         number = v.toPython() if kind is not None else None
-        if kind is None or isinstance(number, Literal) or isinstance(number, bool):
+        if kind is None or isinstance(number, Literal):  # no number, or an ill-typed one
             return v
         rank = max(rank, kind)
         if isinstance(number, float):

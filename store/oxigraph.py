@@ -319,7 +319,7 @@ class OxigraphStore(Store):
             except OSError:
                 pass
             if self._bulk_writes and self.folder is not None:
-                try:  # counted for the next compact_if_due
+                try:  # counted for the next compaction_due
                     self._set_pending(self._pending() + self._bulk_writes)
                 except StoreError:
                     pass
