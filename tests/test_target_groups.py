@@ -304,39 +304,38 @@ def test_every_document_counts_its_groups(corpus_store):
     assert versions == dict.fromkeys(documents, SUMMARY_VERSION)
 
 
+def _by_document(store, query: str, number) -> dict[tuple[str, str, str], tuple[object, set[str]]]:
+    """(graph, year, key) -> (number, tables) of a query's rows: one row per key (a group
+    per document, year and key; or the facts grouped so)."""
+    out = {}
+    for g, year, key, n, tables in store.query(_PREFIXES + query):
+        k = (g.value, year.value, key.value)
+        assert k not in out, k
+        out[k] = (number(n.value), set(tables.value.split()))
+    return out
+
+
 def test_each_documents_level_groups_count_its_rows_and_list_its_tables(corpus_store):
     """Per graph, year and level 2: the row count and the tables equal the facts'."""
-    facts = {}
-    for g, year, level2, n, tables in corpus_store.query(_PREFIXES + """
+    facts = _by_document(corpus_store, """
         SELECT ?g ?year ?l2 (COUNT(?row) AS ?n) (GROUP_CONCAT(DISTINCT STR(?py); separator=" ") AS ?tables)
         WHERE { GRAPH ?g { ?py bkg:tableYear ?year ; bkg:hasIndicator ?row . ?row bkg:level2 ?l2 } }
-        GROUP BY ?g ?year ?l2"""):
-        facts[(g.value, year.value, level2.value)] = (int(n.value), set(tables.value.split()))
-    got = {}
-    for g, year, level2, n, tables in corpus_store.query(_PREFIXES + """
+        GROUP BY ?g ?year ?l2""", int)
+    got = _by_document(corpus_store, """
         SELECT ?g ?year ?l2 ?n (GROUP_CONCAT(STR(?py); separator=" ") AS ?tables)
         WHERE { GRAPH ?g { ?x bkg:groupYear ?year ; bkg:groupLevel2 ?l2 ; bkg:groupRowCount ?n ; bkg:groupTable ?py } }
-        GROUP BY ?g ?x ?year ?l2 ?n"""):
-        key = (g.value, year.value, level2.value)
-        assert key not in got, key  # one group per document, year and category
-        got[key] = (int(n.value), set(tables.value.split()))
+        GROUP BY ?g ?x ?year ?l2 ?n""", int)
     assert len(facts) > 20 and got == facts
 
 
 def test_each_documents_fund_groups_sum_its_amounts_and_list_its_tables(corpus_store):
     """Per graph, year and fund source: the sum and the tables equal the facts'."""
-    facts = {}
-    for g, year, source, total, tables in corpus_store.query(_PREFIXES + """
+    facts = _by_document(corpus_store, """
         SELECT ?g ?year ?fs (SUM(?a) AS ?sum) (GROUP_CONCAT(DISTINCT STR(?py); separator=" ") AS ?tables)
         WHERE { GRAPH ?g { ?n bkg:fiscalYear ?year ; bkg:fundSource ?fs ; bkg:projectYear ?py ; bkg:amount ?a } }
-        GROUP BY ?g ?year ?fs"""):
-        facts[(g.value, year.value, source.value)] = (Decimal(total.value), set(tables.value.split()))
-    got = {}
-    for g, year, source, total, tables in corpus_store.query(_PREFIXES + """
+        GROUP BY ?g ?year ?fs""", Decimal)
+    got = _by_document(corpus_store, """
         SELECT ?g ?year ?fs ?sum (GROUP_CONCAT(STR(?py); separator=" ") AS ?tables)
         WHERE { GRAPH ?g { ?x bkg:groupYear ?year ; bkg:groupFundSource ?fs ; bkg:groupSum ?sum ; bkg:groupTable ?py } }
-        GROUP BY ?g ?x ?year ?fs ?sum"""):
-        key = (g.value, year.value, source.value)
-        assert key not in got, key  # one group per document, year and source
-        got[key] = (Decimal(total.value), set(tables.value.split()))
+        GROUP BY ?g ?x ?year ?fs ?sum""", Decimal)
     assert len(facts) > 20 and got == facts
