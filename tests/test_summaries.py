@@ -332,3 +332,37 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
                           headers={"Accept": "application/sparql-results+json"}).status_code == 200
     finally:
         close_app(app)
+
+
+def test_a_bare_serve_loads_the_default_dataset_again_when_older_code_loaded_it(tmp_path):
+    """`budgetkg serve` on a folder where older code loaded the embedded dataset (its
+    documents lacking this code's summary version, simulated) loads it again, so that the
+    library answers instead of 409; a folder without it is left as it is."""
+    from budgetkg.commands.serve import _has_data, _load_into_store
+    from budgetkg.queries.catalog import SUMMARIES_QUERY
+    from budgetkg.settings import load_settings
+
+    def missing(folder) -> int:
+        with OxigraphStore(folder, read_only=True) as store:
+            return int(next(iter(store.query(SUMMARIES_QUERY)))["missing"].value)
+
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    assert _load_into_store(settings, ()) == 0  # an empty folder: the dataset loaded
+    assert _has_data(settings) and missing(tmp_path / "data") == 0
+    with OxigraphStore(tmp_path / "data") as store:
+        store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?d <{BKG}summaryVersion> ?v }} }}")
+        store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?n <{BKG}groupFundSource> ?c ; ?p ?o }} }}")
+    assert missing(tmp_path / "data") == 1 and not _has_data(settings)
+    assert _load_into_store(settings, ()) == 0
+    assert missing(tmp_path / "data") == 0 and _has_data(settings)
+    from budgetkg import api
+
+    with api.open(tmp_path / "data") as kg:
+        assert kg.run("fund-sources")
+    # someone else's documents, loaded by older code: not the serve's to rebuild
+    other = load_settings({"data_dir": tmp_path / "other"}, environ={})
+    with OxigraphStore(tmp_path / "other") as store:
+        load_files(store, generate_corpus(tmp_path / "tables", seed=2, tables=20, years=(2022,)), DEFAULT_BASE)
+        store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?d <{BKG}summaryVersion> ?v }} }}")
+    assert _has_data(other)
+    assert _load_into_store(other, ()) == 0 and missing(tmp_path / "other") > 0

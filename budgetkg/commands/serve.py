@@ -55,7 +55,7 @@ def _load_into_store(settings: Settings, paths: tuple[Path, ...], with_seed: boo
         # of one store snapshot) can serve one folder at once.
         return EXIT_OK
     with open_store(settings) as store:
-        if with_seed or (not paths and store.is_empty()):
+        if with_seed or (not paths and (store.is_empty() or _stale_seed(store, settings.base_iri))):
             with tqdm(total=4, desc="loading the default dataset", unit="step", file=sys.stderr) as bar:
                 def step(name: str) -> None:
                     bar.set_postfix_str(name)
@@ -79,9 +79,24 @@ def _has_data(settings: Settings) -> bool:
         return False  # a load was interrupted: the writer's path finishes or undoes it first
     try:
         with open_store(settings, read_only=True, create=False) as store:
-            return not store.is_empty()
+            return not store.is_empty() and not _stale_seed(store, settings.base_iri)
     except StoreError:  # no store yet, or a writer holds it: the writer's path reports it
         return False
+
+
+def _stale_seed(store: Any, base: str) -> bool:
+    """Whether the store holds the embedded default dataset loaded by older code (without
+    this code's load-time summaries, which the library's queries would refuse: 409): a
+    bare `budgetkg serve` then loads it again, as it loads it into an empty store. A
+    user's own documents are left as they are (the 409 says how to rebuild them)."""
+    from budgetkg.documents import file_sha256, seed_path
+    from budgetkg.loader.iris import document_graph_iri
+    from budgetkg.queries.catalog import SUMMARIES_QUERY
+
+    if not store.has_graph(str(document_graph_iri(base, file_sha256(seed_path())))):
+        return False
+    rows = list(store.query(SUMMARIES_QUERY))
+    return bool(rows) and int(rows[0]["missing"].value) > 0
 
 
 def _stop(signum: int, frame: object) -> None:
