@@ -315,27 +315,30 @@ def _by_document(store, query: str, number) -> dict[tuple[str, str, str], tuple[
     return out
 
 
-def test_each_documents_level_groups_count_its_rows_and_list_its_tables(corpus_store):
-    """Per graph, year and level 2: the row count and the tables equal the facts'."""
-    facts = _by_document(corpus_store, """
+#: Per graph, year and key, what the facts give and what the groups hold: (a number, the
+#: tables). Level-2 groups: the row count per level 2; fund groups: the sum per source.
+_BY_DOCUMENT = {
+    "level": ("""
         SELECT ?g ?year ?l2 (COUNT(?row) AS ?n) (GROUP_CONCAT(DISTINCT STR(?py); separator=" ") AS ?tables)
         WHERE { GRAPH ?g { ?py bkg:tableYear ?year ; bkg:hasIndicator ?row . ?row bkg:level2 ?l2 } }
-        GROUP BY ?g ?year ?l2""", int)
-    got = _by_document(corpus_store, """
+        GROUP BY ?g ?year ?l2""", """
         SELECT ?g ?year ?l2 ?n (GROUP_CONCAT(STR(?py); separator=" ") AS ?tables)
         WHERE { GRAPH ?g { ?x bkg:groupYear ?year ; bkg:groupLevel2 ?l2 ; bkg:groupRowCount ?n ; bkg:groupTable ?py } }
-        GROUP BY ?g ?x ?year ?l2 ?n""", int)
-    assert len(facts) > 20 and got == facts
-
-
-def test_each_documents_fund_groups_sum_its_amounts_and_list_its_tables(corpus_store):
-    """Per graph, year and fund source: the sum and the tables equal the facts'."""
-    facts = _by_document(corpus_store, """
+        GROUP BY ?g ?x ?year ?l2 ?n""", int),
+    "fund": ("""
         SELECT ?g ?year ?fs (SUM(?a) AS ?sum) (GROUP_CONCAT(DISTINCT STR(?py); separator=" ") AS ?tables)
         WHERE { GRAPH ?g { ?n bkg:fiscalYear ?year ; bkg:fundSource ?fs ; bkg:projectYear ?py ; bkg:amount ?a } }
-        GROUP BY ?g ?year ?fs""", Decimal)
-    got = _by_document(corpus_store, """
+        GROUP BY ?g ?year ?fs""", """
         SELECT ?g ?year ?fs ?sum (GROUP_CONCAT(STR(?py); separator=" ") AS ?tables)
         WHERE { GRAPH ?g { ?x bkg:groupYear ?year ; bkg:groupFundSource ?fs ; bkg:groupSum ?sum ; bkg:groupTable ?py } }
-        GROUP BY ?g ?x ?year ?fs ?sum""", Decimal)
-    assert len(facts) > 20 and got == facts
+        GROUP BY ?g ?x ?year ?fs ?sum""", Decimal),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_BY_DOCUMENT))
+def test_each_documents_level_and_fund_groups_hold_its_counts_sums_and_tables(corpus_store, kind):
+    """Per graph, year and level 2 (or fund source): the row count (or the sum of the
+    amounts) and the tables equal the facts'."""
+    facts_query, groups_query, number = _BY_DOCUMENT[kind]
+    facts = _by_document(corpus_store, facts_query, number)
+    assert len(facts) > 20 and _by_document(corpus_store, groups_query, number) == facts
