@@ -359,6 +359,13 @@ def test_a_bare_serve_loads_the_default_dataset_again_when_older_code_loaded_it(
 
     with api.open(tmp_path / "data") as kg:
         assert kg.run("fund-sources")
+    # a user's document beside it, loaded by older code: the dataset is current, so a
+    # bare serve writes nothing (no writer's lock: replicas can share the folder)
+    with OxigraphStore(tmp_path / "data") as store:
+        load_files(store, generate_corpus(tmp_path / "mine", seed=3, tables=5, years=(2023,)), DEFAULT_BASE)
+        store._update(f"DELETE {{ GRAPH ?g {{ ?d <{BKG}summaryVersion> ?v }} }} WHERE {{ GRAPH ?g {{ "
+                      f"?d <{BKG}summaryVersion> ?v ; <{BKG}fiscalYear> \"2023\"^^<http://www.w3.org/2001/XMLSchema#gYear> }} }}")
+    assert missing(tmp_path / "data") == 1 and _has_data(settings)
     # someone else's documents, loaded by older code: not the serve's to rebuild
     other = load_settings({"data_dir": tmp_path / "other"}, environ={})
     with OxigraphStore(tmp_path / "other") as store:

@@ -85,18 +85,21 @@ def _has_data(settings: Settings) -> bool:
 
 
 def _stale_seed(store: Any, base: str) -> bool:
-    """Whether the store holds the embedded default dataset loaded by older code (without
-    this code's load-time summaries, which the library's queries would refuse: 409): a
-    bare `budgetkg serve` then loads it again, as it loads it into an empty store. A
-    user's own documents are left as they are (the 409 says how to rebuild them)."""
+    """Whether the store holds the embedded default dataset loaded by older code (its
+    document does not state this code's ``bkg:summaryVersion``, so the library's queries
+    would refuse the store: 409): a bare `budgetkg serve` then loads it again, as it
+    loads it into an empty store. A user's own documents are left as they are (the 409
+    says how to rebuild them)."""
     from budgetkg.documents import file_sha256, seed_path
     from budgetkg.loader.iris import document_graph_iri
-    from budgetkg.queries.catalog import SUMMARIES_QUERY
+    from budgetkg.loader.namespaces import BKG, SUMMARY_VERSION
 
-    if not store.has_graph(str(document_graph_iri(base, file_sha256(seed_path())))):
+    graph = document_graph_iri(base, file_sha256(seed_path()))
+    if not store.has_graph(str(graph)):
         return False
-    rows = list(store.query(SUMMARIES_QUERY))
-    return bool(rows) and int(rows[0]["missing"].value) > 0
+    current = store.query(f'ASK {{ GRAPH <{graph}> {{ ?d <{BKG.summaryVersion}> "{SUMMARY_VERSION}" }} }}',
+                          default_graph_union=False)
+    return not bool(current)
 
 
 def _stop(signum: int, frame: object) -> None:
