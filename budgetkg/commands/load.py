@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from budgetkg.commands.progress import progress_bar
 from budgetkg.commands.status import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from budgetkg.loader.provenance import SourceInfo, SourceInfoError, source_info
 from budgetkg.loader.rdf_files import RDF_EXTENSIONS
@@ -87,7 +88,7 @@ def load(files: tuple[Path, ...], out: Path | None, data_dir: Path | None, base_
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
     # Remote loads go in batches: this bar counts the triples sent.
-    sent = _progress(desc="sending", unit="triple", file=sys.stderr, disable=None if settings.store_url else True,
+    sent = progress_bar(desc="sending", unit="triple", file=sys.stderr, disable=None if settings.store_url else True,
                 position=1, leave=False)
     started = time.perf_counter()
     opening = _Opening(settings, sent.update)  # while the loader's modules are imported
@@ -131,7 +132,7 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
     from budgetkg.documents import located
 
     status = EXIT_OK
-    bar = _progress(total=len(paths), desc="loading", unit="doc", file=sys.stderr, disable=None if paths else True,
+    bar = progress_bar(total=len(paths), desc="loading", unit="doc", file=sys.stderr, disable=None if paths else True,
                dynamic_ncols=True)
     tables = triples = 0
     started = time.perf_counter()
@@ -226,43 +227,6 @@ class _Opening:
             raise self._error
         assert self._store is not None
         return self._store
-
-
-class _NoBar:
-    """What the load uses of a tqdm bar, for when none is shown (stderr not a terminal)."""
-
-    disable = True
-
-    def __init__(self, **_: object) -> None:
-        pass
-
-    def __enter__(self) -> _NoBar:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        pass
-
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
-        pass
-
-    def write(self, s: str) -> None:
-        click.echo(s, err=True)
-
-    def close(self) -> None:
-        pass
-
-
-def _progress(*, disable: bool | None, **kwargs: object) -> Any:
-    """A tqdm bar, or ``_NoBar`` when tqdm would not show one anyway (``disable=None``
-    hides it when stderr is not a terminal): scripts and pipes do not import tqdm."""
-    if disable or (disable is None and not sys.stderr.isatty()):
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(disable=disable, **kwargs)
 
 
 def _sources(paths: list[Path], url: str | None, retrieved: str | None) -> dict[Path, SourceInfo]:
