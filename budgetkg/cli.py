@@ -18,6 +18,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("parse", "budgetkg.commands.parse", "parse"),
     ("load", "budgetkg.commands.load", "load"),
     ("validate", "budgetkg.commands.validate", "validate"),
+    ("upgrade", "budgetkg.commands.upgrade", "upgrade"),
     ("serve", "budgetkg.commands.serve", "serve"),
     ("query", "budgetkg.commands.query", "query"),
     ("publish", "budgetkg.commands.publish", "publish"),

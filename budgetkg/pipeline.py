@@ -64,6 +64,7 @@ class LoadSummary:
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)  # summed over workers
     recovered: str | None = None
+    upgraded: int = 0  # documents loaded by older code whose summaries were brought up to date
     compacted: float | None = None  # seconds the store took to merge its files, if it did
 
     def add(self, res: DocumentResult) -> None:
@@ -93,9 +94,10 @@ class LoadSummary:
         rate = self.triples / self.seconds if self.seconds else 0.0
         stages = ", ".join(f"{k} {v:.1f}" for k, v in self.stage_seconds.items())
         compacted = "" if self.compacted is None else f"; store compacted in {self.compacted:.1f} s"
+        upgraded = "" if not self.upgraded else f"; summaries of {self.upgraded} stored document(s) brought up to date"
         return (f"{self.documents} documents ({', '.join(parts)}): {self.tables} tables, {self.triples} triples; "
                 f"{shacl}; reader problems: {self.problems}; {self.seconds:.1f} s "
-                f"({rate:,.0f} triples/s; worker CPU s: {stages}){compacted}")
+                f"({rate:,.0f} triples/s; worker CPU s: {stages}){upgraded}{compacted}")
 
 
 def load_ontology(store: Store, *, base: str) -> DocumentResult:
@@ -227,6 +229,19 @@ def recover(store: Store) -> str | None:
     return LoadJournal.of(store).recover(store)
 
 
+def _upgrade_stale(store: Store, on_upgrade: Callable[[int], Callable[[str, int], None] | None] | None) -> int:
+    """Bring the summaries of documents loaded by older code up to date (an unchanged
+    file is skipped, so its document would otherwise keep them); how many there were."""
+    from budgetkg import upgrade
+
+    if store.read_only:
+        return 0
+    stale = upgrade.stale_graphs(store)
+    if stale:
+        upgrade.upgrade(store, stale, on_graph=None if on_upgrade is None else on_upgrade(len(stale)))
+    return len(stale)
+
+
 def load_corpus(
     store: Store,
     paths: Iterable[str | Path],
@@ -239,6 +254,7 @@ def load_corpus(
     sources: Mapping[Path, SourceInfo] | None = None,
     publish_contacts: bool = False,
     on_compact: Callable[[], None] | None = None,
+    on_upgrade: Callable[[int], Callable[[str, int], None] | None] | None = None,
 ) -> LoadSummary:
     """Load table files (and RDF files) into ``store``, one document at a time.
 
@@ -252,6 +268,9 @@ def load_corpus(
     file not in it uses its sidecar ``FILE.source.json`` if it has one. At the end the
     store merges the files its bulk writes left, once enough have piled up
     (``Store.compaction_due``); ``on_compact`` is told first (it can take a while).
+    Before any file, documents the store holds from older code get this code's
+    summaries (``budgetkg.upgrade``): ``on_upgrade(n)`` is told how many, and may return
+    a callback that follows each one.
     """
     from budgetkg.loader import iris
     from budgetkg.loader.provenance import SourceInfoError, read_sidecar
@@ -261,6 +280,7 @@ def load_corpus(
     summary = LoadSummary(documents=len(files), validated=validate)
     journal = LoadJournal.of(store)
     summary.recovered = journal.recover(store)
+    summary.upgraded = _upgrade_stale(store, on_upgrade)
 
     def finish(path: Path, res: DocumentResult) -> None:
         summary.add(res)

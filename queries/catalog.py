@@ -111,14 +111,14 @@ SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHER
 }"""
 
 class SummariesMissing(Exception):
-    """A query that reads load-time summaries, on a store without them (rebuild it)."""
+    """A query that reads load-time summaries, on a store without them (`budgetkg upgrade`)."""
 
 
 #: What to tell a user whose store lacks them.
 SUMMARIES_MISSING = ("this store holds {n} table(s) or document(s) without their load-time summaries "
                      "(bkg:tableRole, bkg:totalYuan, bkg:costMismatch, bkg:indicatorCount, bkg:tableYear, target, "
                      "level-2 and fund groups: loaded before vocabulary " + SUMMARY_VERSION + "), which query "
-                     "{name} reads; rebuild it: budgetkg load --rebuild FILES (docs/summaries.md)")
+                     "{name} reads; bring them up to date: budgetkg upgrade (docs/summaries.md)")
 
 YEARS_QUERY = sparql_prefixes("bkg", "prov") + """SELECT ?year ?document ?first WHERE {
   ?document a bkg:SourceDocument ; bkg:fiscalYear ?year .

@@ -107,6 +107,15 @@ class Store(ABC):
         """Replace graph ``graph_iri`` by the triples of ``data``, atomically."""
         return self.replace_graphs(data, media_type, graph_iri=graph_iri).get(graph_iri, 0)
 
+    def patch_graph(self, graph_iri: str, remove: list[ox.Triple], add: list[ox.Triple]) -> None:
+        """Remove the triples ``remove`` from graph ``graph_iri`` and add ``add``, atomically.
+
+        By default the graph is read, changed and replaced whole (``replace_graph``,
+        whose derived summaries are then those of the changed graph)."""
+        gone = set(remove)
+        kept = [q.triple for q in self.graph_quads(graph_iri) if q.triple not in gone]
+        self.replace_graph(graph_iri, ox.serialize(kept + add, format=ox.RdfFormat.N_TRIPLES), N_TRIPLES)
+
     @abstractmethod
     def drop_graph(self, graph_iri: str) -> bool:
         """Remove a graph; False if there was no such graph."""
@@ -147,7 +156,7 @@ class Store(ABC):
         """The quads of one named graph (the dump reads graphs this way)."""
         node = named_node(graph_iri, QueryError)
         for row in self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}",  # type: ignore[union-attr]
-                              default_graph_union=False):
+                              named_graphs=[graph_iri]):
             yield ox.Quad(row["s"], row["p"], row["o"], node)
 
     def compaction_due(self) -> bool:

@@ -203,6 +203,13 @@ def add_member(data_dir: str | Path, graph: str, token: str, member: bytes, quad
         fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
+def forget_member(data_dir: str | Path, graph: str) -> None:
+    """Delete the dump's member of ``graph``, before the graph changes under the same
+    content token (its summaries derived again, ``budgetkg.upgrade``): the next
+    ``write_dump`` makes it again from the store. Raises OSError."""
+    (dump_folder(data_dir) / MEMBERS / _member_file(graph)).unlink(missing_ok=True)
+
+
 def _member_file(graph: str) -> str:
     return hashlib.sha256(graph.encode("utf-8")).hexdigest()[:32] + ".nq.gz"
 

@@ -289,7 +289,7 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
         store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?py <{BKG}{prop}> ?x }} }}")
     store.close()
     with api.open(tmp_path / "store") as kg:
-        with pytest.raises(SummariesMissing, match=r"budgetkg load --rebuild"):
+        with pytest.raises(SummariesMissing, match=r"budgetkg upgrade"):
             kg.run("projects")
         assert kg.run("project-indicators")
     # a store loaded before 0.4.0: roles and totals, no bkg:costMismatch
@@ -298,7 +298,7 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
     store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?py <{BKG}costMismatch> ?x }} }}")
     store.close()
     with api.open(tmp_path / "store-0.3") as kg:
-        with pytest.raises(SummariesMissing, match=r"costMismatch.*budgetkg load --rebuild"):
+        with pytest.raises(SummariesMissing, match=r"costMismatch.*budgetkg upgrade"):
             kg.run("cost-mismatches")
     # a store loaded before 0.6.0: no target groups and no summary version
     store = OxigraphStore(tmp_path / "store-0.5")
@@ -308,7 +308,7 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
     store.close()
     with api.open(tmp_path / "store-0.5") as kg:
         for name in ("satisfaction-targets", "timeliness-by-month", "indicators-by-level2", "fund-sources"):
-            with pytest.raises(SummariesMissing, match=r"target, level-2 and fund groups.*budgetkg load --rebuild"):
+            with pytest.raises(SummariesMissing, match=r"target, level-2 and fund groups.*budgetkg upgrade"):
                 kg.run(name)
         assert kg.run("project-indicators")
     # a store loaded by 0.6.0: every group but the fund groups, whose absence its
@@ -327,7 +327,7 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
     try:
         client = app.test_client()
         r = client.get("/queries/projects", headers={"Accept": "application/sparql-results+json"})
-        assert r.status_code == 409 and b"--rebuild" in r.data
+        assert r.status_code == 409 and b"budgetkg upgrade" in r.data
         assert client.get("/queries/project-indicators",
                           headers={"Accept": "application/sparql-results+json"}).status_code == 200
     finally:

@@ -172,10 +172,28 @@ def load_files(store: Store, paths: list[Path], base: str, *, workers: int | Non
         say("compacting the store (merging the files of the documents written; "
             "about 1.5 s per million triples)")
 
+    def on_upgrade(n: int) -> Any:
+        say = bar.write if not bar.disable else (lambda m: click.echo(m, err=True))
+        say(f"the store holds {n} document(s) loaded by older code: bringing their summaries up to "
+            "date first (from the store's own triples; budgetkg upgrade does this alone)")
+        upgrading = progress_bar(total=n, desc="upgrading", unit="doc", file=sys.stderr, disable=None,
+                                 dynamic_ncols=True, leave=False)
+        done = 0
+
+        def step(graph: str, triples: int) -> None:
+            nonlocal done
+            done += 1
+            upgrading.update(1)
+            if done == n:
+                upgrading.close()
+
+        return step
+
     try:
         summary = pipeline.load_corpus(store, paths, base=base, workers=workers, validate=validate,
                                        strict=strict, on_result=on_result, sources=sources,
-                                       publish_contacts=publish_contacts, on_compact=on_compact)
+                                       publish_contacts=publish_contacts, on_compact=on_compact,
+                                       on_upgrade=on_upgrade)
     finally:
         bar.close()
     if summary.recovered:
