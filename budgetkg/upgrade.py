@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pyoxigraph as ox
+
 from budgetkg.loader.namespaces import BKG, SUMMARY_VERSION
 from budgetkg.store import Store
 
@@ -57,12 +59,17 @@ def upgrade(store: Store, graphs: list[str], *, on_graph: Callable[[str, int], N
     Only what changed is written (``Store.patch_graph``): the summaries a graph lacks
     added, stale ones removed. An on-disk store's dump loses its member of each graph
     before the graph changes (a document's member is known by its file's hash, which has
-    not changed): the next ``refresh_dump`` makes it again from the store. Raises
-    ``StoreError``, OSError."""
+    not changed), and a document's new member is made from the triples in hand once the
+    graph has changed (as the loader makes it): a crash in between leaves the member to
+    the next ``refresh_dump``, which makes it from the store. Raises ``StoreError``,
+    OSError."""
     from budgetkg.loader.summaries import complete
-    from budgetkg.store.dumps import forget_member
+    from budgetkg.store.dumps import add_member, document_token, forget_member, member_of
+    from budgetkg.store.journal import LoadJournal
 
     folder = getattr(store, "folder", None)  # an on-disk store keeps a dump there
+    tokens = {} if folder is None else {e.graph: document_token(e.sha256)
+                                        for e in LoadJournal.of(store).entries.values()}
     written = 0
     for graph in graphs:
         triples = [quad.triple for quad in store.graph_quads(graph)]
@@ -73,6 +80,10 @@ def upgrade(store: Store, graphs: list[str], *, on_graph: Callable[[str, int], N
         if folder is not None:
             forget_member(folder, graph)
         store.patch_graph(graph, remove, add)
+        token = tokens.get(graph)
+        # (a blank node's label in the store is not the one in hand)
+        if token is not None and not any(isinstance(term, ox.BlankNode) for t in derived for term in t):
+            add_member(folder, graph, token, *member_of(ox.serialize(derived, format=ox.RdfFormat.N_TRIPLES), graph))
         written += len(add)
         if on_graph is not None:
             on_graph(graph, len(add))
