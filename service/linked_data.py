@@ -18,7 +18,7 @@ CONSTRUCT run through the worker pool like any query.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -96,7 +96,7 @@ def negotiate_resource_format(requested: str | None) -> Format | str | None:
     return None if best is None else next(fmt for v, fmt in offered if v is best)
 
 
-def _compacted_first(graph: list[tuple[Variant, Format]]) -> list[tuple[Variant, Format]]:
+def _compacted_first(graph: Sequence[tuple[Variant, Format]]) -> list[tuple[Variant, Format]]:
     """The compacted document first among the JSON-LD forms: a plain
     ``application/ld+json`` gets it (ties go to the first offered)."""
     first_jsonld = next(i for i, (_, f) in enumerate(graph) if f.name.startswith("jsonld"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from collections.abc import Iterator
 from typing import Literal
 
@@ -83,8 +84,25 @@ class QueryShape:
     operators: int = 0  # operators and pattern keywords: how deep the engine's trees can grow
 
 
+#: Texts up to this length are remembered (``scan``): clients send the same texts again.
+_CACHED_LENGTH = 32_768
+
+
 def scan(text: str) -> QueryShape:
-    """Tokenize ``text`` once and describe it (never raises on bad syntax)."""
+    """Tokenize ``text`` once and describe it (never raises on bad syntax).
+
+    The service scans a query when it arrives and the store again when it runs it
+    (~0.25 ms each for a 4 KB text, a tenth of a small query's answer): the last few
+    hundred short texts' shapes are kept."""
+    return _scan_cached(text) if len(text) <= _CACHED_LENGTH else _scan(text)
+
+
+@lru_cache(maxsize=256)
+def _scan_cached(text: str) -> QueryShape:
+    return _scan(text)
+
+
+def _scan(text: str) -> QueryShape:
     form: str | None = None
     update_keyword: str | None = None
     first_keyword_seen = False

@@ -339,6 +339,20 @@ def test_scanner_measures_nesting_and_patterns():
     assert shape.triple_patterns >= 4
 
 
+def test_scanner_remembers_short_texts_only(monkeypatch):
+    """A text the service sees again (a dashboard's, the library's) is tokenized once;
+    a long one every time, so the cache holds at most 256 short texts."""
+    from budgetkg.store import sparql_lexer
+
+    sparql_lexer._scan_cached.cache_clear()
+    short = "SELECT * { ?s ?p ?o }"
+    long = "SELECT * { " + "?s ?p ?o . " * (sparql_lexer._CACHED_LENGTH // 10) + "}"
+    assert scan(short) is scan(short) and scan(long) == scan(long) and scan(long) is not scan(long)
+    info = sparql_lexer._scan_cached.cache_info()
+    assert (info.hits, info.misses, info.maxsize) == (1, 1, 256)
+    assert scan(long).triple_patterns > sparql_lexer._CACHED_LENGTH // 10
+
+
 HOSTILE = (
     lambda n: '"""' + "\\" * n, lambda n: "'" * n, lambda n: "<" * n, lambda n: "ex:" + "a." * (n // 2),
     lambda n: "SELECT * { " + '"a' * (n // 2) + " }", lambda n: "?" * n,
