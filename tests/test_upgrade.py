@@ -188,6 +188,10 @@ def test_patch_graph_changes_only_the_triples_given_and_keeps_blank_nodes_linked
 
 
 def test_a_remote_store_is_upgraded_too(virtuoso, tmp_path, seed_path):
+    """On Virtuoso too; and `serve`'s check of the default dataset names its graph as the
+    dataset's named graph (it named none before, and Virtuoso then said the stale seed
+    was current: a bare `serve --store` kept answering 409)."""
+    from budgetkg.commands.serve import _stale_seed
     from budgetkg.store.remote import RemoteStore
 
     virtuoso.clear()
@@ -202,10 +206,12 @@ def test_a_remote_store_is_upgraded_too(virtuoso, tmp_path, seed_path):
         store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?n <{BKG.groupFundSource}> ?f ; ?p ?o }} }}")
         store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?d <{BKG.summaryVersion}> ?v }} }}")
         assert len(upgrade.stale_graphs(store)) == 1
+        assert _stale_seed(store, DEFAULT_BASE)  # a bare `serve --store` would load it again
     result = runner.invoke(cli, ["upgrade", "--store", virtuoso.sparql_auth])
     assert result.exit_code == 0 and "upgraded 1 graph(s)" in result.output, result.output
     with RemoteStore(virtuoso.sparql_auth, user=virtuoso.user, password=virtuoso.password) as store:
         after = {(q.subject, q.predicate, q.object) for q in store.graph_quads(graph)}
         assert upgrade.stale_graphs(store, thorough=True) == []
+        assert not _stale_seed(store, DEFAULT_BASE)  # ... and now serves it as it is
     assert after == before
     virtuoso.clear()

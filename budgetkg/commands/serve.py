@@ -97,8 +97,10 @@ def _stale_seed(store: Any, base: str) -> bool:
     graph = document_graph_iri(base, file_sha256(seed_path()))
     if not store.has_graph(str(graph)):
         return False
+    # (the graph named as the dataset's one named graph: with none named, Virtuoso
+    # answers from every graph it holds)
     current = store.query(f'ASK {{ GRAPH <{graph}> {{ ?d <{BKG.summaryVersion}> "{SUMMARY_VERSION}" }} }}',
-                          default_graph_union=False)
+                          named_graphs=[str(graph)])
     return not bool(current)
 
 
