@@ -52,18 +52,19 @@ def upgrade(data_dir: Path | None, store_url: str | None, config_file: Path | No
                 click.echo(f"note: {done}", err=True)
             load_ontology(store, base=settings.base_iri)  # the classes and properties of the summaries
             stale = upgrading.stale_graphs(store, thorough=True)
-            if not stale:
-                click.echo(f"{where}: every document has the summaries of vocabulary {SUMMARY_VERSION}; "
-                           "nothing to do")
-                sys.exit(EXIT_OK)
-            click.echo(f"{where}: {len(stale)} graph(s) lack the summaries of vocabulary {SUMMARY_VERSION}; "
-                       "deriving them from the store's own triples", err=True)
-            with progress_bar(total=len(stale), desc="upgrading", unit="graph", file=sys.stderr,
-                           disable=None, dynamic_ncols=True) as bar:
-                written = upgrading.upgrade(store, stale, on_graph=lambda graph, n: bar.update(1))
-            refresh_dump(store)  # the full dump follows the store (docs/linked-data.md)
+            written = 0
+            if stale:
+                click.echo(f"{where}: {len(stale)} graph(s) lack the summaries of vocabulary {SUMMARY_VERSION}; "
+                           "deriving them from the store's own triples", err=True)
+                with progress_bar(total=len(stale), desc="upgrading", unit="graph", file=sys.stderr,
+                                  disable=None, dynamic_ncols=True) as bar:
+                    written = upgrading.upgrade(store, stale, on_graph=lambda graph, n: bar.update(1))
+            refresh_dump(store)  # the full dump follows the store (docs/linked-data.md): the ontology too
     except (StoreError, OSError) as exc:  # (OSError: the dump's folder)
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    if not stale:
+        click.echo(f"{where}: every document has the summaries of vocabulary {SUMMARY_VERSION}; nothing to do")
+        sys.exit(EXIT_OK)
     click.echo(f"upgraded {len(stale)} graph(s) of {where} to the summaries of vocabulary {SUMMARY_VERSION}: "
                f"{written} triples added in {time.perf_counter() - started:.1f} s")
