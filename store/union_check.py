@@ -14,6 +14,7 @@ anything rdflib's parser does not read) get ``None`` and keep the listed dataset
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 #: Algebra nodes whose meaning reaches past the default graph's triples.
@@ -22,7 +23,22 @@ _UNSAFE = {"Graph", "GraphGraphPattern", "ServiceGraphPattern", "DescribeQuery"}
 
 def triple_patterns(sparql: str) -> list[str] | None:
     """Every triple pattern of the query as SPARQL text (blank nodes as variables), or
-    None when the query has something the check does not cover."""
+    None when the query has something the check does not cover.
+
+    Read in a thread of its own: rdflib's parser (pyparsing) leaves cyclic garbage that
+    holds its frames and, through them, every caller's frame and locals until the
+    collector runs, in whichever thread. A pyoxigraph result among those locals cannot
+    be dropped in another thread (pyo3 prints a RuntimeError on stderr and leaks it).
+    The parsing thread's garbage holds only that thread's frames."""
+    box: dict[str, list[str] | None] = {}
+    thread = threading.Thread(target=lambda: box.update(patterns=_triple_patterns(sparql)),
+                              name="budgetkg-sparql-parse", daemon=True)
+    thread.start()
+    thread.join()
+    return box.get("patterns")
+
+
+def _triple_patterns(sparql: str) -> list[str] | None:
     from rdflib.paths import InvPath, Path, SequencePath
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery

@@ -222,3 +222,31 @@ def test_a_filter_fixes_an_iri_only_where_it_applies():
     ):
         patterns = triple_patterns(p + text)
         assert patterns is not None and not any(x.endswith("<http://e/T>") for x in patterns), (text, patterns)
+
+
+def test_the_pattern_check_leaves_no_garbage_holding_its_callers_locals():
+    """rdflib's SPARQL parser leaves cyclic garbage holding its frames and, through
+    ``f_back``, its callers' frames and locals. A pyoxigraph result in such a local (the
+    store's query results: unsendable) is then dropped by whichever thread collects
+    it, and pyo3 prints a RuntimeError on stderr (seen in `budgetkg load --store`).
+    The check's callers' locals must go when the callers return."""
+    import gc
+    import weakref
+
+    from budgetkg.store.union_check import triple_patterns
+
+    class Held:
+        pass
+
+    def caller() -> weakref.ref[Held]:
+        held = Held()  # stands for a query's results, held while the check runs
+        assert triple_patterns(f"SELECT * WHERE {{ ?a <{EX}p> ?b OPTIONAL {{ ?b <{EX}q> ?c }} }}")
+        return weakref.ref(held)
+
+    gc.collect()
+    gc.disable()
+    try:
+        ref = caller()
+        assert ref() is None, "the caller's frame outlived it: kept by the parser's cyclic garbage"
+    finally:
+        gc.enable()
