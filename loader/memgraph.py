@@ -24,7 +24,7 @@ from rdflib.plugins.stores.memory import Memory
 
 from .gc_pause import gc_paused
 
-__all__ = ["BulkMemory", "graph_of", "ntriples"]
+__all__ = ["BulkMemory", "extend", "graph_of", "ntriples"]
 
 
 class BulkMemory(Memory):
@@ -57,7 +57,46 @@ class BulkMemory(Memory):
         # the dict keeps each triple's hash, so the sets below are made without hashing
         # the terms again (a Literal's hash is Python code).
         unique = dict.fromkeys(triples)
-        for s, p, o in unique:
+        self._index(unique)
+        if unique:
+            # What Memory.add records for a triple asserted (not quoted) in one context:
+            # it is in that context and in the store's union (None); every triple has
+            # that same context record, kept once as the default.
+            ctx = ctx_to_str(graph)
+            every = set(unique)
+            context_triples[None] = every
+            context_triples[ctx] = every.copy()
+            self._Memory__defaultContexts = {ctx: False, None: False}
+            self._Memory__all_contexts.add(graph)  # type: ignore[attr-defined]
+            self._osp_todo = list(unique)
+        return len(unique)
+
+    def extend(self, graph: Graph, triples: Iterable[_TripleType]) -> int:
+        """Add ``triples`` to ``graph``, the one graph of this store (after ``fill``: the
+        converter's summaries), recording what ``Graph.add`` records for each, in one
+        pass (~1 µs a triple against ~15). Returns how many were new."""
+        ctx = self._Memory__ctx_to_str(graph)  # type: ignore[attr-defined]
+        context_triples = self._Memory__contextTriples  # type: ignore[attr-defined]
+        if set(context_triples) != {None, ctx}:  # not a store of this one graph: the public way
+            before = len(graph)
+            graph.addN((s, p, o, graph) for s, p, o in triples)
+            return len(graph) - before
+        every = context_triples[None]
+        new = [t for t in dict.fromkeys(triples) if t not in every]
+        self._index(new)
+        every.update(new)
+        context_triples[ctx].update(new)
+        if self._osp_todo is None:  # the object index exists: into it now, as Graph.add
+            self._osp_todo = new
+            self._complete_osp()
+        else:
+            self._osp_todo.extend(new)
+        return len(new)
+
+    def _index(self, triples: Iterable[_TripleType]) -> None:
+        """Put each triple (none twice) into the subject and predicate indexes."""
+        spo, pos = self._Memory__spo, self._Memory__pos  # type: ignore[attr-defined]
+        for s, p, o in triples:
             po = spo.get(s)
             if po is None:
                 po = spo[s] = {}
@@ -72,18 +111,6 @@ class BulkMemory(Memory):
             if subjects is None:
                 subjects = os_[o] = {}
             subjects[s] = 1
-        if unique:
-            # What Memory.add records for a triple asserted (not quoted) in one context:
-            # it is in that context and in the store's union (None); every triple has
-            # that same context record, kept once as the default.
-            ctx = ctx_to_str(graph)
-            every = set(unique)
-            context_triples[None] = every
-            context_triples[ctx] = every.copy()
-            self._Memory__defaultContexts = {ctx: False, None: False}
-            self._Memory__all_contexts.add(graph)  # type: ignore[attr-defined]
-            self._osp_todo = list(unique)
-        return len(unique)
 
     def _complete_osp(self) -> None:
         todo, self._osp_todo = self._osp_todo, None
@@ -147,6 +174,20 @@ def graph_of(triples: Iterable[_TripleType], graph: Graph | None = None) -> Grap
     except AttributeError:  # an rdflib whose Memory looks different: the public, slower way
         g.addN((s, p, o, g) for s, p, o in triples)
     return g
+
+
+def extend(graph: Graph, triples: Iterable[_TripleType]) -> int:
+    """Add ``triples`` to ``graph`` (in one pass when ``graph_of`` made it); how many were new."""
+    triples = list(triples)  # read again below if the fast path gives up
+    store = graph.store
+    if isinstance(store, BulkMemory):
+        try:
+            return store.extend(graph, triples)
+        except AttributeError:  # an rdflib whose Memory looks different (as in graph_of)
+            pass
+    before = len(graph)
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return len(graph) - before
 
 
 def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:

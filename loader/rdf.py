@@ -22,7 +22,7 @@ from rdflib.term import Node
 from . import family_rdf, iris, summaries
 from .gc_pause import gc_paused
 from .iris import DEFAULT_BASE
-from .memgraph import BulkMemory, graph_of
+from .memgraph import BulkMemory, extend, graph_of
 from .model import ontology_graph, ontology_graph_name
 from .provenance import SourceInfo
 from .namespaces import ATTRIBUTE, BKG, COMPARATOR, CUR, FUND, FW, KIND, LEVEL, QUDT, UNIT, bind_prefixes
@@ -205,8 +205,7 @@ class _Builder:
         self._dataset()
         g = graph_of(self.triples, bind_prefixes(Graph(store=BulkMemory()), self.base))
         # load-time summaries (loader/summaries.py): derived from this graph, stored in it
-        for triple in summaries.derive(g):
-            g.add(triple)
+        extend(g, summaries.derive(g))
         # void:triples counts the graph's triples, itself included.
         g.add((self.dataset, _VOID.triples, self._int(len(g) + 1)))
         return g

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.plugins.stores.memory import Memory
 
 from budgetkg.loader.gc_pause import gc_paused
-from budgetkg.loader.memgraph import BulkMemory, graph_of, ntriples
+from budgetkg.loader.memgraph import BulkMemory, extend, graph_of, ntriples
 
 EX = "https://example.org/"
 
@@ -73,6 +73,34 @@ def test_filled_graph_takes_adds_and_removes_afterwards():
     g.remove((URIRef(EX + "s"), None, None))
     assert set(g) == {(BNode("b1"), RDF.type, URIRef(EX + "C")), extra}
     assert len(g) == 2
+
+
+@pytest.mark.parametrize("osp_made", [False, True], ids=["osp-pending", "osp-made"])
+def test_extended_graph_equals_one_built_triple_by_triple(osp_made):
+    """extend (the converter's summaries): the graph, its indexes (order included) and
+    its length are those of Graph.add, whether the object index was made before or not."""
+    triples = tricky_triples()
+    extra = [(URIRef(EX + "t"), URIRef(EX + "p"), Literal("plain")), triples[3],  # one already there
+             (URIRef(EX + "t"), URIRef(EX + "q"), BNode("b1")), (URIRef(EX + "t"), URIRef(EX + "p"), Literal("plain"))]
+    g = graph_of(triples)
+    if osp_made:
+        list(g.triples((None, None, Literal("plain"))))
+    assert extend(g, iter(extra)) == 2
+    added = by_add(triples + extra)
+    assert len(g) == len(added) and set(g) == set(added)
+    for s, p, o in triples + extra:
+        for pattern in ((s, None, None), (None, p, None), (None, None, o), (s, p, o)):
+            assert set(g.triples(pattern)) == set(added.triples(pattern)), pattern
+    assert _indexes(g) == _indexes(added)
+    assert list(g.store.contexts()) == [g]
+    g.remove((URIRef(EX + "t"), None, None))
+    assert len(g) == len(triples) - 1
+
+
+def test_extend_on_another_graph_takes_the_public_way():
+    g = by_add(tricky_triples())  # rdflib's own Memory store
+    assert extend(g, [(URIRef(EX + "t"), URIRef(EX + "p"), Literal("x"))]) == 1
+    assert len(g) == len(tricky_triples())
 
 
 def _indexes(g: Graph) -> list:
