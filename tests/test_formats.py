@@ -106,3 +106,16 @@ def test_csv_quotes_every_kind_of_term():
     assert rows == [["a", "b"], ["http://example.org/a,b", "x,y"], ["http://example.org/q", 'say "hi"'],
                     ["", "l1\r\nl2"], ["http://example.org/plain", "1"]]
     assert body.endswith(b"\r\n")
+
+
+def test_compacted_json_ld_keeps_an_empty_string_among_a_propertys_values():
+    """rdflib's compaction took a first value "" for none and overwrote it: a concept
+    use's printed targets ("" and "95%") lost the "". Read back with pyoxigraph."""
+    from budgetkg.service.rdf_out import serialize_description
+
+    s, p = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
+    triples = [ox.Triple(s, p, ox.Literal(v)) for v in ("", "95%", "100%")]
+    triples.append(ox.Triple(s, ox.NamedNode("http://e/q"), ox.Literal("")))  # alone: kept before too
+    body = serialize_description(triples, FORMATS_BY_NAME["jsonld-compacted"], {"e": "http://e/"}, "http://e/s")
+    back = {q.triple for q in ox.parse(body, format=ox.RdfFormat.JSON_LD)}
+    assert back == set(triples)
