@@ -33,7 +33,7 @@ DEF = "https://w3id.org/budgetkg/def/"
 #: summaries the loader writes (loader/summaries.py); every document states it
 #: (``bkg:summaryVersion``), and the library refuses a store whose documents state
 #: another (queries/catalog.py, SUMMARIES_QUERY).
-SUMMARY_VERSION = "0.8.0"
+SUMMARY_VERSION = "0.7.0"
 
 
 class BKG(DefinedNamespace):
@@ -107,18 +107,6 @@ class BKG(DefinedNamespace):
     groupFundSource: URIRef
     groupSum: URIRef
     summaryVersion: URIRef
-    ConceptUse: URIRef
-    useConcept: URIRef
-    useYear: URIRef
-    useDepartment: URIRef
-    useFamily: URIRef
-    useRegion: URIRef
-    useTable: URIRef
-    useRow: URIRef
-    usePrintedValue: URIRef
-    useExample: URIRef
-    useValue: URIRef
-    useUnit: URIRef
     # amounts
     projectYear: URIRef
     fundSource: URIRef

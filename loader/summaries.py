@@ -46,13 +46,6 @@ they belong to (``bkg:groupTable``, listed), read by fund-sources instead of the
 properties of every fund amount of the store. And on each document the version of the
 vocabulary whose summaries it carries (``bkg:summaryVersion``): what tells a store
 loaded by older code, whose documents lack the newer summaries.
-
-Per document (vocabulary 0.8.0), **concept uses**: per indicator concept, fiscal year,
-department, layout family and region (the department itself, or a region as printed),
-the rows and tables, the targets as printed and the numbers and units of the rows'
-targets, read by indicator-across-regions instead of every row of the concept joined to
-its table, department, name, targets and family. Their properties (``bkg:use…``) are
-their own, so that the queries reading a year's groups never meet them.
 """
 
 from __future__ import annotations
@@ -78,9 +71,7 @@ SUMMARY_PROPERTIES = (BKG.tableRole, BKG.totalYuan, BKG.costMismatch, BKG.indica
                       BKG.groupYear, BKG.groupCategory, BKG.groupKind, BKG.groupComparator, BKG.groupValue,
                       BKG.groupUnit, BKG.groupTargetYear, BKG.groupMonth, BKG.groupRow, BKG.groupLine,
                       BKG.groupExample, BKG.groupLevel2, BKG.groupRowCount, BKG.groupTable, BKG.groupCount,
-                      BKG.groupFundSource, BKG.groupSum, BKG.summaryVersion, BKG.useConcept, BKG.useYear,
-                      BKG.useDepartment, BKG.useFamily, BKG.useRegion, BKG.useTable, BKG.useRow,
-                      BKG.usePrintedValue, BKG.useExample, BKG.useValue, BKG.useUnit)
+                      BKG.groupFundSource, BKG.groupSum, BKG.summaryVersion)
 
 #: The two categories that have target groups (level 1 = 3, level 2 = 13).
 SATISFACTION, TIMELINESS = LEVEL["3"], LEVEL["13"]
@@ -122,16 +113,15 @@ def _tables(g: Graph) -> set[Node]:
 
 
 def _groups(g: Graph) -> list[tuple[Node, Node, Node]]:
-    """The target, level-2 and fund groups and the concept uses of the graph, and on each
-    document its count of them (``bkg:groupCount``, 0 included) and the summaries' version
+    """The target, level-2 and fund groups of the graph, and on each document its count
+    of them (``bkg:groupCount``, 0 included) and the summaries' version
     (``bkg:summaryVersion``: what tells a store loaded by older code, as SUMMARIES_QUERY
     reads the documents, not their tables)."""
     tables = _tables(g)
     counts: dict[Node, int] = dict.fromkeys(g.subjects(RDF.type, BKG.SourceDocument), 0)
     counts.update((d, 0) for py in tables for d in g.objects(py, PROV.wasDerivedFrom) if isinstance(d, URIRef))
     out: list[tuple[Node, Node, Node]] = []
-    for home, triples in (_target_groups(g, tables) + _level_groups(g, tables) + _fund_groups(g)
-                          + _concept_uses(g, tables)):
+    for home, triples in _target_groups(g, tables) + _level_groups(g, tables) + _fund_groups(g):
         out.extend(triples)
         if home in counts:
             counts[home] += 1
@@ -267,102 +257,6 @@ def _fund_groups(g: Graph) -> list[_Group]:
     return made
 
 
-def _concept_uses(g: Graph, tables: set[Node]) -> list[_Group]:
-    """Concept uses (indicator-across-regions).
-
-    Per document, indicator concept, fiscal year, department, layout family (``""`` for
-    the Ningxia layout, which has none) and region (the department itself for its rows'
-    own targets, a region as printed for targets printed per region): the tables and rows
-    (``bkg:useTable``, ``bkg:useRow``: listed, so that counts stay distinct counts across
-    documents), every distinct target as printed (``bkg:usePrintedValue``) and one of
-    them (``bkg:useExample``), and, for the rows' own targets, every distinct number and
-    unit of their normalized targets (``bkg:useValue``, ``bkg:useUnit``). Their properties
-    are their own: sharing the groups' (``bkg:groupYear``, ``bkg:groupTable``…) made the
-    queries that read a year's groups read five times as many nodes (10M:
-    indicators-by-level2 0.5 -> 2.9 s).
-
-    A row is in the uses the query's join puts it in: a row with a concept
-    (``bkg:indicatorConcept``) of a table with a year (``bkg:tableYear``) and a department;
-    with a printed value, in the use whose region is the department (the query names it
-    by the department's label, read from the whole store: a department's name may differ
-    between documents); with targets printed per region (``bkg:regionTarget``), in each
-    printed region's use. A property stated twice gives a use per value, as a join would.
-    Every use states its family and region, so that the query reads them as plain
-    patterns: an OPTIONAL or NOT EXISTS made Oxigraph read every use in the store (40 ms
-    at 1M against 3 for the concept's)."""
-    # one pass over each predicate, not a lookup per row (rdflib: ~5 µs a lookup)
-    printed, targets, values, units, regional, regions = (
-        _by_subject(g, p) for p in (BKG.printedValue, BKG.target, BKG.value, BKG.unitText, BKG.regionTarget,
-                                    BKG.region))
-    tables_of: dict[Node, list[Node]] = {}  # each row's tables
-    for py, row in g.subject_objects(BKG.hasIndicator):
-        tables_of.setdefault(row, []).append(py)
-    uses: dict[tuple, tuple[set, set, set, set, set]] = {}
-    seen: dict[Node, tuple[list, list, list, Node] | None] = {}  # table -> (years, departments, families, home)
-    for row, concept in g.subject_objects(BKG.indicatorConcept):
-        own = set(printed.get(row, ()))
-        by_region = [(region, value) for rt in regional.get(row, ())
-                     for region in regions.get(rt, ()) for value in printed.get(rt, ())]
-        if not own and not by_region:
-            continue
-        numbers = {v for t in targets.get(row, ()) for v in values.get(t, ())} if own else set()
-        texts = {u for t in targets.get(row, ()) for u in units.get(t, ())} if own else set()
-        for py in tables_of.get(row, ()):
-            if py not in seen:
-                years = [y for y in g.objects(py, BKG.fiscalYear) if isinstance(y, Literal)] if py in tables else []
-                departments = list(g.objects(py, BKG.department))
-                seen[py] = ((years, departments, list(g.objects(py, BKG.layoutFamily)) or [_NO_FAMILY], _home(g, py))
-                            if years and departments else None)
-            facts = seen[py]
-            if facts is None:
-                continue
-            years, departments, families, home = facts
-            for year in years:
-                for department in departments:
-                    for family in families:
-                        # the department's own targets are its region's (named by its label)
-                        keys = [(department, own, True)] if own else []
-                        keys += [(region, {value}, False) for region, value in by_region]
-                        for region, shown, is_own in keys:
-                            members = uses.setdefault((home, concept, year, department, family, region),
-                                                        (set(), set(), set(), set(), set()))
-                            members[0].add(py)
-                            members[1].add(row)
-                            members[2].update(shown)
-                            if is_own:
-                                members[3].update(numbers)
-                                members[4].update(texts)
-    made: list[_Group] = []
-    # the predicates looked up once (DefinedNamespace's attribute access: ~1 µs each)
-    year_p, concept_p, department_p, family_p, region_p, table_p, row_p, printed_p, example_p, value_p, unit_p = (
-        BKG.useYear, BKG.useConcept, BKG.useDepartment, BKG.useFamily, BKG.useRegion, BKG.useTable,
-        BKG.useRow, BKG.usePrintedValue, BKG.useExample, BKG.useValue, BKG.useUnit)
-    for (home, concept, year, department, family, region), (pys, rows, shown, numbers, texts) in uses.items():
-        key = repr([x.n3() for x in (concept, department, family, region)])
-        node = URIRef(f"{home}/concept-use/{year}-{short_hash(key)}")
-        made.append((home, [(node, year_p, year), (node, concept_p, concept), (node, department_p, department),
-                            (node, family_p, family), (node, region_p, region),
-                            *((node, table_p, py) for py in pys),
-                            *((node, row_p, r) for r in rows),
-                            *((node, printed_p, v) for v in shown),
-                            (node, example_p, min(shown, key=str)),
-                            *((node, value_p, v) for v in numbers),
-                            *((node, unit_p, u) for u in texts)]))
-    return made
-
-
-def _by_subject(g: Graph, p: Node) -> dict[Node, list[Node]]:
-    """Each subject's objects of ``p``."""
-    out: dict[Node, list[Node]] = {}
-    for subject, obj in g.subject_objects(p):
-        out.setdefault(subject, []).append(obj)
-    return out
-
-
-#: The family of a concept use of tables without one (the Ningxia layout).
-_NO_FAMILY = Literal("")
-
-
 #: How SPARQL 1.1 promotes numbers in arithmetic: integer < decimal < float < double.
 _NUMERIC = {**dict.fromkeys((XSD.integer, XSD.nonPositiveInteger, XSD.negativeInteger, XSD.long, XSD.int,
                              XSD.short, XSD.byte, XSD.nonNegativeInteger, XSD.unsignedLong, XSD.unsignedInt,
@@ -491,8 +385,7 @@ _INPUTS = frozenset(str(p) for p in (BKG.fiscalYear, BKG.projectLine, BKG.isCarr
                                      BKG.costIndicatorTotal, BKG.hasIndicator, RDF.type,
                                      PROV.wasDerivedFrom, BKG.level1, BKG.level2, BKG.printedValue,
                                      BKG.target, BKG.targetKind, BKG.comparatorText, BKG.value,
-                                     BKG.unitText, BKG.dateEnd, BKG.indicatorConcept, BKG.department,
-                                     BKG.layoutFamily, BKG.regionTarget, BKG.region))
+                                     BKG.unitText, BKG.dateEnd))
 _SUMMARIES = frozenset(str(p) for p in SUMMARY_PROPERTIES)
 _TRIGGERS = frozenset((str(BKG.isCarryover), str(BKG.fundSource)))
 _TYPE = str(RDF.type)

@@ -11,9 +11,7 @@ served namespaces answer at ``/resource?iri=…[&format=ttl]``. An IRI the store
 nothing about answers 404.
 
 The description (RDF formats) is: the triples with the IRI as subject, up to 500 with
-it as object (the facts; then up to 100 links to it from the load-time summaries, kept
-apart so that they never crowd the facts out: a department is the subject of a concept
-use per document and indicator, docs/summaries.md), the labels (``rdfs:label``, ``skos:prefLabel``) of the resources it links
+it as object, the labels (``rdfs:label``, ``skos:prefLabel``) of the resources it links
 to, and for a named graph its size (``a sd:Graph ; void:triples N``). It is a SPARQL
 CONSTRUCT run through the worker pool like any query.
 """
@@ -27,7 +25,6 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from budgetkg.loader.namespaces import PREFIXES as LOADER_PREFIXES
-from budgetkg.loader.summaries import SUMMARY_PROPERTIES
 
 from .errors import ApiError
 from .conneg import Variant, best_variant
@@ -41,8 +38,6 @@ bp = Blueprint("linked_data", __name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 INBOUND_LIMIT = 500
-SUMMARY_INBOUND_LIMIT = 100
-_SUMMARY_LINKS = [f"<{p}>" for p in SUMMARY_PROPERTIES]
 
 # Descriptions are written for people too: Turtle grouped by subject, JSON-LD compacted.
 from .rdf_out import serialize_description as serialize_graph  # noqa: E402,F811
@@ -57,10 +52,8 @@ WHERE {{
   {{ {t} ?p ?o .
     OPTIONAL {{ FILTER(isIRI(?o)) VALUES ?olp {{ rdfs:label skos:prefLabel }} ?o ?olp ?ol }} }}
   UNION
-  {{ {{ SELECT ?s ?q WHERE {{ ?s ?q {t} FILTER(?q NOT IN ({summaries})) }} LIMIT {limit} }}
+  {{ {{ SELECT ?s ?q WHERE {{ ?s ?q {t} }} LIMIT {limit} }}
     OPTIONAL {{ VALUES ?slp {{ rdfs:label skos:prefLabel }} ?s ?slp ?sl }} }}
-  UNION
-  {{ SELECT ?s ?q WHERE {{ VALUES ?q {{ {summary_values} }} ?s ?q {t} }} LIMIT {summary_limit} }}
   UNION
   {{ {{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {t} {{ ?a ?b ?c }} }} HAVING (COUNT(*) > 0) }}
     BIND({t} AS ?graph) }}
@@ -186,9 +179,7 @@ def _media_type(name: str) -> str:
 def describe(iri: str) -> tuple[list[ox.Triple], bool]:
     """The description triples of ``iri`` (empty when the store does not know it)."""
     state = get_state()
-    return construct(state, DESCRIBE.format(
-        t=iri_term(iri), limit=INBOUND_LIMIT, summaries=", ".join(_SUMMARY_LINKS),
-        summary_values=" ".join(_SUMMARY_LINKS), summary_limit=SUMMARY_INBOUND_LIMIT))
+    return construct(state, DESCRIBE.format(t=iri_term(iri), limit=INBOUND_LIMIT))
 
 
 def _rdf_answer(iri: str, fmt: Format) -> Response:

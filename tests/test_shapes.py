@@ -139,14 +139,6 @@ CASES = [
     ("fund-group-without-tables",
      "DELETE { ?n bkg:groupTable ?t } WHERE { ?n bkg:groupFundSource ?f ; bkg:groupTable ?t }",
      "FundGroupShape", "violation"),
-    # concept uses (vocabulary 0.8.0)
-    ("concept-use-without-printed-targets",
-     "DELETE { ?n bkg:usePrintedValue ?v } WHERE { ?n bkg:useConcept ?c ; bkg:usePrintedValue ?v }",
-     "ConceptUseShape", "violation"),
-    ("concept-use-with-two-departments",
-     "INSERT { ?n bkg:useDepartment <https://budgetkg.example.org/id/department/other> } "
-     "WHERE { ?n bkg:useConcept ?c }",
-     "ConceptUseShape", "violation"),
     ("dataset-without-structure",
      "DELETE { ?d qb:structure ?s } WHERE { ?d a bkg:Dataset ; qb:structure ?s }", "DatasetShape", "violation"),
     # the family tables' nodes (loader/family_rdf.py), each put into the Ningxia graph broken

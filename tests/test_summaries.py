@@ -14,7 +14,6 @@ import pytest
 from budgetkg import pipeline
 from budgetkg.commands.load import load_files
 from budgetkg.loader.iris import DEFAULT_BASE
-from budgetkg.loader.namespaces import SUMMARY_VERSION
 from budgetkg.queries.catalog import load_catalog, parse_query
 from budgetkg.store import OxigraphStore
 from budgetkg.synthetic import generate_corpus
@@ -25,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAIN = ROOT / "bench" / "naive_queries"
 BKG = "https://w3id.org/budgetkg/def/"
 
-SUMMARY = r"bkg:(tableRole|totalYuan|costMismatch|indicatorCount|tableYear|group[A-Z]\w*|use[A-Z]\w*)\b"
-GROUPS = r"bkg:(group|use)[A-Z]\w*\b"
+SUMMARY = r"bkg:(tableRole|totalYuan|costMismatch|indicatorCount|tableYear|group[A-Z]\w*)\b"
+GROUPS = r"bkg:group[A-Z]\w*\b"
 #: The library queries that read a summary (bkg:tableRole, bkg:totalYuan, bkg:costMismatch,
 #: bkg:indicatorCount, bkg:tableYear, the target groups' bkg:group…).
 USERS = sorted(name for name, q in load_catalog().items() if re.search(SUMMARY, q.text))
@@ -270,10 +269,10 @@ def test_an_rdf_file_gets_its_summaries_derived_and_stale_ones_replaced(tmp_path
 
 
 def _groups(store) -> set[tuple[str, str, str]]:
-    """The groups' and concept uses' triples and the documents' counts of them (0.6.0, 0.8.0)."""
+    """The target groups' triples and the documents' counts of them (0.6.0)."""
     return {(s.value, p.value, o.value) for s, p, o in store.query(
         f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), \"{BKG}group\") "
-        f"|| STRSTARTS(STR(?p), \"{BKG}use\")) }}")}
+        f"|| ?p = <{BKG}groupCount>) }}")}
 
 
 def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
@@ -308,9 +307,8 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
     store._update(f"DELETE WHERE {{ GRAPH ?g {{ ?n <{BKG}groupCategory> ?c ; ?p ?o }} }}")
     store.close()
     with api.open(tmp_path / "store-0.5") as kg:
-        for name in ("satisfaction-targets", "timeliness-by-month", "indicators-by-level2", "fund-sources",
-                     "indicator-across-regions"):
-            with pytest.raises(SummariesMissing, match=r"target, level-2 and fund groups, concept uses.*budgetkg upgrade"):
+        for name in ("satisfaction-targets", "timeliness-by-month", "indicators-by-level2", "fund-sources"):
+            with pytest.raises(SummariesMissing, match=r"target, level-2 and fund groups.*budgetkg upgrade"):
                 kg.run(name)
         assert kg.run("project-indicators")
     # a store loaded by 0.6.0: every group but the fund groups, whose absence its
@@ -323,9 +321,8 @@ def test_a_store_without_summaries_is_refused_not_answered_wrongly(tmp_path):
                   f"WHERE {{ GRAPH ?g {{ ?d <{BKG}summaryVersion> ?v }} }}")
     store.close()
     with api.open(tmp_path / "store-0.6") as kg:
-        for name in ("fund-sources", "indicator-across-regions"):
-            with pytest.raises(SummariesMissing, match=rf"vocabulary {re.escape(SUMMARY_VERSION)}"):
-                kg.run(name)
+        with pytest.raises(SummariesMissing, match=r"vocabulary 0\.7\.0"):
+            kg.run("fund-sources")
     app = create_app({"data_dir": tmp_path / "store", "workers": 0})
     try:
         client = app.test_client()
