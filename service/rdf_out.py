@@ -43,7 +43,7 @@ def serialize_description(triples: list[ox.Triple], fmt: Format, prefixes: Mappi
     graph = Graph()
     # Empty strings last: rdflib's compaction (7.x, JsonLDSerializer.add_to_node) takes a
     # property's first value "" for no value and overwrites it with the next one, so a
-    # "" before another value of its property was lost (a concept use's printed targets).
+    # "" before another value of its property was lost (the seed prints empty targets).
     empty = [t for t in ordered if isinstance(t.object, ox.Literal) and t.object.value == ""]
     if empty:
         ordered = [t for t in ordered if not (isinstance(t.object, ox.Literal) and t.object.value == "")] + empty

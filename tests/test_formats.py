@@ -109,8 +109,8 @@ def test_csv_quotes_every_kind_of_term():
 
 
 def test_compacted_json_ld_keeps_an_empty_string_among_a_propertys_values():
-    """rdflib's compaction took a first value "" for none and overwrote it: a concept
-    use's printed targets ("" and "95%") lost the "". Read back with pyoxigraph."""
+    """rdflib's compaction took a first value "" for none and overwrote it: printed
+    targets "" and "95%" of one subject lost the "". Read back with pyoxigraph."""
     from budgetkg.service.rdf_out import serialize_description
 
     s, p = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
