@@ -77,10 +77,8 @@ class BulkMemory(Memory):
         pass (~1 µs a triple against ~15). Returns how many were new."""
         ctx = self._Memory__ctx_to_str(graph)  # type: ignore[attr-defined]
         context_triples = self._Memory__contextTriples  # type: ignore[attr-defined]
-        if set(context_triples) != {None, ctx}:  # not a store of this one graph: the public way
-            before = len(graph)
-            graph.addN((s, p, o, graph) for s, p, o in triples)
-            return len(graph) - before
+        if set(context_triples) != {None, ctx}:
+            raise ValueError("extend() needs a store holding that one graph")
         every = context_triples[None]
         new = [t for t in dict.fromkeys(triples) if t not in every]
         self._index(new)
@@ -183,7 +181,7 @@ def extend(graph: Graph, triples: Iterable[_TripleType]) -> int:
     if isinstance(store, BulkMemory):
         try:
             return store.extend(graph, triples)
-        except AttributeError:  # an rdflib whose Memory looks different (as in graph_of)
+        except (AttributeError, ValueError):  # an rdflib whose Memory looks different, another graph
             pass
     before = len(graph)
     graph.addN((s, p, o, graph) for s, p, o in triples)

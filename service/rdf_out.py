@@ -44,9 +44,7 @@ def serialize_description(triples: list[ox.Triple], fmt: Format, prefixes: Mappi
     # Empty strings last: rdflib's compaction (7.x, JsonLDSerializer.add_to_node) takes a
     # property's first value "" for no value and overwrites it with the next one, so a
     # "" before another value of its property was lost (the seed prints empty targets).
-    empty = [t for t in ordered if isinstance(t.object, ox.Literal) and t.object.value == ""]
-    if empty:
-        ordered = [t for t in ordered if not (isinstance(t.object, ox.Literal) and t.object.value == "")] + empty
+    ordered = sorted(ordered, key=lambda t: isinstance(t.object, ox.Literal) and t.object.value == "")  # stable
     for t in ordered:  # term by term: blank nodes keep their labels (the same answer twice)
         graph.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
     context = dict(prefixes)
