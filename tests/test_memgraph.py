@@ -101,6 +101,9 @@ def test_extend_on_another_graph_takes_the_public_way():
     g = by_add(tricky_triples())  # rdflib's own Memory store
     assert extend(g, [(URIRef(EX + "t"), URIRef(EX + "p"), Literal("x"))]) == 1
     assert len(g) == len(tricky_triples())
+    empty = Graph(store=BulkMemory())  # a BulkMemory store fill() never filled
+    assert extend(empty, tricky_triples()) == len(tricky_triples()) - 1
+    assert set(empty) == set(by_add(tricky_triples()))
 
 
 def _indexes(g: Graph) -> list:
