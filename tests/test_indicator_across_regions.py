@@ -113,11 +113,12 @@ def both(virtuoso, seed_path, tmp_path_factory):
         yield stores
 
 
-@pytest.mark.parametrize("indicator", ["老人满意度", "服务老人人数", "培训合格率"])
-def test_same_rows_on_virtuoso(both, indicator):
+@pytest.mark.parametrize(("indicator", "year"), [("老人满意度", None), ("服务老人人数", None), ("培训合格率", None),
+                                               ("老人满意度", "2024"), ("培训合格率", "2022")])
+def test_same_rows_on_virtuoso(both, indicator, year):
     embedded, remote = both
     query = load_catalog()[NAME]
-    text = query.bind({"indicator": indicator})
+    text = query.bind({"indicator": indicator, **({"year": year} if year else {})}, [2022, 2023, 2024])
     expected = as_json(embedded.query(text))
     check = rows.compare(expected, as_json(remote.query(text)), query.text)
     assert check["same"] and check["rows"] > 0, check
