@@ -131,39 +131,35 @@ def test_indicator_across_regions_low_and_high_beside_rows_without_a_number(virt
 # -- compare-targets at 30M: a computed sort key carried through a grouping ---------------
 
 
+def _algebra_nodes(node):
+    """Every node of a parsed query's algebra (rdflib's ``CompValue`` tree), depth first."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _algebra_nodes(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _algebra_nodes(value)
+
+
 def _computed_strings_kept_by_groupings(text: str) -> list:
     """The variables a ``CONCAT`` binds that a ``SELECT DISTINCT`` projects or a
     ``GROUP BY`` groups on, in the parsed query's algebra."""
     from rdflib import Variable
-    from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.plugins.sparql.processor import prepareQuery
 
+    def concatenated(node) -> set:
+        return {n.var for n in _algebra_nodes(node)
+                if n.name == "Extend" and getattr(n.expr, "name", "") == "Builtin_CONCAT"}
+
     kept: list = []
-
-    def concatenated(node, found: set) -> set:
-        if isinstance(node, CompValue):
-            if node.name == "Extend" and getattr(node.expr, "name", "") == "Builtin_CONCAT":
-                found.add(node.var)
-            for value in node.values():
-                concatenated(value, found)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                concatenated(value, found)
-        return found
-
-    def walk(node):
-        if isinstance(node, CompValue):
-            if node.name == "Distinct" and node.p.name == "Project":
-                kept.extend(set(node.p.PV) & concatenated(node.p.p, set()))
-            if node.name == "Group" and node.expr:
-                kept.extend({e for e in node.expr if isinstance(e, Variable)} & concatenated(node.p, set()))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value)
-
-    walk(prepareQuery(text).algebra)
+    for node in _algebra_nodes(prepareQuery(text).algebra):
+        if node.name == "Distinct" and node.p.name == "Project":
+            kept.extend(set(node.p.PV) & concatenated(node.p.p))
+        if node.name == "Group" and node.expr:
+            kept.extend({e for e in node.expr if isinstance(e, Variable)} & concatenated(node.p))
     return kept
 
 
@@ -183,24 +179,14 @@ def test_no_library_query_carries_a_computed_string_through_a_grouping():
 
 def _stand_ins_of_min_max(text: str) -> list:
     """The fallbacks of every COALESCE that binds a variable a MIN or MAX aggregates."""
-    from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.plugins.sparql.processor import prepareQuery
 
     aggregated, coalesced = set(), {}
-
-    def walk(node):
-        if isinstance(node, CompValue):
-            if node.name in ("Aggregate_Max", "Aggregate_Min"):
-                aggregated.add(node.vars)
-            if node.name == "Extend" and getattr(node.expr, "name", "") == "Builtin_COALESCE":
-                coalesced[node.var] = list(node.expr.arg)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value)
-
-    walk(prepareQuery(text).algebra)
+    for node in _algebra_nodes(prepareQuery(text).algebra):
+        if node.name in ("Aggregate_Max", "Aggregate_Min"):
+            aggregated.add(node.vars)
+        if node.name == "Extend" and getattr(node.expr, "name", "") == "Builtin_COALESCE":
+            coalesced[node.var] = list(node.expr.arg)
     return [arg for var in aggregated for arg in coalesced.get(var, [])[1:]]
 
 
