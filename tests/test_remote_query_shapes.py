@@ -164,11 +164,11 @@ def _computed_strings_kept_by_groupings(text: str) -> list:
 
 
 def test_no_library_query_carries_a_computed_string_through_a_grouping():
-    """Virtuoso 7.2.5 keeps a grouping's keys in one temporary row of limited length:
-    compare-targets at 30M triples, whose pairs also carried a sort key (a copy of the
-    project name made by CONCAT) into its DISTINCT and GROUP BY, was refused (SR319; on
-    small data Virtuoso plans it otherwise and answers). Sort keys are made after the
-    grouping (docs/stores.md)."""
+    """Virtuoso 7.2.5 keeps the keys of a DISTINCT or a grouping in one temporary row of
+    limited length: compare-targets at 30M triples, whose pairs also carried a sort key
+    (a copy of the project name made by CONCAT) into its DISTINCT and GROUP BY, was
+    refused (SR319; on small data Virtuoso plans it otherwise and answers). Sort keys
+    are made after the grouping (docs/stores.md)."""
     sort_keys = 0
     for name, query in load_catalog().items():
         text = query.bind({})
