@@ -31,6 +31,7 @@ from budgetkg.documents import (
     seed_path,
     warm_worker,
 )
+from budgetkg import year_statistics
 from budgetkg.loader.namespaces import BKG
 from budgetkg.loader.provenance import SourceInfo
 from budgetkg.loader.rdf_files import rdf_file
@@ -66,6 +67,7 @@ class LoadSummary:
     recovered: str | None = None
     upgraded: int = 0  # documents loaded by older code whose summaries were brought up to date
     compacted: float | None = None  # seconds the store took to merge its files, if it did
+    statistics: dict[int, int] = field(default_factory=dict)  # years whose statistics were made again
 
     def add(self, res: DocumentResult) -> None:
         if res.action in ("loaded", "replaced"):
@@ -95,9 +97,11 @@ class LoadSummary:
         stages = ", ".join(f"{k} {v:.1f}" for k, v in self.stage_seconds.items())
         compacted = "" if self.compacted is None else f"; store compacted in {self.compacted:.1f} s"
         upgraded = "" if not self.upgraded else f"; summaries of {self.upgraded} stored document(s) brought up to date"
+        years = ", ".join(str(y) for y in sorted(self.statistics))
+        statistics = f"; statistics of {years} made again" if years else ""
         return (f"{self.documents} documents ({', '.join(parts)}): {self.tables} tables, {self.triples} triples; "
                 f"{shacl}; reader problems: {self.problems}; {self.seconds:.1f} s "
-                f"({rate:,.0f} triples/s; worker CPU s: {stages}){upgraded}{compacted}")
+                f"({rate:,.0f} triples/s; worker CPU s: {stages}){upgraded}{statistics}{compacted}")
 
 
 def load_ontology(store: Store, *, base: str) -> DocumentResult:
@@ -120,13 +124,20 @@ def ontology_result(done: OntologyLoad) -> DocumentResult:
                           seconds={"store": done.seconds})
 
 
-def load_rdf_file(store: Store, path: Path) -> DocumentResult:
+def load_rdf_file(store: Store, path: Path, changes: year_statistics.Changes | None = None) -> DocumentResult:
     """Load an RDF file as it is: each graph it names replaced whole; its triples outside
-    a named graph go to a graph named after the file. Raises OSError, ``DataError``."""
+    a named graph go to a graph named after the file. ``changes`` (of
+    ``year_statistics.refreshing``) is told the graphs, changed in place. Raises OSError,
+    ``DataError``."""
     syntax = rdf_file(path.name)
     assert syntax is not None, path
     started = time.perf_counter()
-    graphs = store.replace_graphs(path.read_bytes(), syntax.media_type, graph_iri=path.resolve().as_uri())
+    data = path.read_bytes()
+    if changes is not None:
+        changes.touch([path.resolve().as_uri()])  # (the graphs it names: known once it is parsed)
+    graphs = store.replace_graphs(data, syntax.media_type, graph_iri=path.resolve().as_uri())
+    if changes is not None:
+        changes.touch(graphs)
     return DocumentResult(str(path), triples=sum(graphs.values()), action="loaded",
                           seconds={"store": time.perf_counter() - started})
 
@@ -191,12 +202,14 @@ def load_path(store: Store, path: str | Path, *, base: str, step: Step | None = 
     if rdf_file(p.name) is not None:
         if step:
             step("store")
-        return load_rdf_file(store, p)
+        with year_statistics.refreshing(store, base) as changes:
+            return load_rdf_file(store, p, changes)
     res = process_document(p, base, validate=False, step=step)
     _raise_for(res.error)
     if step:
         step("store")
-    return store_document(store, None, p, res)
+    with year_statistics.refreshing(store, base):
+        return store_document(store, None, p, res)
 
 
 def _raise_for(error: DocumentError | None) -> None:
@@ -225,8 +238,15 @@ def default_workers() -> int:
 
 
 def recover(store: Store) -> str | None:
-    """Finish or undo a load interrupted by a crash (see ``budgetkg.store.journal``)."""
-    return LoadJournal.of(store).recover(store)
+    """Finish or undo a load interrupted by a crash (see ``budgetkg.store.journal``), then
+    make the statistics of every year again if the crash came before they were
+    (``budgetkg.year_statistics``)."""
+    done = LoadJournal.of(store).recover(store)
+    statistics = year_statistics.recover(store)
+    if statistics is not None:
+        note = f"statistics of {len(statistics)} year(s) made again after an interrupted load"
+        done = note if done is None else f"{done}; {note}"
+    return done
 
 
 def _upgrade_stale(store: Store, on_upgrade: Callable[[int], Callable[[str, int], None] | None] | None) -> int:
@@ -270,17 +290,36 @@ def load_corpus(
     (``Store.compaction_due``); ``on_compact`` is told first (it can take a while).
     Before any file, documents the store holds from older code get this code's
     summaries (``budgetkg.upgrade``): ``on_upgrade(n)`` is told how many, and may return
-    a callback that follows each one.
+    a callback that follows each one. Then the statistics of the years whose documents
+    changed are made again (``budgetkg.year_statistics``).
     """
-    from budgetkg.loader import iris
-    from budgetkg.loader.provenance import SourceInfoError, read_sidecar
-
     started = time.perf_counter()
     files = [Path(p) for p in paths]
     summary = LoadSummary(documents=len(files), validated=validate)
-    journal = LoadJournal.of(store)
-    summary.recovered = journal.recover(store)
-    summary.upgraded = _upgrade_stale(store, on_upgrade)
+    summary.recovered = recover(store)
+    journal = LoadJournal.of(store)  # (read after recover, which may change the list)
+    with year_statistics.refreshing(store, base) as changes:
+        summary.upgraded = _upgrade_stale(store, on_upgrade)
+        written = _load_files(store, journal, files, summary, changes, base=base, workers=workers,
+                              validate=validate, strict=strict, on_result=on_result, sources=sources,
+                              publish_contacts=publish_contacts)
+    summary.statistics = changes.done
+    if written and store.compaction_due():
+        if on_compact is not None:
+            on_compact()
+        summary.compacted = store.compact()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _load_files(store: Store, journal: LoadJournal, files: list[Path], summary: LoadSummary,
+                changes: year_statistics.Changes, *, base: str, workers: int | None, validate: bool,
+                strict: bool, on_result: Callable[[Path, DocumentResult], None] | None,
+                sources: Mapping[Path, SourceInfo] | None, publish_contacts: bool) -> int:
+    """The files of ``load_corpus``, each written through the journal; how many table
+    files were processed (not skipped as unchanged)."""
+    from budgetkg.loader import iris
+    from budgetkg.loader.provenance import SourceInfoError, read_sidecar
 
     def finish(path: Path, res: DocumentResult) -> None:
         summary.add(res)
@@ -295,7 +334,7 @@ def load_corpus(
     for path in files:
         if rdf_file(path.name) is not None:
             try:
-                res = load_rdf_file(store, path)
+                res = load_rdf_file(store, path, changes)
             except (OSError, ValueError) as exc:
                 res = DocumentResult(str(path), error=DocumentError("invalid", str(exc)), action="failed")
             finish(path, res)
@@ -342,12 +381,7 @@ def load_corpus(
                 store_result(path, res)
     else:
         _run_pool(todo, base, validate, min(n, len(todo)), store_result, infos, publish_contacts, member)
-    if todo and store.compaction_due():
-        if on_compact is not None:
-            on_compact()
-        summary.compacted = store.compact()
-    summary.seconds = time.perf_counter() - started
-    return summary
+    return len(todo)
 
 
 class _Writing:

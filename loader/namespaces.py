@@ -34,6 +34,10 @@ DEF = "https://w3id.org/budgetkg/def/"
 #: (``bkg:summaryVersion``), and the library refuses a store whose documents state
 #: another (queries/catalog.py, SUMMARIES_QUERY).
 SUMMARY_VERSION = "0.7.0"
+#: The vocabulary version of the statistics of a year (``budgetkg.year_statistics``):
+#: every year's statistics state it (``bkg:statisticsVersion``), and the library refuses
+#: a store with a year of tables whose statistics state another or none.
+STATISTICS_VERSION = "0.8.0"
 
 
 class BKG(DefinedNamespace):
@@ -107,6 +111,43 @@ class BKG(DefinedNamespace):
     groupFundSource: URIRef
     groupSum: URIRef
     summaryVersion: URIRef
+    # statistics of a year (budgetkg/year_statistics.py)
+    YearStatistics: URIRef
+    statisticsVersion: URIRef
+    YearStatistic: URIRef
+    statisticYear: URIRef
+    YearOverview: URIRef
+    yearOverviews: URIRef
+    yearOverviewStructure: URIRef
+    FundSourceStatistic: URIRef
+    fundSourceStatistics: URIRef
+    fundSourceStructure: URIRef
+    Level2Statistic: URIRef
+    level2Statistics: URIRef
+    level2Structure: URIRef
+    SatisfactionTargetStatistic: URIRef
+    satisfactionTargetStatistics: URIRef
+    satisfactionTargetStructure: URIRef
+    TimelinessStatistic: URIRef
+    timelinessStatistics: URIRef
+    timelinessStructure: URIRef
+    documentCount: URIRef
+    departmentCount: URIRef
+    projectLineCount: URIRef
+    projectYearCount: URIRef
+    indicatorRowCount: URIRef
+    totalWanYuan: URIRef
+    sumWanYuan: URIRef
+    percentOfTotal: URIRef
+    statisticFundSource: URIRef
+    statisticLevel2: URIRef
+    statisticTargetKind: URIRef
+    statisticComparator: URIRef
+    statisticNumber: URIRef
+    statisticUnit: URIRef
+    statisticTargetYear: URIRef
+    statisticMonth: URIRef
+    statisticExample: URIRef
     # amounts
     projectYear: URIRef
     fundSource: URIRef

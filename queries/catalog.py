@@ -30,7 +30,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from budgetkg.loader.namespaces import SUMMARY_VERSION, sparql_prefixes
+from budgetkg.loader.namespaces import STATISTICS_VERSION, SUMMARY_VERSION, sparql_prefixes
 
 __all__ = [
     "CannedQuery",
@@ -50,7 +50,7 @@ __all__ = [
     "parse_query",
 ]
 
-_SUMMARY_TERMS = re.compile(r"bkg:(?:tableRole|totalYuan|costMismatch|indicatorCount|tableYear|group[A-Z]\w*)\b")
+_SUMMARY_TERMS = re.compile(r"bkg:(?:tableRole|totalYuan|costMismatch|indicatorCount|tableYear|group[A-Z]\w*|statistic[A-Z]\w*)\b")
 
 #: Parameter types (the header's TYPE field) and the datatype of their values.
 TYPES: dict[str, str | None] = {
@@ -87,7 +87,8 @@ MAX_STRING = 500  # longest string value accepted
 #: vocabulary 0.3.0 (no role), before 0.4.0 (no bkg:indicatorCount; a table with a
 #: cost sum but no bkg:costMismatch), before 0.5.0 (no bkg:tableYear) or by older code
 #: since (a document that does not state this code's bkg:summaryVersion: no target and
-#: level-2 groups before 0.6.0, no fund groups before 0.7.0). Scans anti-joined by hash,
+#: level-2 groups before 0.6.0, no fund groups before 0.7.0), or fiscal years without
+#: this code's statistics of the year (before 0.8.0). Scans anti-joined by hash,
 #: not a lookup per table. Its one row's
 #: ``missing`` > 0 means the queries that read summaries would answer wrongly.
 SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHERE {
@@ -107,6 +108,10 @@ SUMMARIES_QUERY = sparql_prefixes("bkg") + """SELECT (COUNT(*) AS ?missing) WHER
     # (?py: the documents, named so for the count)
     { SELECT DISTINCT ?py WHERE { ?py a bkg:SourceDocument } }
     MINUS { SELECT DISTINCT ?py WHERE { ?py bkg:summaryVersion """ + f'"{SUMMARY_VERSION}"' + """ } }
+  } UNION {
+    # (?py: the fiscal years of tables without this code's statistics of their year)
+    { SELECT DISTINCT ?py WHERE { ?t bkg:tableYear ?py } }
+    MINUS { SELECT DISTINCT ?py WHERE { ?s bkg:statisticsVersion """ + f'"{STATISTICS_VERSION}"' + """ ; bkg:statisticYear ?py } }
   }
 }"""
 
@@ -115,9 +120,10 @@ class SummariesMissing(Exception):
 
 
 #: What to tell a user whose store lacks them.
-SUMMARIES_MISSING = ("this store holds {n} table(s) or document(s) without their load-time summaries "
+SUMMARIES_MISSING = ("this store holds {n} table(s), document(s) or year(s) without their load-time summaries "
                      "(bkg:tableRole, bkg:totalYuan, bkg:costMismatch, bkg:indicatorCount, bkg:tableYear, target, "
-                     "level-2 and fund groups: loaded before vocabulary " + SUMMARY_VERSION + "), which query "
+                     "level-2 and fund groups: loaded before vocabulary " + SUMMARY_VERSION + "; the statistics of "
+                     "a year: before " + STATISTICS_VERSION + "), which query "
                      "{name} reads; bring them up to date: budgetkg upgrade (docs/summaries.md)")
 
 YEARS_QUERY = sparql_prefixes("bkg", "prov") + """SELECT ?year ?document ?first WHERE {

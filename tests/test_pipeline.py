@@ -46,10 +46,13 @@ def quads(store: OxigraphStore) -> set[ox.Quad]:
     return set(store._store.quads_for_pattern(None, None, None, None))  # noqa: SLF001
 
 
-def graph_sizes(store: OxigraphStore) -> dict[str, int]:
+def graph_sizes(store: OxigraphStore, statistics: bool = False) -> dict[str, int]:
+    """The triples of each graph: the documents' (and the ontology's), or with
+    ``statistics`` only the statistics of the years (budgetkg.year_statistics)."""
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                        default_graph_union=False)
-    return {r["g"].value: int(r["n"].value) for r in rows}
+    return {r["g"].value: int(r["n"].value) for r in rows
+            if ("/graph/statistics/" in r["g"].value) == statistics}
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,7 @@ def test_parallel_load_equals_serial_load(docs):
     assert s1.triples == s2.triples > 0
     assert quads(serial) == quads(parallel)
     assert len(graph_sizes(serial)) == len(docs)
+    assert len(graph_sizes(serial, statistics=True)) == 1  # the documents' one year
 
 
 def test_progress_and_summary(docs):

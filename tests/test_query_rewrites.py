@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from budgetkg import year_statistics
 from budgetkg.queries.catalog import load_catalog, parse_query
 from budgetkg.store import OxigraphStore
 
@@ -80,8 +81,10 @@ PREFIXES = """@prefix bkg: <https://w3id.org/budgetkg/def/> .
 
 
 def hand_made(trig: str) -> OxigraphStore:
+    """The graphs in a store, with the statistics of their years made (as a load makes them)."""
     store = OxigraphStore(None)
     store.replace_graphs(PREFIXES + trig, "application/trig")
+    year_statistics.refresh(store, "https://example.org/t/")
     return store
 
 

@@ -72,7 +72,8 @@ def test_load_tables_into_the_store(tmp_path, seed_path):
     result = run("load", str(seed_path), "--data-dir", str(tmp_path / "d"))
     assert result.exit_code == 0, result.output
     assert "37 tables" in result.output
-    assert len(graphs(tmp_path / "d")) == 2
+    assert "statistics of 2022 made again" in result.output
+    assert len(graphs(tmp_path / "d")) == 3  # the ontology, the document, its year's statistics
 
 
 # -- query -------------------------------------------------------------------------

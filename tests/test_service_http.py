@@ -134,8 +134,8 @@ def test_budgetkg_serve_seeds_an_empty_store_and_serves(tmp_path):
         q = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
         r = requests.get(url, params={"query": q}, timeout=30)
         assert r.status_code == 200
-        # the ontology graph and the seed document's graph
-        assert r.json()["results"]["bindings"][0]["n"]["value"] == "2"
+        # the ontology graph, the seed document's graph and its year's statistics
+        assert r.json()["results"]["bindings"][0]["n"]["value"] == "3"
         q = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/budgetkg/def/ProjectYear> }"
         count = requests.get(url, params={"query": q}, timeout=30).json()["results"]["bindings"][0]["n"]["value"]
         assert int(count) == 37  # the seed has 37 tables

@@ -90,7 +90,7 @@ def test_dump_holds_every_graph(client, seed_doc):
     ds = rdflib.Dataset()
     ds.parse(data=gzip.decompress(data), format="nquads")
     graphs = {str(g.identifier) for g in ds.graphs() if len(g)}
-    assert graphs == {f"{BASE}graph/{seed_doc.sha256[:16]}", f"{BASE}graph/ontology"}
+    assert graphs == {f"{BASE}graph/{seed_doc.sha256[:16]}", f"{BASE}graph/ontology", f"{BASE}graph/statistics/2022"}
     assert sum(1 for _ in ds.quads()) == entry["quads"]
     doc_graph = ds.graph(rdflib.URIRef(f"{BASE}graph/{seed_doc.sha256[:16]}"))
     assert len(set(doc_graph.subjects(rdflib.RDF.type, BKG.ProjectYear))) == len(seed_doc.projects)
@@ -237,18 +237,21 @@ def test_a_load_takes_each_documents_member_from_its_worker(tmp_path, monkeypatc
         summary = pipeline.load_corpus(store, [seed_path], base=BASE, workers=0, validate=False)
         assert summary.loaded == 1
         info = dumps.refresh_dump(store)
-        assert written == [ontology]  # the document's member was not read back from the store
+        # the document's member was not read back from the store (the ontology's and the
+        # year's statistics' are: graphs written by this process)
+        assert written == [ontology, f"{BASE}graph/statistics/2022"]
         quads = _dump_quads(tmp_path)
         assert len(quads) == len(set(quads)) == info.quads and set(quads) == _store_quads(store)
         index = json.loads((tmp_path / "dumps" / "members" / "index.json").read_text())
-        assert len(index) == 2 and not (tmp_path / "dumps" / "members" / dumps.ADDED).exists()
+        statistics = f"{BASE}graph/statistics/2022"
+        assert len(index) == 3 and not (tmp_path / "dumps" / "members" / dumps.ADDED).exists()
         # a torn record of an added member: that member is made again from the store
-        document = next(g for g in index if g != ontology)
+        document = next(g for g in index if g not in (ontology, statistics))
         (tmp_path / "dumps" / "members" / "index.json").unlink()
         (tmp_path / "dumps" / "members" / dumps.ADDED).write_text('{"graph": "', encoding="utf-8")
         written.clear()
         store.drop_graph("urn:nothing")
         pipeline.load_path(store, seed_path, base=BASE)  # (a store change: the dump is made again)
         info = dumps.refresh_dump(store)
-        assert sorted(written) == sorted([ontology, document])
+        assert sorted(written) == sorted([ontology, document, statistics])
         assert set(_dump_quads(tmp_path)) == _store_quads(store)

@@ -74,8 +74,9 @@ def _has_data(settings: Settings) -> bool:
     reader's (shared) lock."""
     from budgetkg.store import open_store
     from budgetkg.store.journal import JOURNAL_FILE
+    from budgetkg.year_statistics import STALE_FILE
 
-    if (Path(settings.data_dir) / JOURNAL_FILE).exists():
+    if any((Path(settings.data_dir) / name).exists() for name in (JOURNAL_FILE, STALE_FILE)):
         return False  # a load was interrupted: the writer's path finishes or undoes it first
     try:
         with open_store(settings, read_only=True, create=False) as store:
@@ -86,10 +87,11 @@ def _has_data(settings: Settings) -> bool:
 
 def _stale_seed(store: Any, base: str) -> bool:
     """Whether the store holds the embedded default dataset loaded by older code (its
-    document does not state this code's ``bkg:summaryVersion``, so the library's queries
-    would refuse the store: 409): a bare `budgetkg serve` then loads it again, as it
-    loads it into an empty store. A user's own documents are left as they are (the 409
-    says how to rebuild them)."""
+    document does not state this code's ``bkg:summaryVersion``, or its year lacks this
+    code's statistics, so the library's queries would refuse the store: 409): a bare
+    `budgetkg serve` then loads it again, as it loads it into an empty store. A user's
+    own documents are left as they are (the 409 says how to rebuild them)."""
+    from budgetkg import year_statistics
     from budgetkg.documents import file_sha256, seed_path
     from budgetkg.loader.iris import document_graph_iri
     from budgetkg.loader.namespaces import BKG, SUMMARY_VERSION
@@ -101,7 +103,7 @@ def _stale_seed(store: Any, base: str) -> bool:
     # answers from every graph it holds)
     current = store.query(f'ASK {{ GRAPH <{graph}> {{ ?d <{BKG.summaryVersion}> "{SUMMARY_VERSION}" }} }}',
                           named_graphs=[str(graph)])
-    return not bool(current)
+    return not bool(current) or bool(year_statistics.stale_years(store))
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -37,9 +37,9 @@ def upgrade(data_dir: Path | None, store_url: str | None, config_file: Path | No
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from None
     from budgetkg import upgrade as upgrading
+    from budgetkg import year_statistics
     from budgetkg.commands.progress import progress_bar
-    from budgetkg.ontology_graph import load as load_ontology
-    from budgetkg.pipeline import recover
+    from budgetkg.pipeline import load_ontology, recover
     from budgetkg.store import open_store
     from budgetkg.store.dumps import refresh_dump
 
@@ -53,18 +53,23 @@ def upgrade(data_dir: Path | None, store_url: str | None, config_file: Path | No
             load_ontology(store, base=settings.base_iri)  # the classes and properties of the summaries
             stale = upgrading.stale_graphs(store, thorough=True)
             written = 0
-            if stale:
-                click.echo(f"{where}: {len(stale)} graph(s) lack the summaries of vocabulary {SUMMARY_VERSION}; "
-                           "deriving them from the store's own triples", err=True)
-                with progress_bar(total=len(stale), desc="upgrading", unit="graph", file=sys.stderr,
-                                  disable=None, dynamic_ncols=True) as bar:
-                    written = upgrading.upgrade(store, stale, on_graph=lambda graph, n: bar.update(1))
+            with year_statistics.refreshing(store, settings.base_iri) as changes:
+                if stale:
+                    click.echo(f"{where}: {len(stale)} graph(s) lack the summaries of vocabulary {SUMMARY_VERSION}; "
+                               "deriving them from the store's own triples", err=True)
+                    with progress_bar(total=len(stale), desc="upgrading", unit="graph", file=sys.stderr,
+                                      disable=None, dynamic_ncols=True) as bar:
+                        written = upgrading.upgrade(store, stale, on_graph=lambda graph, n: bar.update(1))
+                    changes.touch(stale)  # changed in place: their years' statistics are made again
+            years = sorted(changes.done)
             refresh_dump(store)  # the full dump follows the store (docs/linked-data.md): the ontology too
     except (StoreError, OSError) as exc:  # (OSError: the dump's folder)
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    if not stale:
-        click.echo(f"{where}: every document has the summaries of vocabulary {SUMMARY_VERSION}; nothing to do")
+    made = "" if not years else f"; statistics of {', '.join(map(str, years))} made again"
+    if not stale and not years:
+        click.echo(f"{where}: every document has the summaries of vocabulary {SUMMARY_VERSION} and every year "
+                   f"its statistics; nothing to do")
         sys.exit(EXIT_OK)
     click.echo(f"upgraded {len(stale)} graph(s) of {where} to the summaries of vocabulary {SUMMARY_VERSION}: "
-               f"{written} triples added in {time.perf_counter() - started:.1f} s")
+               f"{written} triples added in {time.perf_counter() - started:.1f} s{made}")
