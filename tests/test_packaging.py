@@ -37,16 +37,26 @@ def test_every_module_is_installed(name):
     importlib.import_module(name)
 
 
+def _installed_files(node, prefix=""):
+    """Every file under an installed package folder, as paths relative to it."""
+    for child in node.iterdir():
+        if child.is_dir():
+            yield from _installed_files(child, f"{prefix}{child.name}/")
+        elif child.is_file():
+            yield f"{prefix}{child.name}"
+
+
 @pytest.mark.parametrize("package,pattern", [
     ("budgetkg.ontology", "*.ttl"),
     ("budgetkg.queries", "*.rq"),
     ("budgetkg.data", "*.txt"),
 ])
 def test_every_data_file_is_installed(package, pattern):
-    folder = {"budgetkg.data": "budgetkg/data"}.get(package, package.split(".")[-1])
-    expected = {p.name for p in (ROOT / folder).glob(pattern)}
-    installed = {r.name for r in importlib.resources.files(package).iterdir() if r.is_file()}
-    assert expected <= installed
+    """Subfolders included (queries/statistics/ holds the texts that compute statistics)."""
+    folder = ROOT / {"budgetkg.data": "budgetkg/data"}.get(package, package.split(".")[-1])
+    expected = {p.relative_to(folder).as_posix() for p in folder.rglob(pattern)}
+    installed = set(_installed_files(importlib.resources.files(package)))
+    assert expected and expected <= installed, sorted(expected - installed)
 
 
 @pytest.mark.parametrize("folder", ["templates", "static"])
@@ -55,15 +65,7 @@ def test_every_web_file_is_installed(folder):
     source = ROOT / "service" / folder
     expected = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
     installed_root = importlib.resources.files("budgetkg.service") / folder
-
-    def walk(node, prefix=""):
-        for child in node.iterdir():
-            if child.is_dir():
-                yield from walk(child, f"{prefix}{child.name}/")
-            elif child.is_file():
-                yield f"{prefix}{child.name}"
-
-    assert expected and expected <= set(walk(installed_root))
+    assert expected and expected <= set(_installed_files(installed_root))
 
 
 def test_python_dash_m_runs_the_command_line():
