@@ -169,6 +169,20 @@ class Store(ABC):
         """Merge the files bulk writes left behind; the seconds it took."""
         return 0.0
 
+    @property
+    def keeps_markers(self) -> bool:
+        """Whether ``set_marker`` outlives this process (a store in memory has no next
+        start to tell)."""
+        return False
+
+    def marker(self, name: str) -> str | None:
+        """A note left by ``set_marker`` (by this process or an earlier one), or None."""
+        return None
+
+    def set_marker(self, name: str, text: str | None) -> None:
+        """Keep ``text`` under ``name`` durably (None: remove it): a change in several
+        steps says it has begun, so that a crash part-way is seen at the next start."""
+
     @abstractmethod
     def version(self) -> str:
         """A token that changes whenever the data changes (for HTTP caching)."""

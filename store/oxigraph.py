@@ -291,6 +291,33 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot write the store: {exc}") from exc
 
+    @property
+    def keeps_markers(self) -> bool:
+        return self.folder is not None
+
+    def marker(self, name: str) -> str | None:
+        # a file of the folder: read before the database is opened (serve's check)
+        path = None if self.folder is None else self.folder / name
+        try:
+            return None if path is None else path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def set_marker(self, name: str, text: str | None) -> None:
+        if self.folder is None:
+            return
+        self._check_writable()
+        path = self.folder / name
+        if text is None:
+            path.unlink(missing_ok=True)
+            return
+        tmp = path.with_name(f"{name}.{os.getpid()}.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
     def drop_graph(self, graph_iri: str) -> bool:
         self._check_writable()
         node = named_node(graph_iri, DataError)

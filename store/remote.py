@@ -244,6 +244,17 @@ class RemoteStore(Store):
             self._snapshot = None
         return True
 
+    @property
+    def keeps_markers(self) -> bool:
+        return True
+
+    def marker(self, name: str) -> str | None:
+        return staging.read_marker(self.transport, name)
+
+    def set_marker(self, name: str, text: str | None) -> None:
+        # in the housekeeping graph, which no reader's dataset includes
+        staging.write_marker(self.transport, name, text)
+
     def _update(self, update: str) -> None:
         """One SPARQL Update through the transport (retried when transient)."""
         self.transport.update(update)

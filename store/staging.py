@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,6 +115,25 @@ def drop_staging(transport: SparqlTransport, staged: list[str]) -> None:
 def has_triples(transport: SparqlTransport, graph: str) -> bool:
     rows = select_rows(transport, f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1")
     return bool(rows)
+
+
+def _marker_predicate(name: str) -> ox.NamedNode:
+    return ox.NamedNode("urn:budgetkg:marker:" + urllib.parse.quote(name, safe=""))
+
+
+def read_marker(transport: SparqlTransport, name: str) -> str | None:
+    """A marker kept in the housekeeping graph (``write_marker``), or None."""
+    rows = select_rows(transport, f"SELECT ?o WHERE {{ GRAPH <{HOUSEKEEPING}> {{ {_STORE} {_marker_predicate(name)} ?o }} }}")
+    return next((o.value for (o,) in rows if isinstance(o, ox.Literal)), None)
+
+
+def write_marker(transport: SparqlTransport, name: str, text: str | None) -> None:
+    """Keep ``text`` as the marker ``name`` (None: remove it), in one request."""
+    predicate = _marker_predicate(name)
+    ops = [f"DELETE WHERE {{ GRAPH <{HOUSEKEEPING}> {{ {_STORE} {predicate} ?o }} }}"]
+    if text is not None:
+        ops.append(f"INSERT DATA {{ GRAPH <{HOUSEKEEPING}> {{ {_STORE} {predicate} {ox.Literal(text)} }} }}")
+    transport.update(" ;\n".join(ops))
 
 
 @dataclass(frozen=True)

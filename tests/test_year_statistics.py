@@ -46,7 +46,7 @@ def cases(store):
             if year is None:
                 yield kind, None, compute.text, read.text
             else:
-                yield kind, year, compute.bind({"year": f"{year:04d}"}), read.bind({"year": f"{year:04d}"})
+                yield kind, year, compute.bind({kind.param: f"{year:04d}"}), read.bind({"year": f"{year:04d}"})
 
 
 def assert_same_rows(store) -> int:
@@ -186,6 +186,42 @@ def test_a_crash_before_the_statistics_is_repaired_at_the_next_start(tmp_path):
         assert store.query(SUMMARIES_QUERY).__next__()["missing"].value == "0"
         assert assert_same_rows(store)
         assert pipeline.recover(store) is None  # the marker is gone
+
+
+def test_a_crash_before_the_statistics_is_repaired_on_a_remote_store_too(virtuoso, tmp_path):
+    """Virtuoso: a second document of the seed's year written, the process gone before
+    the statistics. The year's statistics exist and are this code's, so only the marker
+    (in the housekeeping graph) tells they are stale; the next load's recovery makes
+    them again."""
+    from budgetkg.store.remote import RemoteStore
+
+    lines = SEED.read_text(encoding="utf-8").splitlines(keepends=True)
+    titles = [i for i, line in enumerate(lines) if line.startswith("部门项目支出预算绩效目标表")]
+    part = tmp_path / "part.txt"  # the seed's first table alone: a second document of 2022
+    part.write_text("".join(lines[:titles[1]]), encoding="utf-8")
+
+    def remote():
+        return RemoteStore(virtuoso.sparql_auth, user=virtuoso.user, password=virtuoso.password)
+
+    virtuoso.clear()
+    try:
+        with remote() as store:
+            pipeline.load_ontology(store, base=DEFAULT_BASE)
+            pipeline.load_corpus(store, [SEED], base=DEFAULT_BASE, workers=1)
+            year_statistics.mark_stale(store, DEFAULT_BASE)
+            res = pipeline.process_document(part, DEFAULT_BASE, False)
+            pipeline.store_document(store, LoadJournal.of(store), part, res)  # no statistics made
+            assert not year_statistics.stale_years(store)  # current, but wrong:
+            assert next(iter(store.query(CATALOG["years"].text)))["documents"].value == "1"
+        with remote() as store:
+            done = pipeline.recover(store)
+            assert done is not None and "statistics of 1 year(s)" in done
+            assert next(iter(store.query(CATALOG["years"].text)))["documents"].value == "2"
+            assert assert_same_rows(store)
+            assert store.marker(year_statistics.STALE_FILE) is None
+            assert pipeline.recover(store) is None
+    finally:
+        virtuoso.clear()
 
 
 def test_a_store_without_statistics_is_refused_then_upgraded(tmp_path):

@@ -65,6 +65,11 @@ def _load_into_store(settings: Settings, paths: tuple[Path, ...], with_seed: boo
             click.echo(f"loaded the default dataset: {sum(r.triples for r in reports)} triples", err=True)
         elif paths:  # as `budgetkg load` does: the ontology beside the documents
             pipeline.load_ontology(store, base=settings.base_iri)
+        elif settings.store_url:
+            # a remote store with nothing to load is served as it is: serving may have
+            # no right to write there (no credentials), and its repairs are the writers'
+            # (`budgetkg load --store`, `budgetkg upgrade --store`)
+            return EXIT_OK
         status = load_files(store, pipeline.expand_paths(paths), settings.base_iri)[0]
     return status
 
