@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from budgetkg import year_statistics
 from budgetkg.documents import (
     TABLE_SUFFIXES,
     DocumentError,
@@ -31,7 +32,6 @@ from budgetkg.documents import (
     seed_path,
     warm_worker,
 )
-from budgetkg import year_statistics
 from budgetkg.loader.namespaces import BKG
 from budgetkg.loader.provenance import SourceInfo
 from budgetkg.loader.rdf_files import rdf_file
