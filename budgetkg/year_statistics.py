@@ -239,6 +239,11 @@ def clear_stale(store: Store) -> None:
         store.set_marker(STALE_FILE, None)
 
 
+def recover_pending(store: Store) -> bool:
+    """Whether a change of documents was cut short before its statistics (the marker)."""
+    return store.keeps_markers and not store.read_only and store.marker(STALE_FILE) is not None
+
+
 def recover(store: Store) -> dict[int, int] | None:
     """After a crash between a change of documents and its statistics: make every
     year's statistics again. None when there was nothing to do."""
@@ -265,8 +270,11 @@ def refreshing(store: Store, base: str) -> Iterator[Changes]:
     journal undoes or finishes the change at the next start, and ``recover`` then makes
     every year again (made now, they would count a half-written document); a remote
     store keeps its marker too (the next load or upgrade recovers it); an in-memory
-    store has no next start, so its years are made again now."""
+    store has no next start, so its years are made again now. A marker already there
+    (a crash not yet recovered: a path that loads without ``recover`` first) makes every
+    year again at the end, as ``recover`` would."""
     changes = Changes(store, base)
+    changes.everything = recover_pending(store)
     mark_stale(store, base)
     try:
         yield changes
@@ -284,12 +292,17 @@ class Changes:
         self.store, self.base = store, base
         self.before = graph_years(store)
         self.touched: set[str] = set()
+        self.everything = False  # make every year again (an earlier crash's marker)
         self.done: dict[int, int] = {}
 
     def touch(self, graphs: Iterable[str]) -> None:
         self.touched.update(graphs)
 
     def finish(self) -> None:
+        if self.everything:
+            self.done = refresh(self.store, self.base)
+            clear_stale(self.store)
+            return
         after = graph_years(self.store)
         years: set[int] = set()
         for g in set(self.before) | set(after):

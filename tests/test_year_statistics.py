@@ -188,6 +188,30 @@ def test_a_crash_before_the_statistics_is_repaired_at_the_next_start(tmp_path):
         assert pipeline.recover(store) is None  # the marker is gone
 
 
+def test_a_load_that_does_not_recover_first_still_repairs_an_earlier_crash(tmp_path):
+    """A crash left the marker and a year's statistics stale (but this code's version);
+    the next change comes through a path that does not call ``recover`` first (one file,
+    as the bare serve's default dataset is loaded): it makes every year again, not only
+    its own, so the earlier crash is not forgotten when the marker is cleared."""
+    folder = tmp_path / "data"
+    lines = SEED.read_text(encoding="utf-8").splitlines(keepends=True)
+    titles = [i for i, line in enumerate(lines) if line.startswith("部门项目支出预算绩效目标表")]
+    part = tmp_path / "part.txt"  # the seed's first table alone: a second document of 2022
+    part.write_text("".join(lines[:titles[1]]), encoding="utf-8")
+    _load(folder, SEED)
+    with OxigraphStore(folder) as store:
+        year_statistics.mark_stale(store, DEFAULT_BASE)
+        res = pipeline.process_document(part, DEFAULT_BASE, False)
+        pipeline.store_document(store, LoadJournal.of(store), part, res)  # the crash: no statistics
+        assert not year_statistics.stale_years(store)  # current, but wrong
+    with OxigraphStore(folder) as store:
+        pipeline.load_path(store, FIXTURE, base=DEFAULT_BASE)  # a document of 2023
+        years = {r["fiscalYear"].value: r["documents"].value for r in store.query(CATALOG["years"].text)}
+        assert years == {"2022": "2", "2023": "1"}
+        assert assert_same_rows(store)
+        assert not year_statistics.recover_pending(store)
+
+
 def test_a_crash_before_the_statistics_is_repaired_on_a_remote_store_too(virtuoso, tmp_path):
     """Virtuoso: a second document of the seed's year written, the process gone before
     the statistics. The year's statistics exist and are this code's, so only the marker
