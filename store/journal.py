@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import Store
+from .files import write_durably
 
 DOCUMENTS_FILE = "documents.json"
 DOCUMENTS_LOG = "documents.log"
@@ -203,12 +204,8 @@ class LoadJournal:
     def _write(self, name: str, payload: dict[str, Any]) -> None:
         if self.folder is None:
             return
-        tmp = self.folder / f"{name}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(payload, ensure_ascii=False))  # (json.dump writes piece by piece: slower)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.folder / name)  # atomic: a reader sees the old or the new file
+        # (json.dump writes piece by piece: slower)
+        write_durably(self.folder / name, json.dumps(payload, ensure_ascii=False))
 
     def record_graph(self, graph: str, sha256: str) -> None:
         """Remember the hash of a graph loaded whole (atomically) outside the journal."""

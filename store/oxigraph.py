@@ -38,6 +38,7 @@ from .base import (
     named_nodes,
     rdf_format,
 )
+from .files import write_durably
 from .sparql_lexer import scan
 
 try:  # POSIX; elsewhere the folder is simply not locked
@@ -310,13 +311,8 @@ class OxigraphStore(Store):
         path = self.folder / name
         if text is None:
             path.unlink(missing_ok=True)
-            return
-        tmp = path.with_name(f"{name}.{os.getpid()}.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        else:
+            write_durably(path, text)
 
     def drop_graph(self, graph_iri: str) -> bool:
         self._check_writable()

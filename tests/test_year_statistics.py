@@ -188,16 +188,22 @@ def test_a_crash_before_the_statistics_is_repaired_at_the_next_start(tmp_path):
         assert pipeline.recover(store) is None  # the marker is gone
 
 
+def _first_table_alone(tmp_path: Path) -> Path:
+    """The seed's text up to its second table: a document of the seed's year."""
+    lines = SEED.read_text(encoding="utf-8").splitlines(keepends=True)
+    titles = [i for i, line in enumerate(lines) if line.startswith("部门项目支出预算绩效目标表")]
+    part = tmp_path / "part.txt"
+    part.write_text("".join(lines[:titles[1]]), encoding="utf-8")
+    return part
+
+
 def test_a_load_that_does_not_recover_first_still_repairs_an_earlier_crash(tmp_path):
     """A crash left the marker and a year's statistics stale (but this code's version);
     the next change comes through a path that does not call ``recover`` first (one file,
     as the bare serve's default dataset is loaded): it makes every year again, not only
     its own, so the earlier crash is not forgotten when the marker is cleared."""
     folder = tmp_path / "data"
-    lines = SEED.read_text(encoding="utf-8").splitlines(keepends=True)
-    titles = [i for i, line in enumerate(lines) if line.startswith("部门项目支出预算绩效目标表")]
-    part = tmp_path / "part.txt"  # the seed's first table alone: a second document of 2022
-    part.write_text("".join(lines[:titles[1]]), encoding="utf-8")
+    part = _first_table_alone(tmp_path)  # a second document of 2022
     _load(folder, SEED)
     with OxigraphStore(folder) as store:
         year_statistics.mark_stale(store, DEFAULT_BASE)
@@ -219,10 +225,7 @@ def test_a_crash_before_the_statistics_is_repaired_on_a_remote_store_too(virtuos
     them again."""
     from budgetkg.store.remote import RemoteStore
 
-    lines = SEED.read_text(encoding="utf-8").splitlines(keepends=True)
-    titles = [i for i, line in enumerate(lines) if line.startswith("部门项目支出预算绩效目标表")]
-    part = tmp_path / "part.txt"  # the seed's first table alone: a second document of 2022
-    part.write_text("".join(lines[:titles[1]]), encoding="utf-8")
+    part = _first_table_alone(tmp_path)  # a second document of 2022
 
     def remote():
         return RemoteStore(virtuoso.sparql_auth, user=virtuoso.user, password=virtuoso.password)
