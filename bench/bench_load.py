@@ -46,7 +46,7 @@ import proctree  # noqa: E402 - bench/proctree.py: a process tree's pids and mem
 SEED = HERE.parent / "budgetkg" / "data" / "000_aa5de0a37e870aea.txt"
 # the installed script, as a user types it (else the same entry point through -c)
 _SCRIPT = shutil.which("budgetkg", path=str(Path(sys.executable).parent))
-BUDGETKG = [_SCRIPT] if _SCRIPT else [sys.executable, "-c", "from budgetkg.cli import main; main()"]
+BUDGETKG = [_SCRIPT] if _SCRIPT else [sys.executable, "-c", "from budgetkg.cli import run; run()"]
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 STAGES = re.compile(r"worker CPU s: ([^)]*)\)")
 COUNTS = re.compile(r"(\d+) documents .*?: (\d+) tables, (\d+) triples")

@@ -41,7 +41,7 @@ import rows as rows_module  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://budgetkg.example.org/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-BUDGETKG = [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()"]
+BUDGETKG = [sys.executable, "-P", "-c", "from budgetkg.cli import run; run()"]
 
 
 def value(term: Any) -> object:

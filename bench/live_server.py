@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-BUDGETKG = [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()"]
+BUDGETKG = [sys.executable, "-P", "-c", "from budgetkg.cli import run; run()"]
 _ENDPOINT = re.compile(r"SPARQL endpoint: (http://\S+)")
 
 

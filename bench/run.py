@@ -446,7 +446,7 @@ def cli_load(paths: list[Path], runs: int = 5) -> dict[str, Any]:
 
 def _budgetkg_cmd() -> list[str]:
     exe = Path(sys.executable).with_name("budgetkg")
-    return [str(exe)] if exe.is_file() else [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()"]
+    return [str(exe)] if exe.is_file() else [sys.executable, "-P", "-c", "from budgetkg.cli import run; run()"]
 
 
 def upgrade_store(data_dir: Path) -> dict[str, Any]:
@@ -677,7 +677,7 @@ def free_port() -> int:
 @contextmanager
 def serve(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
-    cmd = [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()", "serve", "--data-dir",
+    cmd = [sys.executable, "-P", "-c", "from budgetkg.cli import run; run()", "serve", "--data-dir",
            str(data_dir), "--host", "127.0.0.1", "--port", str(port)]
     # No row cap for the bench's server: both sides of the http/raw ratio return every row
     # (checked: paired_runs compares the rows with the raw side's).

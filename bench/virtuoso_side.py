@@ -221,7 +221,7 @@ def serve_store(server: cv.Virtuoso, data_dir: Path, env: dict[str, str], log_fi
     """``budgetkg serve --store`` on ``server``'s anonymous endpoint (read-only, as a public
     deployment runs it); yields its URL, its process and the seconds it took to answer."""
     port = cv._free_port()  # noqa: SLF001
-    cmd = [sys.executable, "-P", "-c", "from budgetkg.cli import main; main()", "serve", "--store", server.sparql,
+    cmd = [sys.executable, "-P", "-c", "from budgetkg.cli import run; run()", "serve", "--store", server.sparql,
            "--data-dir", str(data_dir), "--host", "127.0.0.1", "--port", str(port), "--timeout", str(timeout)]
     with open(log_file, "ab") as errors:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, env=env, start_new_session=True)

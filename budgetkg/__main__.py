@@ -1,6 +1,6 @@
 """`python -m budgetkg …`: the same command line as the `budgetkg` script."""
 
-from budgetkg.cli import main
+from budgetkg.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()
