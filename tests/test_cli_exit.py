@@ -4,6 +4,7 @@ output, atexit handlers, threads still working."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -43,7 +44,7 @@ def test_the_exit_status_is_the_commands(args, status):
     assert _script("", *args).returncode == status
 
 
-def test_a_command_that_fails_keeps_its_status(tmp_path, seed_path):
+def test_a_command_that_fails_keeps_its_status(tmp_path):
     bad = tmp_path / "notes.txt"
     bad.write_text("no table here\n", encoding="utf-8")
     out = _script("", "parse", str(bad))
@@ -62,10 +63,8 @@ def test_everything_printed_reaches_a_pipe(seed_path):
         atexit.register(lambda: print("printed at exit"))
     """, "parse", "--json", str(seed_path))
     assert out.returncode == 0, out.stderr
-    import json
-
-    records, last = out.stdout.rsplit("\n", 2)[0], out.stdout.rsplit("\n", 2)[1]
-    assert json.loads(records) and last == "printed at exit"
+    records, last, end = out.stdout.rsplit("\n", 2)
+    assert json.loads(records) and last == "printed at exit" and end == ""
 
 
 def test_a_thread_still_working_is_waited_for():
